@@ -1,0 +1,202 @@
+"""The allocation decision and its explanation: what the service answers, as frozen dataclasses.
+
+Every figure here is recomputable from the fills and the problem (see `optimizers.validation`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    """Why a candidate supply was, or was not, used for a line. A fixed vocabulary auditors can query."""
+
+    USED = "USED"
+    NOT_SELLABLE_STATUS = "NOT_SELLABLE_STATUS"
+    BEYOND_HORIZON = "BEYOND_HORIZON"
+    NO_SHIPPING_ROUTE = "NO_SHIPPING_ROUTE"
+    SUBSTITUTION_NOT_ALLOWED = "SUBSTITUTION_NOT_ALLOWED"
+    PROTECTED_FOR_HIGHER_TIER = "PROTECTED_FOR_HIGHER_TIER"
+    EXHAUSTED_BY_OTHER_LINES = "EXHAUSTED_BY_OTHER_LINES"
+    EXHAUSTED_BY_THIS_LINE = "EXHAUSTED_BY_THIS_LINE"
+    LANE_CAPACITY = "LANE_CAPACITY"
+    SHIPMENT_LIMIT = "SHIPMENT_LIMIT"
+    SHIP_COMPLETE = "SHIP_COMPLETE"
+    LINE_ALREADY_FILLED = "LINE_ALREADY_FILLED"
+    LATER_DELIVERY = "LATER_DELIVERY"
+    LOWER_MARGIN = "LOWER_MARGIN"
+    TIE_BREAK = "TIE_BREAK"
+    TIME_LIMIT = "TIME_LIMIT"
+
+
+class BindingConstraint(StrEnum):
+    """What bounded a backordered quantity or an objective level."""
+
+    NO_SUPPLY = "NO_SUPPLY"
+    SUPPLY = "SUPPLY"
+    PROTECTION = "PROTECTION"
+    LANE_CAPACITY = "LANE_CAPACITY"
+    SHIPMENT_LIMIT = "SHIPMENT_LIMIT"
+    SHIP_COMPLETE = "SHIP_COMPLETE"
+    NO_ROUTE = "NO_ROUTE"
+    TIME_LIMIT = "TIME_LIMIT"
+
+
+class DecisionStatus(StrEnum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    BACKORDERED = "backordered"
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    TIMEOUT = "TIMEOUT"
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    from_location: str
+    to_location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """`qty` units of `item` from supply at `location`, shipped from `ship_from` (via a lane or direct)."""
+
+    item: str
+    location: str
+    ship_from: str
+    via_lane: Lane | None
+    qty: int
+    source: str  # "stock" | "inbound"
+    available_date: date
+    delivery_date: date
+    on_time: bool
+    unit_margin: float
+    substitute: bool
+    intercompany: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One supply and route that could serve a line, with what became of it."""
+
+    item: str
+    location: str
+    source: str
+    available_date: date | None
+    via_lane: Lane | None
+    ship_from: str | None
+    delivery_date: date | None
+    on_time: bool | None
+    unit_margin: float | None
+    used_qty: int
+    reason: ReasonCode
+    detail: str
+    lines: tuple[int, ...] = ()  # the other lines that took this supply, for EXHAUSTED_BY_OTHER_LINES
+
+
+@dataclass(frozen=True, slots=True)
+class Counterfactual:
+    """A change of input that would have filled backordered units, and how that was verified."""
+
+    item: str
+    location: str
+    qty: int
+    available_date: date
+    on_time: bool
+    verified: bool
+    method: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderExplanation:
+    qty: int
+    binding: BindingConstraint
+    limit: str
+    counterfactual: Counterfactual | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineExplanation:
+    candidates: tuple[Candidate, ...]
+    backorder: BackorderExplanation | None
+    summarised: bool = False
+    reason_counts: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LineDecision:
+    line: int
+    item: str
+    requested_qty: int
+    allocated_qty: int
+    backorder_qty: int
+    on_time_qty: int
+    fills: tuple[Fill, ...]
+    explanation: LineExplanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveValues:
+    on_time_units: int
+    units: int
+    margin: float
+    tie_break: int
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveLevel:
+    level: int
+    name: str
+    sense: str
+    value: float
+    optimal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BindingItem:
+    kind: str
+    subject: str
+    limit: int
+    used: int
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionExplanation:
+    levels: tuple[ObjectiveLevel, ...]
+    binding: tuple[BindingItem, ...]
+    tie_break: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SolverInfo:
+    engine: str
+    status: SolveStatus
+    wall_ms: float
+    solve_ms: float
+    degraded: bool = False
+    degraded_reason: str | None = None
+    variables: int = 0
+    constraints: int = 0
+    solves: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationDecision:
+    order_id: str
+    as_of: date
+    status: DecisionStatus
+    lines: tuple[LineDecision, ...]
+    objective: ObjectiveValues
+    solver: SolverInfo
+    input_hash: str
+    explanation: DecisionExplanation | None = None
+    decision_id: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)

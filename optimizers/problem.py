@@ -1,0 +1,137 @@
+"""The allocation problem: what an ERP knows about one order and its inventory network.
+
+Frozen dataclasses named for the trade. Everything here is input; nothing is derived. The meaning of
+each field is `shared/spec/allocation.md`; defaults are the spec's defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DEFAULT_TIERS: tuple[str, ...] = ("strategic", "gold", "silver", "standard")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    line: int
+    item: str
+    qty: int
+    unit_price: float
+    allow_substitution: bool = True
+    ship_complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    customer: str
+    entity: str
+    ship_to_region: str
+    requested_date: date
+    lines: tuple[OrderLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: str
+    entity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Substitute:
+    item: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    unit_cost: float
+    substitutes: tuple[Substitute, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StockPosition:
+    item: str
+    location: str
+    qty: int
+    status: str = "available"
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSupply:
+    item: str
+    location: str
+    qty: int
+    eta: date
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingRoute:
+    """Outbound shipping from a location to a customer region."""
+
+    location: str
+    region: str
+    unit_cost: float
+    transit_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransferLane:
+    """A one-hop transfer between two locations; capacity None means unlimited."""
+
+    from_location: str
+    to_location: str
+    unit_cost: float
+    lead_days: int
+    capacity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    tier: str | None = None
+    allow_substitution: bool = True
+    max_shipments: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """`qty` available units of (item, location) reserved for customers of `min_tier` or better."""
+
+    item: str
+    location: str
+    qty: int
+    min_tier: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    tiers: tuple[str, ...] = DEFAULT_TIERS
+    horizon_days: int = 30
+    time_limit_ms: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationProblem:
+    """One order and the network it may be served from, as of a date."""
+
+    as_of: date
+    order: Order
+    locations: tuple[Location, ...]
+    items: tuple[Item, ...]
+    stock: tuple[StockPosition, ...] = ()
+    inbound: tuple[InboundSupply, ...] = ()
+    shipping: tuple[ShippingRoute, ...] = ()
+    lanes: tuple[TransferLane, ...] = ()
+    customers: tuple[Customer, ...] = ()
+    protections: tuple[Protection, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+
+    def customer(self) -> Customer:
+        """The order's customer; a customer absent from the network gets the defaults."""
+        for c in self.customers:
+            if c.id == self.order.customer:
+                return c
+        return Customer(id=self.order.customer)

@@ -1,0 +1,128 @@
+"""Every error the service answers, mapped to HTTP in one place, as RFC 9457 `application/problem+json`.
+
+Web-layer exceptions (`RequestProblem` and its subclasses) carry no status code; `PROBLEMS` maps each to a
+stable problem type. Werkzeug's HTTP errors (404, 405, 413, ...) and anything unexpected (500, logged, no
+stack trace in the body) are answered in the same shape, so no request ever gets an HTML error page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+PROBLEM_MIMETYPE = "application/problem+json"
+TYPE_PREFIX = "urn:decision-service:problem:"
+MAX_LISTED_ERRORS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One offending field, named by its path in the request (`order.lines[2].qty`)."""
+
+    field: str
+    message: str
+
+
+class RequestProblem(Exception):
+    """A request the service cannot act on; the subclass decides the problem type."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class MalformedJson(RequestProblem):
+    """The body is not one well-formed JSON document."""
+
+
+class UnsupportedContentType(RequestProblem):
+    """The body is not declared as JSON."""
+
+
+class RequestValidationError(RequestProblem):
+    """The JSON is well formed but violates the request schema or its cross-references."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"The request has {len(errors)} invalid field(s).")
+        self.errors = errors
+
+
+# exception class -> (status, problem type slug, title)
+PROBLEMS: dict[type[RequestProblem], tuple[int, str, str]] = {
+    MalformedJson: (400, "malformed-json", "Malformed JSON"),
+    UnsupportedContentType: (415, "unsupported-media-type", "Unsupported media type"),
+    RequestValidationError: (422, "validation-error", "Invalid request"),
+}
+HTTP_SLUGS: dict[int, str] = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    500: "internal-error",
+}
+
+
+def problem_response(status: int, slug: str, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem document with a stable `type` URI."""
+    body = {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail, **extra}
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+
+
+def flatten_messages(messages: Any, path: tuple[str | int, ...] = ()) -> list[FieldError]:
+    """marshmallow's nested error messages as a flat list of field paths and messages."""
+    if isinstance(messages, Mapping):
+        out: list[FieldError] = []
+        for key, value in messages.items():
+            out += flatten_messages(value, path if key == "_schema" else (*path, key))
+        return out
+    if isinstance(messages, list | tuple):
+        return [e for m in messages for e in flatten_messages(m, path)]
+    return [FieldError(format_path(path), str(messages))]
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """`("order", "lines", 2, "qty")` as `order.lines[2].qty`; the empty path is the whole body."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _handle_request_problem(exc: RequestProblem) -> Response:
+    status, slug, title = PROBLEMS.get(type(exc), (400, "bad-request", "Bad request"))
+    if not isinstance(exc, RequestValidationError):
+        return problem_response(status, slug, title, exc.detail)
+    listed = [{"field": e.field, "message": e.message} for e in exc.errors[:MAX_LISTED_ERRORS]]
+    return problem_response(status, slug, title, exc.detail, errors=listed, error_count=len(exc.errors))
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    slug = HTTP_SLUGS.get(status, f"http-{status}")
+    response = problem_response(status, slug, exc.name, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    current_app.logger.exception("Unhandled error while serving a request", exc_info=exc)
+    return problem_response(
+        500, "internal-error", "Internal error", "The service failed to answer; it is logged."
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error of the app through this module (replacing flask-smorest's JSON errors)."""
+    app.register_error_handler(RequestProblem, _handle_request_problem)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)

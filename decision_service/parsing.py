@@ -1,0 +1,73 @@
+"""Reading request bodies strictly: declared JSON, UTF-8, no NaN/Infinity, decimals kept exact.
+
+`StrictJsonParser` replaces webargs' lenient JSON loading for every `ApiBlueprint`, so a schema violation
+raises `RequestValidationError` (answered by `errors.py`) instead of flask-smorest's own 422 format.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, NoReturn
+
+import marshmallow as ma
+from flask import Request
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+
+from decision_service.errors import (
+    MalformedJson,
+    RequestValidationError,
+    UnsupportedContentType,
+    flatten_messages,
+)
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_json_body(req: Request) -> Any:
+    """The body as JSON; numbers with a fraction or exponent become `Decimal` so their places survive."""
+    if not req.is_json:
+        raise UnsupportedContentType(f"Send the body as application/json, not {req.mimetype or 'no type'}.")
+    raw = req.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    if not raw.strip():
+        raise MalformedJson("The request body is empty.")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
+    except RecursionError:
+        raise MalformedJson("The JSON document is nested too deeply.") from None
+    except UnicodeDecodeError:
+        raise MalformedJson("The request body is not valid UTF-8.") from None
+    except ValueError as exc:  # json.JSONDecodeError, over-long integers, NaN/Infinity
+        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from None
+
+
+class StrictJsonParser(FlaskParser):
+    """webargs parser whose JSON is `read_json_body` and whose errors are `RequestValidationError`."""
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        """The strictly parsed JSON body."""
+        return read_json_body(req)
+
+    def handle_error(
+        self,
+        error: ma.ValidationError,
+        req: Request,
+        schema: ma.Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Any,
+    ) -> NoReturn:
+        """Raise the service's validation error, un-namespacing webargs' `{"json": ...}` wrapper."""
+        messages: Any = error.messages
+        if isinstance(messages, dict) and set(messages) == {"json"}:
+            messages = messages["json"]
+        raise RequestValidationError(flatten_messages(messages))
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest blueprint parsing bodies with `StrictJsonParser`."""
+
+    ARGUMENTS_PARSER = StrictJsonParser()

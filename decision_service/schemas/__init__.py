@@ -1,0 +1,6 @@
+"""marshmallow schemas: the request (validated into `optimizers.problem` dataclasses) and, for the
+OpenAPI document only, the response and problem documents."""
+
+from decision_service.schemas.request import AllocationRequestSchema, load_problem
+
+__all__ = ["AllocationRequestSchema", "load_problem"]

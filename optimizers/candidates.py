@@ -1,0 +1,237 @@
+"""Supply nodes and candidate arcs: the spec's semantics turned into the sets the models optimise over.
+
+A supply node is one source (stock or inbound) of a pool (item, location, available date). An arc is one
+way a node can serve a line: direct, or through one transfer lane. Everything is sorted canonically, so the
+model (and therefore the decision) does not depend on the order of the input lists. Supply that can never
+serve the order is kept aside as `Rejected`, for the explanation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from optimizers.decision import ReasonCode
+from optimizers.problem import AllocationProblem, Item
+from optimizers.supply import SupplyNode, supply_nodes
+
+MARGIN_SCALE = 10_000  # money has at most 4 decimals, so margin * 1e4 is an exact integer
+LaneSpec = tuple[str, str, int | None]  # (from, to, capacity or None for unlimited)
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    node: int
+    line: int  # index into order.lines
+    lane: int  # index into CandidateSet.lanes, or -1 when direct
+    ship_from: str
+    delivery_date: date
+    on_time: bool
+    unit_margin: float
+    margin_units: int  # unit margin * MARGIN_SCALE
+    tie_cost: int
+    substitute_rank: int
+    intercompany: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Supply of a usable item that cannot serve a line at all, with the reason."""
+
+    line: int
+    item: str
+    location: str
+    source: str
+    available_date: date | None
+    qty: int
+    reason: ReasonCode
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How goods at a location reach the order's region: direct or through one lane."""
+
+    lane: int
+    ship_from: str
+    days: int
+    cost_units: int  # (shipping + lane) unit cost * MARGIN_SCALE
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSet:
+    problem: AllocationProblem
+    nodes: tuple[SupplyNode, ...]
+    arcs: tuple[Arc, ...]
+    lanes: tuple[LaneSpec, ...]  # the lanes any route uses
+    rejected: tuple[Rejected, ...]
+    usable_items: tuple[tuple[tuple[str, int], ...], ...]  # per line: (item, rank)
+
+
+def usable_items(problem: AllocationProblem, items: dict[str, Item]) -> list[tuple[tuple[str, int], ...]]:
+    """Per line, the items that may fill it with their substitute rank (0 for the ordered item)."""
+    allow_customer = problem.customer().allow_substitution
+    out = []
+    for line in problem.order.lines:
+        ranks: dict[str, int] = {line.item: 0}
+        if allow_customer and line.allow_substitution and line.item in items:
+            for sub in items[line.item].substitutes:
+                if sub.item != line.item and sub.item in items:
+                    ranks[sub.item] = min(ranks.get(sub.item, sub.rank), sub.rank)
+        out.append(tuple(sorted(ranks.items(), key=lambda kv: (kv[1], kv[0]))))
+    return out
+
+
+def money_units(value: float) -> int:
+    """Money as an exact integer count of 1e-4."""
+    return round(value * MARGIN_SCALE)
+
+
+def routes_by_location(problem: AllocationProblem) -> tuple[dict[str, list[Route]], list[LaneSpec]]:
+    """Every route from each location to the order's region, and the lanes those routes use."""
+    region = problem.order.ship_to_region
+    ship = {s.location: s for s in problem.shipping if s.region == region}
+    lanes: list[LaneSpec] = []
+    routes: dict[str, list[Route]] = defaultdict(list)
+    for loc, s in sorted(ship.items()):
+        routes[loc].append(Route(-1, loc, s.transit_days, money_units(s.unit_cost)))
+    for lane in sorted(problem.lanes, key=lambda x: (x.from_location, x.to_location)):
+        s = ship.get(lane.to_location)
+        if s is None or lane.from_location == lane.to_location:
+            continue
+        lanes.append((lane.from_location, lane.to_location, lane.capacity))
+        cost = money_units(s.unit_cost) + money_units(lane.unit_cost)
+        days = lane.lead_days + s.transit_days
+        routes[lane.from_location].append(Route(len(lanes) - 1, lane.to_location, days, cost))
+    return routes, lanes
+
+
+def build_candidates(problem: AllocationProblem) -> CandidateSet:
+    """Supply nodes, every arc from a node to a line it may serve, and the supply that cannot."""
+    items = {i.id: i for i in problem.items}
+    entity = {loc.id: loc.entity for loc in problem.locations}
+    nodes = supply_nodes(problem)
+    by_item: dict[str, list[int]] = defaultdict(list)
+    for n, node in enumerate(nodes):
+        by_item[node.item].append(n)
+    routes, lanes = routes_by_location(problem)
+    usable = usable_items(problem, items)
+    arcs: list[Arc] = []
+    rejected: list[Rejected] = []
+    for li, line in enumerate(problem.order.lines):
+        price = money_units(line.unit_price)
+        for item, rank in usable[li]:
+            base = price - money_units(items[item].unit_cost) if item in items else 0
+            for n in by_item.get(item, ()):
+                _arcs_for_node(problem, li, n, nodes[n], rank, base, routes, entity, arcs, rejected)
+        rejected.extend(unsellable(problem, li, usable[li], items))
+    return CandidateSet(problem, tuple(nodes), tuple(arcs), tuple(lanes), tuple(rejected), tuple(usable))
+
+
+def _arcs_for_node(
+    problem: AllocationProblem,
+    li: int,
+    n: int,
+    node: SupplyNode,
+    rank: int,
+    base: int,
+    routes: dict[str, list[Route]],
+    entity: dict[str, str],
+    arcs: list[Arc],
+    rejected: list[Rejected],
+) -> None:
+    """Append the arcs from one supply node to one line, or the reason there are none."""
+    here = routes.get(node.location)
+    if not here:
+        detail = f"no shipping from {node.location} (or via a lane from it) to {problem.order.ship_to_region}"
+        rejected.append(_reject(li, node, ReasonCode.NO_SHIPPING_ROUTE, detail))
+        return
+    if node.qty == 0:
+        if node.protected:
+            detail = f"{node.protected} units protected for a higher tier than the customer's"
+            rejected.append(_reject(li, node, ReasonCode.PROTECTED_FOR_HIGHER_TIER, detail))
+        return
+    as_of, requested = problem.as_of, problem.order.requested_date
+    ic = entity.get(node.location) != problem.order.entity
+    for r in here:
+        delivery = node.available_date + timedelta(days=r.days)
+        margin = base - r.cost_units
+        tie = (delivery - as_of).days + rank + (r.lane >= 0) + ic
+        arcs.append(
+            Arc(
+                n,
+                li,
+                r.lane,
+                r.ship_from,
+                delivery,
+                delivery <= requested,
+                margin / MARGIN_SCALE,
+                margin,
+                tie,
+                rank,
+                ic,
+            )
+        )
+
+
+def _reject(li: int, node: SupplyNode, reason: ReasonCode, detail: str) -> Rejected:
+    qty = node.raw_qty if reason == ReasonCode.PROTECTED_FOR_HIGHER_TIER else node.qty
+    return Rejected(li, node.item, node.location, node.source, node.available_date, qty, reason, detail)
+
+
+def unsellable(
+    problem: AllocationProblem, li: int, usable: tuple[tuple[str, int], ...], items: dict[str, Item]
+) -> list[Rejected]:
+    """Supply a line's items have that the spec does not allow: status, horizon, substitution."""
+    wanted = {i for i, _ in usable}
+    out = [
+        Rejected(
+            li,
+            s.item,
+            s.location,
+            "stock",
+            None,
+            s.qty,
+            ReasonCode.NOT_SELLABLE_STATUS,
+            f"stock status {s.status!r} is not sellable",
+        )
+        for s in problem.stock
+        if s.item in wanted and s.status != "available"
+    ]
+    horizon = problem.as_of + timedelta(days=problem.policy.horizon_days)
+    out += [
+        Rejected(
+            li,
+            r.item,
+            r.location,
+            "inbound",
+            r.eta,
+            r.qty,
+            ReasonCode.BEYOND_HORIZON,
+            f"eta {r.eta.isoformat()} is after the horizon {horizon.isoformat()}",
+        )
+        for r in problem.inbound
+        if r.item in wanted and r.eta > horizon
+    ]
+    line = problem.order.lines[li]
+    ordered = items.get(line.item)
+    allowed = problem.customer().allow_substitution and line.allow_substitution
+    if ordered is not None and not allowed:
+        who = "the customer" if not problem.customer().allow_substitution else f"line {line.line}"
+        out += [
+            Rejected(
+                li,
+                s.item,
+                "*",
+                "any",
+                None,
+                0,
+                ReasonCode.SUBSTITUTION_NOT_ALLOWED,
+                f"substitute {s.item} (rank {s.rank}) not allowed by {who}",
+            )
+            for s in ordered.substitutes
+            if s.item != line.item
+        ]
+    out.sort(key=lambda r: (r.item, r.location, r.source, r.reason))
+    return out

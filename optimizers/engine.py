@@ -1,0 +1,160 @@
+"""`decide`: from an allocation problem to an optimal, explained allocation decision."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizers.candidates import MARGIN_SCALE, CandidateSet, build_candidates
+from optimizers.decision import (
+    AllocationDecision,
+    DecisionStatus,
+    Fill,
+    Lane,
+    LineDecision,
+    ObjectiveValues,
+    SolverInfo,
+    SolveStatus,
+)
+from optimizers.hashing import problem_hash
+from optimizers.lexicographic import SolveOutcome, solve_lexicographic
+from optimizers.problem import AllocationProblem
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A candidate set with the integer flow chosen on each arc."""
+
+    cs: CandidateSet
+    x: np.ndarray
+    outcome: SolveOutcome
+
+
+def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
+    """The lexicographically optimal allocation of one order, with its explanation."""
+    t0 = time.perf_counter()
+    cs = build_candidates(problem)
+    limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
+    out = solve_lexicographic(cs, limit)
+    x = out.x if out.x is not None else fallback_flow(cs)
+    solved = Solved(cs, x, out)
+    lines = line_decisions(solved)
+    explanation, lines = _explain(solved, lines) if explain else (None, lines)
+    wall = (time.perf_counter() - t0) * 1000.0
+    return AllocationDecision(
+        order_id=problem.order.id,
+        as_of=problem.as_of,
+        status=decision_status(lines),
+        lines=lines,
+        objective=objective_values(cs, x),
+        solver=solver_info(out, wall),
+        input_hash=problem_hash(problem),
+        explanation=explanation,
+    )
+
+
+def _explain(solved: Solved, lines: tuple[LineDecision, ...]):  # type: ignore[no-untyped-def]
+    from optimizers.explain import explain_decision
+
+    return explain_decision(solved, lines)
+
+
+def fallback_flow(cs: CandidateSet) -> np.ndarray:
+    """The greedy baseline's fills as arc flows: a feasible answer when the solver found none in time."""
+    from optimizers.greedy import greedy_fills
+
+    index = {arc_key(cs, k): k for k in range(len(cs.arcs))}
+    x = np.zeros(len(cs.arcs), np.int64)
+    fills = greedy_fills(cs.problem)
+    for li, ln in enumerate(cs.problem.order.lines):
+        for f in fills.get(ln.line, ()):
+            lane = (f.via_lane.from_location, f.via_lane.to_location) if f.via_lane else None
+            k = index.get((li, f.item, f.location, f.source, f.available_date, lane))
+            if k is not None:  # the baseline only proposes arcs the model has; never trust it blindly
+                x[k] += f.qty
+    return x
+
+
+def arc_key(cs: CandidateSet, k: int) -> tuple:  # type: ignore[type-arg]
+    """(line index, item, location, source, available date, lane) of arc k."""
+    a = cs.arcs[k]
+    node = cs.nodes[a.node]
+    lane = cs.lanes[a.lane][:2] if a.lane >= 0 else None
+    return (a.line, node.item, node.location, node.source, node.available_date, lane)
+
+
+def make_fill(cs: CandidateSet, k: int, qty: int) -> Fill:
+    """The spec's fill for `qty` units on arc k."""
+    a = cs.arcs[k]
+    node = cs.nodes[a.node]
+    lane = Lane(cs.lanes[a.lane][0], cs.lanes[a.lane][1]) if a.lane >= 0 else None
+    return Fill(
+        node.item,
+        node.location,
+        a.ship_from,
+        lane,
+        qty,
+        node.source,
+        node.available_date,
+        a.delivery_date,
+        a.on_time,
+        a.unit_margin,
+        a.substitute_rank > 0,
+        a.intercompany,
+    )
+
+
+def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
+    """Per order line: its fills (in canonical arc order), allocated, backordered and on-time units."""
+    cs, x = solved.cs, solved.x
+    per_line: list[list[Fill]] = [[] for _ in cs.problem.order.lines]
+    for k in np.flatnonzero(x).tolist():
+        per_line[cs.arcs[k].line].append(make_fill(cs, k, int(x[k])))
+    out = []
+    for ln, fills in zip(cs.problem.order.lines, per_line, strict=True):
+        got = sum(f.qty for f in fills)
+        on_time = sum(f.qty for f in fills if f.on_time)
+        out.append(LineDecision(ln.line, ln.item, ln.qty, got, ln.qty - got, on_time, tuple(fills)))
+    return tuple(out)
+
+
+def objective_values(cs: CandidateSet, x: np.ndarray) -> ObjectiveValues:
+    """Each objective level's exact value for an integer flow."""
+    on_time = units = margin = tie = 0
+    for k in np.flatnonzero(x).tolist():
+        a, q = cs.arcs[k], int(x[k])
+        units += q
+        on_time += q if a.on_time else 0
+        margin += q * a.margin_units
+        tie += q * a.tie_cost
+    return ObjectiveValues(on_time, units, round(margin / MARGIN_SCALE, 4), tie)
+
+
+def decision_status(lines: tuple[LineDecision, ...]) -> DecisionStatus:
+    """complete when every line is fully allocated, backordered when nothing is, else partial."""
+    if all(ln.backorder_qty == 0 for ln in lines):
+        return DecisionStatus.COMPLETE
+    if all(ln.allocated_qty == 0 for ln in lines):
+        return DecisionStatus.BACKORDERED
+    return DecisionStatus.PARTIAL
+
+
+def solver_info(out: SolveOutcome, wall_ms: float) -> SolverInfo:
+    """What ran, how it ended and how long it took."""
+    degraded = out.status != SolveStatus.OPTIMAL
+    reason = out.degraded_reason
+    if out.x is None:
+        reason = f"{reason}; greedy baseline decision returned"
+    return SolverInfo(
+        f"or-tools/{out.engine}",
+        out.status,
+        round(wall_ms, 3),
+        round(out.solve_ms, 3),
+        degraded,
+        reason if degraded else None,
+        out.variables,
+        out.constraints,
+        out.solves,
+    )

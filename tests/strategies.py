@@ -108,3 +108,20 @@ def problems(
         policy=Policy(horizon_days=draw(st.sampled_from([0, 7, 30]))),
         **_network(draw, locs, ids, as_of, max_qty, max_rows),
     )
+
+
+AS_OF = date(2026, 11, 23)
+HAND_LOCATIONS = (Location("WH-1", "E1"), Location("WH-2", "E1"), Location("WH-3", "E2"))
+
+
+def hand_problem(
+    lines: tuple[OrderLine, ...], items: tuple[Item, ...], *, customer: Customer | None = None,
+    shipping: tuple[ShippingRoute, ...] = (ShippingRoute("WH-1", REGION, 0.5, 1),), requested_days: int = 4,
+    **network: Any,
+) -> AllocationProblem:
+    """A hand-written case: order SO-1 of entity E1 as of AS_OF, locations WH-1, WH-2 (E1) and WH-3 (E2)."""
+    order = Order("SO-1", "C-1", "E1", REGION, AS_OF + timedelta(days=requested_days), lines)
+    return AllocationProblem(
+        as_of=AS_OF, order=order, locations=HAND_LOCATIONS, items=items, shipping=shipping,
+        customers=(customer,) if customer else (), **network,
+    )

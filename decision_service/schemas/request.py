@@ -36,10 +36,22 @@ def default_time_limit_ms() -> int:
 class PolicySchema(Schema):
     """How the service decides: customer tiers best first, supply horizon and solver time limit."""
 
-    tiers = rows(text(), 32, min_len=1, load_default=lambda: list(DEFAULT_TIERS))
+    tiers = rows(
+        text(),
+        32,
+        min_len=1,
+        load_default=lambda: list(DEFAULT_TIERS),
+        metadata={"default": list(DEFAULT_TIERS)},
+    )
     horizon_days = fields.Integer(strict=True, load_default=30, validate=validate.Range(0, MAX_DAYS))
     time_limit_ms = fields.Integer(
-        strict=True, load_default=default_time_limit_ms, validate=validate.Range(1, MAX_TIME_LIMIT_MS)
+        strict=True,
+        load_default=default_time_limit_ms,
+        validate=validate.Range(1, MAX_TIME_LIMIT_MS),
+        metadata={
+            "default": Policy().time_limit_ms,
+            "description": "Default: the configured DEFAULT_TIME_LIMIT_MS.",
+        },
     )
 
     @post_load

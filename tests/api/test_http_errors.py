@@ -1,0 +1,112 @@
+"""Every error class of the transport answers an RFC 9457 problem document with a stable type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from decision_service import Config, create_app
+from decision_service.ports import FixedClock
+from tests.api.fakes import TODAY, failing_decide
+
+URL = "/v1/allocations"
+PREFIX = "urn:decision-service:problem:"
+
+
+def assert_problem(response: TestResponse, status: int, slug: str) -> dict[str, Any]:
+    """The response is a problem+json document of this status and type; returns its body."""
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = json.loads(response.data)
+    assert body["type"] == PREFIX + slug
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    return body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{",
+        b"",
+        b"   ",
+        b'{"a": 1,}',
+        b'{"as_of": NaN}',
+        b'{"x": Infinity}',
+        b'{"x": -Infinity}',
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"x": ' + b"9" * 5000 + b"}",
+        b'{"a": 1} {"b": 2}',
+    ],
+    ids=[
+        "truncated",
+        "empty",
+        "blank",
+        "trailing-comma",
+        "nan",
+        "inf",
+        "neg-inf",
+        "not-utf8",
+        "deep",
+        "huge-int",
+        "two-docs",
+    ],  # fmt: skip
+)
+def test_malformed_json_is_400(client: FlaskClient, raw: bytes) -> None:
+    assert_problem(client.post(URL, data=raw, content_type="application/json"), 400, "malformed-json")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml", None])
+def test_non_json_content_type_is_415(client: FlaskClient, spec_request: dict[str, Any], content_type: str) -> None:
+    response = client.post(URL, data=json.dumps(spec_request), content_type=content_type)
+    body = assert_problem(response, 415, "unsupported-media-type")
+    assert "application/json" in body["detail"]
+
+
+def test_json_with_charset_parameter_is_accepted(client: FlaskClient, spec_request: dict[str, Any]) -> None:
+    response = client.post(URL, data=json.dumps(spec_request), content_type="application/json; charset=utf-8")
+    assert response.status_code == 200
+
+
+def test_body_over_the_configured_limit_is_413(spec_request: dict[str, Any]) -> None:
+    app = create_app(Config(MAX_CONTENT_LENGTH=1000), clock=FixedClock(TODAY), decide=failing_decide)
+    body = json.dumps(spec_request).encode()
+    assert len(body) > 1000
+    response = app.test_client().post(URL, data=body, content_type="application/json")
+    assert_problem(response, 413, "payload-too-large")
+
+
+def test_default_limit_is_two_mebibytes(client: FlaskClient) -> None:
+    padding = json.dumps({"pad": "x" * (2 * 1024 * 1024)})
+    assert_problem(client.post(URL, data=padding, content_type="application/json"), 413, "payload-too-large")
+
+
+def test_unknown_path_is_404(client: FlaskClient) -> None:
+    assert_problem(client.get("/v1/nothing-here"), 404, "not-found")
+
+
+def test_wrong_method_is_405_with_allow_header(client: FlaskClient) -> None:
+    response = client.get(URL)
+    assert_problem(response, 405, "method-not-allowed")
+    assert "POST" in response.headers["Allow"]
+
+
+def test_core_failure_is_500_problem_without_internals(spec_request: dict[str, Any]) -> None:
+    app = create_app(Config(), clock=FixedClock(TODAY), decide=failing_decide)
+    app.logger.disabled = True
+    response = app.test_client().post(URL, json=spec_request)
+    body = assert_problem(response, 500, "internal-error")
+    assert b"secret" not in response.data and b"Traceback" not in response.data
+    assert set(body) == {"type", "title", "status", "detail"}
+
+
+def test_validation_problem_lists_fields(client: FlaskClient) -> None:
+    body = assert_problem(client.post(URL, json={"order": {}}), 422, "validation-error")
+    fields = {e["field"] for e in body["errors"]}
+    assert {"order.id", "order.lines", "network"} <= fields
+    assert body["error_count"] == len(body["errors"])

@@ -11,7 +11,7 @@ from rules.errors import UnaryTestSyntaxError
 from rules.findings import Finding
 from rules.intervals import EVERYTHING, IntervalSet, intersect, point
 from rules.model import DecisionTable, InputColumn, OutputColumn
-from rules.unary import CellSet, NotTest, RangeTest, Test, cell_set, literals, parse_unary_tests
+from rules.unary import CellSet, NotTest, RangeTest, Test, cell_set, interval_text, literals, parse_unary_tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +67,7 @@ def _check_pieces(tests: tuple[Test, ...], domain: IntervalSet, kind: str) -> li
     bad: list[str] = []
     for test in tests:
         if isinstance(test, RangeTest) and not intersect((test.interval,), domain, kind):
-            iv = test.interval
-            bad.append(repr(iv.lo) if iv.lo is iv.hi else f"{iv.lo!r}..{iv.hi!r}")
+            bad.append(interval_text(test.interval))
         elif isinstance(test, NotTest):
             bad.extend(_check_pieces(test.inner, domain, kind))
     return bad

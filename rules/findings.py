@@ -7,7 +7,19 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 FindingKind = Literal[
-    "structure", "syntax", "type", "domain", "output", "overlap", "conflict", "gap", "masked", "unreachable"
+    "structure",
+    "syntax",
+    "type",
+    "domain",
+    "output",
+    "overlap",
+    "conflict",
+    "gap",
+    "masked",
+    "unreachable",
+    "test",
+    "untested",
+    "version",
 ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from rules.explain import plain
 from rules.findings import Finding
 from rules.model import Aggregation, DecisionTable, HitPolicy, InputColumn, OutputColumn, Rule
 from rules.tablecheck import as_date, check_structure, tests_from
+from rules.unary import literal_text
 
 _POLICY_ALIASES = {
     "U": "UNIQUE",
@@ -33,19 +33,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(literal_text(v) for v in value)
     return literal_text(value)
-
-
-def literal_text(value: Any) -> str:
-    """FEEL literal for a plain value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return f'date("{value.isoformat()}")'
-    if isinstance(value, str):
-        return json.dumps(value)
-    return str(value)
 
 
 def output_value(value: Any, column_type: str | None) -> Any:

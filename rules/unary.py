@@ -199,3 +199,27 @@ def parse_literal(text: str) -> Any:
     if len(tests) != 1 or not isinstance(first, RangeTest) or first.interval.lo is not first.interval.hi:
         raise UnaryTestSyntaxError(text, 0, "expected a single literal")
     return first.interval.lo
+
+
+def literal_text(value: Any) -> str:
+    """FEEL literal for a plain value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return f'date("{value.isoformat()}")'
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def interval_text(iv: Interval) -> str:
+    """FEEL unary-test text for one interval."""
+    if iv.lo is not None and iv.lo == iv.hi:
+        return literal_text(iv.lo)
+    if iv.lo is None:
+        return f"{'<=' if iv.hi_closed else '<'} {literal_text(iv.hi)}"
+    if iv.hi is None:
+        return f"{'>=' if iv.lo_closed else '>'} {literal_text(iv.lo)}"
+    return f"{'[' if iv.lo_closed else '('}{literal_text(iv.lo)}..{literal_text(iv.hi)}{']' if iv.hi_closed else ')'}"

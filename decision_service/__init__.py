@@ -21,9 +21,7 @@ class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
 
-def create_app(
-    config: Config | None = None, *, clock: Clock | None = None, decide: DecideFn | None = None
-) -> Flask:
+def create_app(config: Config | None = None, *, clock: Clock | None = None, decide: DecideFn | None = None) -> Flask:
     """Build the service: configuration (from the environment unless given), ports, OpenAPI and blueprints."""
     settings = config if config is not None else Config.from_env()
     app = Flask(__name__)

@@ -93,9 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument(
-        "--timeout", type=int, default=65, help="worker timeout, seconds (above the 60 s limit)"
-    )
+    serve.add_argument("--timeout", type=int, default=65, help="worker timeout, seconds (above the 60 s limit)")
     serve.set_defaults(handler=_serve)
     example = commands.add_parser("example", help="print an example request for a running service")
     example.add_argument("--host", default="127.0.0.1")

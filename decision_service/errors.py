@@ -116,9 +116,7 @@ def _handle_http_exception(exc: HTTPException) -> Response:
 
 def _handle_unexpected(exc: Exception) -> Response:
     current_app.logger.exception("Unhandled error while serving a request", exc_info=exc)
-    return problem_response(
-        500, "internal-error", "Internal error", "The service failed to answer; it is logged."
-    )
+    return problem_response(500, "internal-error", "Internal error", "The service failed to answer; it is logged.")
 
 
 def register_error_handlers(app: Flask) -> None:

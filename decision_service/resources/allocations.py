@@ -22,9 +22,7 @@ blp = ApiBlueprint(
     url_prefix="/v1",
     description="Allocation decisions: which supply fills which line.",
 )
-SPEC_EXAMPLE = json.loads(
-    resources.files("decision_service").joinpath("examples/spec_example.json").read_text()
-)
+SPEC_EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
 PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 
 

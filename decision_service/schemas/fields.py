@@ -17,6 +17,9 @@ MAX_TEXT = 128
 MAX_LINES = 5000
 MAX_ROWS = 100_000
 MONEY_PLACES = 4
+# Dates stay far enough from date.max that adding horizon, lead and transit days cannot overflow.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(9000, 12, 31)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -97,15 +100,21 @@ def _decimal_places(number: Decimal) -> int:
 class IsoDate(fields.Field[date]):
     """A calendar date written exactly `YYYY-MM-DD`."""
 
-    default_error_messages = {"invalid": "Not a valid date; use YYYY-MM-DD."}
+    default_error_messages = {
+        "invalid": "Not a valid date; use YYYY-MM-DD.",
+        "range": f"Must be between {MIN_DATE} and {MAX_DATE}.",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise self.make_error("invalid")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.make_error("invalid") from None
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise self.make_error("range")
+        return day
 
     def _serialize(self, value: date | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else value.isoformat()

@@ -116,9 +116,7 @@ class CustomerSchema(Schema):
     id = text(required=True)
     tier = text(load_default=None, allow_none=True)
     allow_substitution = StrictBoolean(load_default=True)
-    max_shipments = fields.Integer(
-        strict=True, load_default=None, allow_none=True, validate=validate.Range(0, MAX_QTY)
-    )
+    max_shipments = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, MAX_QTY))
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Customer:

@@ -33,9 +33,7 @@ def reference_errors(problem: AllocationProblem) -> dict[str | int, Any]:
     """Every unresolved reference and duplicate id in `problem`, as a nested error dict (empty if none)."""
     errors = ErrorTree()
     net: Path = ("network",)
-    locations = unique(
-        errors, (*net, "locations"), [loc.id for loc in problem.locations], "id", "location id"
-    )
+    locations = unique(errors, (*net, "locations"), [loc.id for loc in problem.locations], "id", "location id")
     items = unique(errors, (*net, "items"), [item.id for item in problem.items], "id", "item id")
     tiers = unique(errors, ("policy", "tiers"), problem.policy.tiers, None, "tier")
     unique(errors, (*net, "customers"), [c.id for c in problem.customers], "id", "customer id")
@@ -76,9 +74,7 @@ def _check_items(errors: ErrorTree, problem: AllocationProblem, items: set[str])
             known(errors, ("network", "items", i, "substitutes", j, "item"), sub.item, items, "item")
 
 
-def _check_supply(
-    errors: ErrorTree, problem: AllocationProblem, items: set[str], locations: set[str]
-) -> None:
+def _check_supply(errors: ErrorTree, problem: AllocationProblem, items: set[str], locations: set[str]) -> None:
     tables: Iterable[tuple[str, Sequence[Any]]] = (
         ("stock", problem.stock),
         ("inbound", problem.inbound),

@@ -68,9 +68,7 @@ def default_policy() -> Policy:
 class AllocationRequestSchema(Schema):
     """`POST /v1/allocations`: one order and the network that may serve it (see spec/allocation.md)."""
 
-    as_of = IsoDate(
-        load_default=service_today, metadata={"description": "Default: today (service clock, UTC)."}
-    )
+    as_of = IsoDate(load_default=service_today, metadata={"description": "Default: today (service clock, UTC)."})
     order = fields.Nested(OrderSchema, required=True)
     network = fields.Nested(NetworkSchema, required=True)
     policy = fields.Nested(PolicySchema, load_default=default_policy)
@@ -78,9 +76,7 @@ class AllocationRequestSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> AllocationProblem:
         """The validated problem, once every cross-reference resolves."""
-        problem = AllocationProblem(
-            as_of=data["as_of"], order=data["order"], policy=data["policy"], **data["network"]
-        )
+        problem = AllocationProblem(as_of=data["as_of"], order=data["order"], policy=data["policy"], **data["network"])
         errors = reference_errors(problem)
         if errors:
             raise ValidationError(errors)

@@ -160,7 +160,5 @@ class ProblemSchema(Schema):
     title = Str(required=True)
     status = Int(required=True)
     detail = Str(required=True)
-    errors = fields.List(
-        fields.Nested(FieldErrorSchema), metadata={"description": "Validation errors (422)."}
-    )
+    errors = fields.List(fields.Nested(FieldErrorSchema), metadata={"description": "Validation errors (422)."})
     error_count = Int()

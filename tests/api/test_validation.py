@@ -54,6 +54,7 @@ SCHEMA_CASES: dict[str, tuple[Mutation, str]] = {
     "boolean money": (_set("network.lanes.0.unit_cost", False), "network.lanes[0].unit_cost"),
     "bad date": (_set("order.requested_date", "2026-02-30"), "order.requested_date"),
     "non-ISO date": (_set("as_of", "23/11/2026"), "as_of"),
+    "date past the supported range": (_set("network.inbound.0.eta", "9999-12-31"), "network.inbound[0].eta"),
     "date-time": (_set("network.inbound.0.eta", "2026-11-30T00:00:00"), "network.inbound[0].eta"),
     "empty id": (_set("network.locations.1.id", ""), "network.locations[1].id"),
     "over-long id": (_set("order.id", "x" * 129), "order.id"),

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from decision_service import Config, create_app
 from decision_service.ports import FixedClock
-from tests.api.fakes import TODAY, RecordingDecide
+from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide
 
 _EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
 
@@ -38,3 +38,11 @@ def client(app: Flask) -> FlaskClient:
 def spec_request() -> dict[str, Any]:
     """A fresh, mutable copy of the spec's example request."""
     return copy.deepcopy(_EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def engine_client() -> FlaskClient:
+    """A client of an app running the real engine (skips when it is not there), validating every decision."""
+    pytest.importorskip("optimizers.engine")
+    pytest.importorskip("optimizers.validation")
+    return create_app(Config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()

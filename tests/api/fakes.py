@@ -53,6 +53,23 @@ class RecordingDecide:
         )
 
 
+class ValidatingDecide:
+    """The real engine, with every decision checked by the solver-free validator."""
+
+    def __init__(self) -> None:
+        self.solved = 0
+
+    def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
+        from decision_service.ports import engine_decide
+        from optimizers.validation import validate
+
+        decision = engine_decide(problem, explain=explain)
+        report = validate(problem, decision)
+        assert report.ok, report.errors
+        self.solved += 1
+        return decision
+
+
 def failing_decide(problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
     """A core that breaks, to show the service still answers problem+json."""
     raise RuntimeError("secret internal detail")

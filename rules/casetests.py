@@ -67,8 +67,11 @@ def run_cases(compiled: CompiledTable) -> CaseReport:
             failures.append(Finding("test", "error", f"case {case.id}: {exc}"))
             continue
         selected.update(result.explanation.selected)
-        if result.error is not None or not _matches(case.expect, result.value):
-            actual = result.error or plain(result.value)
-            failures.append(Finding("test", "error", f"case {case.id}: expected {case.expect!r}, got {actual!r}"))
+        actual = result.value
+        if compiled.single_output and isinstance(case.expect, dict) and not isinstance(actual, list):
+            actual = {compiled.table.outputs[0].name: actual}  # cases may name the single output
+        if result.error is not None or not _matches(case.expect, actual):
+            got = result.error or plain(result.value)
+            failures.append(Finding("test", "error", f"case {case.id}: expected {case.expect!r}, got {got!r}"))
     untested = tuple(r.id for i, r in enumerate(compiled.table.rules) if i not in selected)
     return CaseReport(len(compiled.table.tests) - len(failures), tuple(failures), untested)

@@ -70,13 +70,13 @@ def stock_positions(
 def inbound_supply(
     rng: random.Random, articles: list[Article], locations: list[str], as_of: date
 ) -> list[InboundSupply]:
-    """Purchase orders for about two items in five, with ETAs up to 45 days out (some beyond the horizon)."""
+    """Purchase orders for about half the items, most due within two weeks, some beyond the horizon."""
     rows: list[InboundSupply] = []
     for article in articles:
-        if rng.random() >= 0.4:
+        if rng.random() >= 0.5:
             continue
         qty = article.pack * max(1, round(article.typical_qty / article.pack * rng.uniform(0.3, 1.2)))
-        eta = as_of + timedelta(days=rng.randint(1, 45))
+        eta = as_of + timedelta(days=min(60, 1 + int(rng.expovariate(1 / 12))))
         rows.append(InboundSupply(article.item.id, rng.choice(locations), qty, eta))
     return rows
 
@@ -89,6 +89,5 @@ def protections(rng: random.Random, stock: list[StockPosition], share: float = 0
         picked = [max(available, key=lambda p: (p.qty, p.item, p.location))]
     tiers = ("strategic", "gold")
     return [
-        Protection(p.item, p.location, max(1, int(p.qty * rng.uniform(0.2, 0.6))), rng.choice(tiers))
-        for p in picked
+        Protection(p.item, p.location, max(1, int(p.qty * rng.uniform(0.2, 0.6))), rng.choice(tiers)) for p in picked
     ]

@@ -44,7 +44,7 @@ def generate(
     substitutes_per_item: int = 2,
     lanes: int | None = None,
     customers: int = 12,
-    supply_ratio: float = 0.8,
+    supply_ratio: float = 2.0,
     as_of: date = AS_OF,
     time_limit_ms: int = 1000,
 ) -> AllocationProblem:
@@ -77,12 +77,12 @@ def preset(name: str, seed: int = 1) -> AllocationProblem:
 
 
 def customer_roster(rng: random.Random, count: int) -> list[Customer]:
-    """Customers of mixed tiers; about one in four limits the shipments per order."""
+    """Customers of mixed tiers; about one in five limits the shipments per order."""
     tiers = list(TIER_WEIGHTS)
     roster = []
     for n in range(1, max(count, 1) + 1):
         tier = rng.choices(tiers, weights=list(TIER_WEIGHTS.values()))[0]
-        limit = rng.randint(2, 4) if rng.random() < 0.25 else None
+        limit = rng.randint(2, 4) if rng.random() < 0.2 else None
         substitutes_ok = rng.random() < 0.85
         roster.append(Customer(f"C-{n:03d}", tier, allow_substitution=substitutes_ok, max_shipments=limit))
     return roster

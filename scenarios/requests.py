@@ -39,8 +39,7 @@ def problem_to_request(problem: AllocationProblem) -> Json:
             "locations": [{"id": x.id, "entity": x.entity} for x in problem.locations],
             "items": [_item(x) for x in problem.items],
             "stock": [
-                {"item": x.item, "location": x.location, "qty": x.qty, "status": x.status}
-                for x in problem.stock
+                {"item": x.item, "location": x.location, "qty": x.qty, "status": x.status} for x in problem.stock
             ],
             "inbound": [
                 {"item": x.item, "location": x.location, "qty": x.qty, "eta": x.eta.isoformat()}
@@ -130,16 +129,14 @@ def request_to_problem(body: Json) -> AllocationProblem:
             for x in net["items"]
         ),
         stock=tuple(
-            StockPosition(x["item"], x["location"], x["qty"], x.get("status", "available"))
-            for x in net["stock"]
+            StockPosition(x["item"], x["location"], x["qty"], x.get("status", "available")) for x in net["stock"]
         ),
         inbound=tuple(
             InboundSupply(x["item"], x["location"], x["qty"], date.fromisoformat(x["eta"]))
             for x in net.get("inbound", [])
         ),
         shipping=tuple(
-            ShippingRoute(x["location"], x["region"], x["unit_cost"], x["transit_days"])
-            for x in net["shipping"]
+            ShippingRoute(x["location"], x["region"], x["unit_cost"], x["transit_days"]) for x in net["shipping"]
         ),
         lanes=tuple(
             TransferLane(x["from"], x["to"], x["unit_cost"], x["lead_days"], x.get("capacity"))

@@ -20,7 +20,7 @@ MONEY_PLACES = 4
 # Dates stay far enough from date.max that adding horizon, lead and transit days cannot overflow.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(9000, 12, 31)
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def quantity(**kwargs: Any) -> fields.Integer:
@@ -80,12 +80,12 @@ class Money(fields.Field[float]):
             raise self.make_error("invalid")
         if not 0 <= number <= MAX_MONEY:
             raise self.make_error("range")
-        if _decimal_places(number) > MONEY_PLACES:
+        if decimal_places(number) > MONEY_PLACES:
             raise self.make_error("places")
         return float(number)
 
 
-def _decimal_places(number: Decimal) -> int:
+def decimal_places(number: Decimal) -> int:
     """Places after the point once trailing zeros go; exact, without a decimal context that could trap."""
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
@@ -106,7 +106,7 @@ class IsoDate(fields.Field[date]):
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
             raise self.make_error("invalid")
         try:
             day = date.fromisoformat(value)

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from decision_service.errors import RequestValidationError, flatten_messages
 from decision_service.ports import EXTENSION_KEY, SystemClock
+from decision_service.schemas.fast import fast_problem
 from decision_service.schemas.fields import MAX_DAYS, IsoDate, rows, text
 from decision_service.schemas.network import NetworkSchema
 from decision_service.schemas.order import OrderSchema
@@ -73,14 +74,29 @@ class AllocationRequestSchema(Schema):
     network = fields.Nested(NetworkSchema, required=True)
     policy = fields.Nested(PolicySchema, load_default=default_policy)
 
+    fast_path = True  # try `fast_problem` first; the fields run only when it is unsure
+
+    def load(self, data: Any, *, many: bool | None = None, partial: Any = None, unknown: Any = None) -> Any:
+        """The validated `AllocationProblem` (fast path first), or a `ValidationError` naming each field."""
+        if self.fast_path and not many and not partial and unknown is None:
+            problem = fast_problem(data, service_today, default_time_limit_ms)
+            if problem is not None:
+                return _checked(problem)
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> AllocationProblem:
         """The validated problem, once every cross-reference resolves."""
-        problem = AllocationProblem(as_of=data["as_of"], order=data["order"], policy=data["policy"], **data["network"])
-        errors = reference_errors(problem)
-        if errors:
-            raise ValidationError(errors)
-        return problem
+        return _checked(
+            AllocationProblem(as_of=data["as_of"], order=data["order"], policy=data["policy"], **data["network"])
+        )
+
+
+def _checked(problem: AllocationProblem) -> AllocationProblem:
+    errors = reference_errors(problem)
+    if errors:
+        raise ValidationError(errors)
+    return problem
 
 
 def load_problem(payload: Any) -> AllocationProblem:

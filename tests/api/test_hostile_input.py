@@ -18,7 +18,7 @@ from tests.api.test_http_errors import URL
 
 APP = create_app(Config(MAX_CONTENT_LENGTH=256 * 1024), clock=FixedClock(TODAY), decide=RecordingDecide())
 CLIENT = APP.test_client()
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
     st.none(),

@@ -1,0 +1,39 @@
+"""The flask-smorest `Api`: OpenAPI at `/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`.
+
+The UIs load their scripts from the CDN URLs in `Config` (set `OPENAPI_SWAGGER_UI_URL` / `OPENAPI_REDOC_URL`
+to a local mirror where there is no internet); `/openapi.json` itself needs nothing from outside.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from decision_service.resources import allocations, health
+from decision_service.schemas.fields import IsoDate, Money
+from decision_service.schemas.response import ProblemSchema
+
+DESCRIPTION = (
+    "Optimal, explained allocation decisions for one order over an inventory network "
+    "(contract: spec/allocation.md). Errors are RFC 9457 `application/problem+json`; validation errors list "
+    "each offending field by its path in the request, e.g. `order.lines[2].qty` (zero-based indices)."
+)
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting errors as RFC 9457 problem documents."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+
+def build_api(app: Flask) -> Api:
+    """Attach the documented API and its blueprints to `app`."""
+    api = ProblemApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api.register_field(Money, "number", None)
+    api.register_field(IsoDate, "string", "date")
+    api.register_blueprint(allocations.blp)
+    api.register_blueprint(health.blp)
+    default_error = api.spec.components.responses.get("DEFAULT_ERROR")
+    if default_error is not None:
+        default_error["content"] = {"application/problem+json": default_error["content"]["application/json"]}
+    return api

@@ -1,0 +1,85 @@
+"""The explanation parts of a decision as JSON-ready values (see `decision_service.serialize`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimizers.decision import (
+    BackorderExplanation,
+    Candidate,
+    DecisionExplanation,
+    Lane,
+    LineExplanation,
+)
+
+MONEY_PLACES = 4
+
+
+def lane_dict(lane: Lane | None) -> dict[str, str] | None:
+    """A lane as `{"from", "to"}`, or None for a direct route."""
+    return None if lane is None else {"from": lane.from_location, "to": lane.to_location}
+
+
+def line_explanation_dict(e: LineExplanation) -> dict[str, Any]:
+    """Why each candidate supply of a line was or was not used, and what bound its backorder."""
+    return {
+        "candidates": [_candidate(c) for c in e.candidates],
+        "backorder": None if e.backorder is None else _backorder(e.backorder),
+        "summarised": e.summarised,
+        "reason_counts": {str(reason): count for reason, count in e.reason_counts},
+    }
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    return {
+        "item": c.item,
+        "location": c.location,
+        "source": c.source,
+        "available_date": None if c.available_date is None else c.available_date.isoformat(),
+        "via_lane": lane_dict(c.via_lane),
+        "ship_from": c.ship_from,
+        "delivery_date": None if c.delivery_date is None else c.delivery_date.isoformat(),
+        "on_time": c.on_time,
+        "unit_margin": None if c.unit_margin is None else round(c.unit_margin, MONEY_PLACES),
+        "used_qty": c.used_qty,
+        "reason": c.reason.value,
+        "detail": c.detail,
+        "lines": list(c.lines),
+    }
+
+
+def _backorder(b: BackorderExplanation) -> dict[str, Any]:
+    cf = b.counterfactual
+    return {
+        "qty": b.qty,
+        "binding": b.binding.value,
+        "limit": b.limit,
+        "counterfactual": None
+        if cf is None
+        else {
+            "item": cf.item,
+            "location": cf.location,
+            "qty": cf.qty,
+            "available_date": cf.available_date.isoformat(),
+            "on_time": cf.on_time,
+            "verified": cf.verified,
+            "method": cf.method,
+            "text": cf.text,
+        },
+    }
+
+
+def decision_explanation_dict(e: DecisionExplanation) -> dict[str, Any]:
+    """The objective levels reached, the binding constraints and the tie-break rule."""
+    return {
+        "levels": [
+            {"level": lv.level, "name": lv.name, "sense": lv.sense, "value": lv.value, "optimal": lv.optimal}
+            for lv in e.levels
+        ],
+        "binding": [
+            {"kind": b.kind, "subject": b.subject, "limit": b.limit, "used": b.used, "detail": b.detail}
+            for b in e.binding
+        ],
+        "tie_break": e.tie_break,
+        "notes": list(e.notes),
+    }

@@ -1,0 +1,107 @@
+"""Property: the fast request converter and the marshmallow schemas agree on every input, so the fast path
+changes latency and nothing else."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from marshmallow import ValidationError
+
+from decision_service.schemas import request as request_module
+from decision_service.schemas.request import AllocationRequestSchema
+from tests.api.conftest import _EXAMPLE
+from tests.api.test_hostile_input import PATHS
+from tests.api.test_http_errors import URL
+
+strategies = pytest.importorskip("tests.strategies")
+requests = pytest.importorskip("scenarios.requests")
+
+
+class SchemaOnly(AllocationRequestSchema):
+    fast_path = False
+
+
+EDGE_VALUES: list[Any] = [  # one of each way a leaf can be wrong, and a few that are right elsewhere
+    None, True, 1, -1, 1.5, Decimal("0.12345"), 10**9 + 1, 60_001, "", "x" * 129, "é", "9001-01-01", "platinum", [],
+]  # fmt: skip
+PLAUSIBLE = st.sampled_from(EDGE_VALUES) | st.decimals(
+    min_value=-10, max_value=10**9 + 1, places=6, allow_nan=False
+).map(lambda d: Decimal(str(d)))
+
+
+def _example_at(path: tuple[Any, ...]) -> Any:
+    node: Any = _EXAMPLE
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _outcome(schema: AllocationRequestSchema, data: Any) -> tuple[str, Any]:
+    try:
+        return "ok", schema.load(data)
+    except ValidationError as exc:
+        return "invalid", exc.messages
+
+
+def _mutated(body: dict[str, Any], path: tuple[Any, ...], value: Any, action: str, via_json: bool = True) -> Any:
+    body = copy.deepcopy(body)
+    node = body
+    for key in path[:-1]:
+        node = node[key]
+    if action == "drop" and isinstance(node, dict):
+        del node[path[-1]]
+    elif action == "extra" and isinstance(node, dict):
+        node["unexpected"] = value
+    else:
+        node[path[-1]] = value
+    if not via_json:
+        return body
+    return json.loads(json.dumps(body, default=str), parse_float=Decimal)  # as the HTTP parser reads it
+
+
+AS_PARSED = json.loads(json.dumps(_EXAMPLE), parse_float=Decimal)
+LEAVES = [path for path in PATHS if not isinstance(_example_at(path), dict | list)]
+ACTIONS = st.sampled_from(["set", "drop", "extra"])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.sampled_from(PATHS), PLAUSIBLE, ACTIONS)
+def test_fast_and_schema_paths_agree_on_the_spec_example(path: tuple[Any, ...], value: Any, action: str) -> None:
+    data = _mutated(_EXAMPLE, path, value, action)
+    assert _outcome(AllocationRequestSchema(), data) == _outcome(SchemaOnly(), data)
+
+
+def test_fast_and_schema_paths_agree_on_every_edge_value_everywhere() -> None:
+    mismatches = []
+    for path in LEAVES:
+        for value in EDGE_VALUES:
+            data = _mutated(AS_PARSED, path, value, "set", via_json=False)
+            if _outcome(AllocationRequestSchema(), data) != _outcome(SchemaOnly(), data):
+                mismatches.append((path, value))
+    assert mismatches == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.problems(max_lines=4, max_locations=3, max_items=3))
+def test_fast_and_schema_paths_agree_on_valid_problems(problem: Any) -> None:
+    data = json.loads(json.dumps(requests.problem_to_request(problem)), parse_float=Decimal)
+    fast, slow = _outcome(AllocationRequestSchema(), data), _outcome(SchemaOnly(), data)
+    assert fast == slow == ("ok", problem)
+
+
+def test_http_requests_take_the_fast_path(
+    client: FlaskClient, spec_request: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Any] = []
+    real = request_module.fast_problem
+    monkeypatch.setattr(request_module, "fast_problem", lambda *a: calls.append(a) or real(*a))
+    assert client.post(URL, json=spec_request).status_code == 200
+    assert len(calls) == 1

@@ -38,7 +38,7 @@ class Config:
         for f in fields(cls):
             raw = env.get(prefix + f.name)
             if raw is not None:
-                values[f.name] = _coerce(raw, type(getattr(cls, f.name)))
+                values[f.name] = _coerce(raw, type(f.default))
         return cls(**values)
 
     def as_flask(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ def test_openapi_documents_the_allocation_endpoint(client: FlaskClient) -> None:
         assert "application/problem+json" in post["responses"][status]["content"]
     assert post["summary"].startswith("Decide which warehouses")
     assert "/healthz" in doc["paths"]
+    assert "application/problem+json" in doc["components"]["responses"]["DEFAULT_ERROR"]["content"]
 
 
 def test_openapi_schemas_describe_request_and_response(client: FlaskClient) -> None:

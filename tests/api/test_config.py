@@ -1,0 +1,39 @@
+"""Configuration is read once, by the factory, from the environment over the defaults."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from decision_service import Config, create_app
+from decision_service.config import MIB
+from tests.api.fakes import RecordingDecide
+from tests.api.test_http_errors import URL, assert_problem
+
+
+def test_defaults() -> None:
+    config = Config.from_env({})
+    assert (config.MAX_CONTENT_LENGTH, config.DEFAULT_TIME_LIMIT_MS, config.EXPLAIN) == (2 * MIB, 1000, True)
+
+
+def test_environment_overrides() -> None:
+    env = {"DECISION_SERVICE_MAX_CONTENT_LENGTH": "4096", "DECISION_SERVICE_EXPLAIN": "false"}
+    config = Config.from_env(env)
+    assert (config.MAX_CONTENT_LENGTH, config.EXPLAIN) == (4096, False)
+
+
+def test_factory_reads_the_environment_when_given_no_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECISION_SERVICE_MAX_CONTENT_LENGTH", "64")
+    app = create_app(decide=RecordingDecide())
+    assert app.config["MAX_CONTENT_LENGTH"] == 64
+    response = app.test_client().post(URL, data=json.dumps({"pad": "x" * 100}), content_type="application/json")
+    assert_problem(response, 413, "payload-too-large")
+
+
+def test_explain_setting_reaches_the_core() -> None:
+    fake = RecordingDecide()
+    app = create_app(Config(EXPLAIN=False), decide=fake)
+    body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
+    app.test_client().post(URL, json=body["content"]["application/json"]["example"])
+    assert fake.explain == [False]

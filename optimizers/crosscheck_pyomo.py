@@ -165,8 +165,12 @@ def _build(p: AllocationProblem, arcs: list[_Arc]) -> pyo.ConcreteModel:
 def _solver() -> Highs:
     solver = pyo.SolverFactory("appsi_highs")
     solver.highs_options = {
-        "mip_rel_gap": 0.0, "mip_abs_gap": 1e-9, "mip_feasibility_tolerance": 1e-9,
-        "primal_feasibility_tolerance": 1e-9, "random_seed": 0, "threads": 1,
+        "mip_rel_gap": 0.0,
+        "mip_abs_gap": 1e-9,
+        "mip_feasibility_tolerance": 1e-9,
+        "primal_feasibility_tolerance": 1e-9,
+        "random_seed": 0,
+        "threads": 1,
     }
     return solver
 
@@ -195,12 +199,26 @@ def _lexicographic(m: pyo.ConcreteModel, levels: Iterable[tuple[list[int], bool]
     return x
 
 
+def on_time_lp_bound(problem: AllocationProblem) -> float:
+    """Level 1 of the LP relaxation (x, z, y continuous): how much the integrality of the MIP matters."""
+    arcs = _arcs(problem)
+    if not any(a.on_time for a in arcs):
+        return 0.0
+    m = _build(problem, arcs)
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(m)
+    m.level0 = pyo.Objective(expr=sum(a.on_time * m.x[i] for i, a in enumerate(arcs)), sense=pyo.maximize)
+    _solver().solve(m)
+    return float(pyo.value(m.level0))
+
+
 def crosscheck(problem: AllocationProblem) -> CrossCheckResult:
     """The lexicographic optimum of `problem` by an independent Pyomo/HiGHS model."""
     arcs = _arcs(problem)
     levels = [
-        ([a.on_time for a in arcs], True), ([1] * len(arcs), True),
-        ([a.margin for a in arcs], True), ([a.tie_cost for a in arcs], False),
+        ([a.on_time for a in arcs], True),
+        ([1] * len(arcs), True),
+        ([a.margin for a in arcs], True),
+        ([a.tie_cost for a in arcs], False),
     ]
     x = _lexicographic(_build(problem, arcs), levels, len(arcs)) if arcs else []
     used = [(a, q) for a, q in zip(arcs, x, strict=True) if q]

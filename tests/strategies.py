@@ -59,18 +59,21 @@ def _lines(draw: st.DrawFn, ids: list[str], max_lines: int, max_qty: int) -> tup
 
 
 def _network(
-    draw: st.DrawFn, locs: list[str], items: list[str], as_of: date, max_qty: int, rows: int
+    draw: st.DrawFn, locs: list[str], items: list[str], ordered: list[str], as_of: date, max_qty: int, rows: int
 ) -> dict[str, Any]:
-    loc, item, qty = st.sampled_from(locs), st.sampled_from(items), st.integers(0, 2 * max_qty)
+    loc, qty = st.sampled_from(locs), st.integers(1, 2 * max_qty)
+    item = st.sampled_from(ordered) | st.sampled_from(items)  # half the supply is of an ordered item
     eta = st.integers(-3, 40).map(lambda d: as_of + timedelta(days=d))
     shipped = draw(st.lists(st.sampled_from(locs), min_size=1, unique=True))
     other = draw(st.lists(st.sampled_from(locs), unique=True))
     pairs = [(a, b) for a in locs for b in locs if a != b]
-    lane_pairs = draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True)) if pairs else []
+    useful = [(a, b) for a, b in pairs if b in shipped] or pairs  # most lanes end where shipping starts
+    pair = st.sampled_from(useful) | st.sampled_from(pairs) if pairs else st.nothing()
+    lane_pairs = draw(st.lists(pair, max_size=4, unique=True)) if pairs else []
     capacity = st.none() | st.integers(0, 2 * max_qty)
     return {
         "stock": tuple(draw(st.lists(st.builds(StockPosition, item, loc, qty, st.sampled_from(STATUSES)),
-                                     max_size=rows))),
+                                     min_size=1, max_size=rows))),
         "inbound": tuple(draw(st.lists(st.builds(InboundSupply, item, loc, qty, eta), max_size=rows // 2))),
         "shipping": tuple(
             [ShippingRoute(s, REGION, draw(money(0, 8)), draw(st.integers(0, 6))) for s in shipped]
@@ -106,7 +109,7 @@ def problems(
         locations=tuple(Location(loc, draw(st.sampled_from(entities))) for loc in locs),
         items=items, customers=(customer,) if draw(st.booleans()) or customer.tier else (),
         policy=Policy(horizon_days=draw(st.sampled_from([0, 7, 30]))),
-        **_network(draw, locs, ids, as_of, max_qty, max_rows),
+        **_network(draw, locs, ids, [ln.item for ln in lines], as_of, max_qty, max_rows),
     )
 
 

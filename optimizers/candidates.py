@@ -117,6 +117,7 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
         by_item[node.item].append(n)
     routes, lanes = routes_by_location(problem)
     usable = usable_items(problem, items)
+    blocked = blocked_supply(problem)
     arcs: list[Arc] = []
     rejected: list[Rejected] = []
     for li, line in enumerate(problem.order.lines):
@@ -125,7 +126,7 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
             base = price - money_units(items[item].unit_cost) if item in items else 0
             for n in by_item.get(item, ()):
                 _arcs_for_node(problem, li, n, nodes[n], rank, base, routes, entity, arcs, rejected)
-        rejected.extend(unsellable(problem, li, usable[li], items))
+        rejected.extend(unsellable(problem, li, usable[li], items, blocked))
     return CandidateSet(problem, tuple(nodes), tuple(arcs), tuple(lanes), tuple(rejected), tuple(usable))
 
 
@@ -180,58 +181,42 @@ def _reject(li: int, node: SupplyNode, reason: ReasonCode, detail: str) -> Rejec
     return Rejected(li, node.item, node.location, node.source, node.available_date, qty, reason, detail)
 
 
+Blocked = tuple[str, str, date | None, int, ReasonCode, str]  # location, source, date, qty, reason, detail
+
+
+def blocked_supply(problem: AllocationProblem) -> dict[str, list[Blocked]]:
+    """Per item, supply the spec never allows: unsellable stock status, inbound beyond the horizon."""
+    out: dict[str, list[Blocked]] = defaultdict(list)
+    for s in problem.stock:
+        if s.status != "available":
+            detail = f"stock status {s.status!r} is not sellable"
+            out[s.item].append((s.location, "stock", None, s.qty, ReasonCode.NOT_SELLABLE_STATUS, detail))
+    horizon = problem.as_of + timedelta(days=problem.policy.horizon_days)
+    for r in problem.inbound:
+        if r.eta > horizon:
+            detail = f"eta {r.eta.isoformat()} is after the horizon {horizon.isoformat()}"
+            out[r.item].append((r.location, "inbound", r.eta, r.qty, ReasonCode.BEYOND_HORIZON, detail))
+    for rows in out.values():
+        rows.sort(key=lambda b: (b[0], b[1], b[4], str(b[2])))
+    return out
+
+
 def unsellable(
-    problem: AllocationProblem, li: int, usable: tuple[tuple[str, int], ...], items: dict[str, Item]
+    problem: AllocationProblem,
+    li: int,
+    usable: tuple[tuple[str, int], ...],
+    items: dict[str, Item],
+    blocked: dict[str, list[Blocked]],
 ) -> list[Rejected]:
     """Supply a line's items have that the spec does not allow: status, horizon, substitution."""
-    wanted = {i for i, _ in usable}
-    out = [
-        Rejected(
-            li,
-            s.item,
-            s.location,
-            "stock",
-            None,
-            s.qty,
-            ReasonCode.NOT_SELLABLE_STATUS,
-            f"stock status {s.status!r} is not sellable",
-        )
-        for s in problem.stock
-        if s.item in wanted and s.status != "available"
-    ]
-    horizon = problem.as_of + timedelta(days=problem.policy.horizon_days)
-    out += [
-        Rejected(
-            li,
-            r.item,
-            r.location,
-            "inbound",
-            r.eta,
-            r.qty,
-            ReasonCode.BEYOND_HORIZON,
-            f"eta {r.eta.isoformat()} is after the horizon {horizon.isoformat()}",
-        )
-        for r in problem.inbound
-        if r.item in wanted and r.eta > horizon
-    ]
+    out = [Rejected(li, item, *b) for item, _ in usable for b in blocked.get(item, ())]
     line = problem.order.lines[li]
     ordered = items.get(line.item)
     allowed = problem.customer().allow_substitution and line.allow_substitution
     if ordered is not None and not allowed:
         who = "the customer" if not problem.customer().allow_substitution else f"line {line.line}"
-        out += [
-            Rejected(
-                li,
-                s.item,
-                "*",
-                "any",
-                None,
-                0,
-                ReasonCode.SUBSTITUTION_NOT_ALLOWED,
-                f"substitute {s.item} (rank {s.rank}) not allowed by {who}",
-            )
-            for s in ordered.substitutes
-            if s.item != line.item
-        ]
-    out.sort(key=lambda r: (r.item, r.location, r.source, r.reason))
+        for sub in ordered.substitutes:
+            if sub.item != line.item:
+                detail = f"substitute {sub.item} (rank {sub.rank}) not allowed by {who}"
+                out.append(Rejected(li, sub.item, "*", "any", None, 0, ReasonCode.SUBSTITUTION_NOT_ALLOWED, detail))
     return out

@@ -79,16 +79,36 @@ def _line_options(problem: AllocationProblem, line: OrderLine, nodes: list[Node]
             route_cost = _money(ship[f].unit_cost) + lane_cost
             via = Lane(lane.from_location, lane.to_location) if lane else None
             margin = (_money(line.unit_price) - cost[item] - route_cost) / MONEY_SCALE
-            fill = Fill(item, loc, f, via, 0, source, avail, delivery, delivery <= p.order.requested_date,
-                        margin, item != line.item, entity.get(loc) != p.order.entity)
+            fill = Fill(
+                item,
+                loc,
+                f,
+                via,
+                0,
+                source,
+                avail,
+                delivery,
+                delivery <= p.order.requested_date,
+                margin,
+                item != line.item,
+                entity.get(loc) != p.order.entity,
+            )
             out.append(Option(node, ranks[item], route_cost, fill))
     return sorted(out, key=_preference)
 
 
 def _preference(o: Option) -> tuple[int, date, int, bool, str, str, str, str]:
     lane = o.fill.via_lane
-    return (o.rank, o.fill.delivery_date, o.route_cost, lane is not None, o.fill.item, o.fill.location,
-            o.fill.source, lane.to_location if lane else "")
+    return (
+        o.rank,
+        o.fill.delivery_date,
+        o.route_cost,
+        lane is not None,
+        o.fill.item,
+        o.fill.location,
+        o.fill.source,
+        lane.to_location if lane else "",
+    )
 
 
 def options(problem: AllocationProblem) -> dict[int, tuple[Option, ...]]:

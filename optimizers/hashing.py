@@ -1,39 +1,46 @@
 """`input_hash`: one digest per problem as the service reads it.
 
-The digest covers the problem after defaults are applied, with every list in canonical order, so it does not
-change with JSON key order, whitespace or the order of list entries (none of which change the decision).
+The digest is sha256 over a canonical JSON array: the problem after defaults are applied, money rounded to 4
+decimals, dates ISO, every list sorted (except `policy.tiers`, whose order is a ranking). So it does not
+change with JSON key order, whitespace or the order of list entries, none of which change the decision.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import fields, is_dataclass
-from datetime import date
 from typing import Any
 
 from optimizers.problem import AllocationProblem
 
 
-def _plain(value: Any) -> Any:
-    if is_dataclass(value):
-        return [_plain(getattr(value, f.name)) for f in fields(value)]
-    if isinstance(value, tuple):
-        return sorted((_plain(v) for v in value), key=_key)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
-def _key(v: Any) -> str:
-    return json.dumps(v, separators=(",", ":"))
+def canonical(p: AllocationProblem) -> list[Any]:
+    """The problem as nested JSON arrays in a fixed order; field order follows `optimizers.problem`."""
+    o = p.order
+    return [
+        "allocation/v1",
+        p.as_of.isoformat(),
+        [o.id, o.customer, o.entity, o.ship_to_region, o.requested_date.isoformat()],
+        sorted(
+            (ln.line, ln.item, ln.qty, round(ln.unit_price, 4), ln.allow_substitution, ln.ship_complete)
+            for ln in o.lines
+        ),
+        sorted((loc.id, loc.entity) for loc in p.locations),
+        sorted((i.id, round(i.unit_cost, 4), sorted((s.item, s.rank) for s in i.substitutes)) for i in p.items),
+        sorted((s.item, s.location, s.qty, s.status) for s in p.stock),
+        sorted((r.item, r.location, r.qty, r.eta.isoformat()) for r in p.inbound),
+        sorted((s.location, s.region, round(s.unit_cost, 4), s.transit_days) for s in p.shipping),
+        sorted(
+            ((ln.from_location, ln.to_location, round(ln.unit_cost, 4), ln.lead_days, ln.capacity) for ln in p.lanes),
+            key=repr,
+        ),
+        sorted(((c.id, c.tier, c.allow_substitution, c.max_shipments) for c in p.customers), key=repr),
+        sorted((pr.item, pr.location, pr.qty, pr.min_tier) for pr in p.protections),
+        [list(p.policy.tiers), p.policy.horizon_days, p.policy.time_limit_ms],
+    ]
 
 
 def problem_hash(problem: AllocationProblem) -> str:
-    """sha256 over the canonical form of the problem; tiers keep their order, since it is a ranking."""
-    body = _plain(problem)
-    body[-1][0] = list(problem.policy.tiers)
-    text = json.dumps(["allocation/v1", body], separators=(",", ":"), ensure_ascii=True)
+    """'sha256:' + hex digest of the canonical JSON (compact separators, ASCII)."""
+    text = json.dumps(canonical(problem), separators=(",", ":"), ensure_ascii=True)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

@@ -4,11 +4,11 @@ Mathematics. Arcs a = (supply node n, line l, route r) with integer flow x_a >= 
   (1) supply:     sum_{a in n} x_a <= q_n                        for every supply node n
   (2) lane:       sum_{a via k} x_a <= cap_k                      for every lane whose capacity can bind
   (3) line:       sum_{a in l} x_a <= qty_l;  ship-complete: sum_{a in l} x_a = qty_l * y_l, y_l in {0,1}
-  (4) shipments:  sum_{a from f} x_a <= M_f z_f,  sum_f z_f <= K  (only when K can bind)
-Objective rows, whose bounds fix each lexicographic level once it is solved:
+  (4) shipments:  x_a <= min(q_n, qty_l) z_f for a from f,  sum_f z_f <= K  (only when K can bind)
+The relaxed model drops (3b) and (4) and keeps x continuous; `optimizers.lexicographic` says when its answer
+is exact. Objective rows, whose bounds fix each lexicographic level once it is solved:
   on_time = sum on_time_a x_a,  units = sum x_a,  margin = sum m_a x_a (m_a in 1e-4 units, integers).
-The level-4 tie-break minimises sum tie_a x_a. Without (3b) and (4) the variables are continuous; see
-`optimizers.lexicographic` for why an integral LP optimum is then exact.
+The level-4 tie-break minimises sum tie_a x_a.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ class _Rows:
                 self.add(idx, np.ones(len(idx)), -np.inf, cap)
 
 
-def build_model(cs: CandidateSet, force_integer: bool = False) -> Model:
-    """The sparse model for a candidate set; integer when the discrete constraints (or the caller) need it."""
+def build_model(cs: CandidateSet, discrete: bool) -> Model:
+    """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
     problem, arcs = cs.problem, cs.arcs
     lines = problem.order.lines
     n = len(arcs)
@@ -82,15 +82,18 @@ def build_model(cs: CandidateSet, force_integer: bool = False) -> Model:
     margin = np.fromiter((a.margin_units for a in arcs), np.float64, n)
     tie = np.fromiter((a.tie_cost for a in arcs), np.float64, n)
     cols = np.arange(n)
+    total = sum(ln.qty for ln in lines)
     rows = _Rows()
     rows.grouped(node, {i: float(nd.qty) for i, nd in enumerate(cs.nodes)}, cols)
-    rows.grouped(lane, _binding_lanes(cs, lane), cols)
-    y_lines = _line_rows(rows, cs, line, cols, n)
-    z_locations = _shipment_rows(rows, cs, cols, n + len(y_lines))
+    binding = _binding_lanes(cs, lane)
+    rows.grouped(lane, binding, cols)
+    y_lines = _line_rows(rows, cs, line, cols, n, discrete)
+    z_locations = _shipment_rows(rows, cs, cols, n + len(y_lines)) if discrete else ()
     n_vars = n + len(y_lines) + len(z_locations)
-    r_on = rows.add(cols, on_time, -np.inf, np.inf)
-    r_units = rows.add(cols, np.ones(n), -np.inf, np.inf)
-    r_margin = rows.add(cols, margin, -np.inf, np.inf)
+    # Finite bounds that never bind: some OR-Tools loaders drop free rows, and these must stay addressable.
+    r_on = rows.add(cols, on_time, 0.0, np.inf)
+    r_units = rows.add(cols, np.ones(n), 0.0, np.inf)
+    r_margin = rows.add(cols, margin, -float(np.abs(margin).sum() * max(1, total)) - 1.0, np.inf)
     matrix = sp.csr_matrix(
         (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
         shape=(len(rows.lo), n_vars),
@@ -100,11 +103,10 @@ def build_model(cs: CandidateSet, force_integer: bool = False) -> Model:
     helper.fill_model_from_sparse_data(
         np.zeros(n_vars), upper, np.zeros(n_vars), np.array(rows.lo), np.array(rows.hi), matrix
     )
-    integer = force_integer or n_vars > n
+    integer = discrete
     if integer:
         for j in range(n_vars):
             helper.set_var_integrality(j, True)
-    total = sum(ln.qty for ln in lines)
     return Model(
         helper,
         n,
@@ -137,8 +139,10 @@ def _binding_lanes(cs: CandidateSet, lane: np.ndarray) -> dict[int, float]:
     return out
 
 
-def _line_rows(rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray, first_y: int) -> tuple[int, ...]:
-    """Line quantity rows; a ship-complete line gets a binary y with sum x = qty * y."""
+def _line_rows(
+    rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray, first_y: int, discrete: bool
+) -> tuple[int, ...]:
+    """Line quantity rows; in the discrete model a ship-complete line gets a binary y with sum x = qty * y."""
     order = np.argsort(line, kind="stable")
     sl = line[order]
     y_lines: list[int] = []
@@ -147,7 +151,7 @@ def _line_rows(rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray
         if b == a:
             continue
         idx = cols[order[a:b]]
-        if ln.ship_complete:
+        if ln.ship_complete and discrete:
             y = first_y + len(y_lines)
             y_lines.append(li)
             rows.add(np.append(idx, y), np.append(np.ones(len(idx)), -float(ln.qty)), 0.0, 0.0)
@@ -162,12 +166,11 @@ def _shipment_rows(rows: _Rows, cs: CandidateSet, cols: np.ndarray, first_z: int
     origins = sorted({a.ship_from for a in cs.arcs})
     if limit is None or limit >= len(origins):
         return ()
-    big = float(sum(ln.qty for ln in cs.problem.order.lines))
     pos = {o: i for i, o in enumerate(origins)}
-    sf = np.fromiter((pos[a.ship_from] for a in cs.arcs), np.int64, len(cs.arcs))
-    for k in range(len(origins)):
-        idx = cols[sf == k]
-        rows.add(np.append(idx, first_z + k), np.append(np.ones(len(idx)), -big), -np.inf, 0.0)
+    qty = [ln.qty for ln in cs.problem.order.lines]
+    for k, a in enumerate(cs.arcs):  # x_a <= min(supply, line qty) * z_f: tighter than one big-M per location
+        bound = float(min(cs.nodes[a.node].qty, qty[a.line]))
+        rows.add(np.array([cols[k], first_z + pos[a.ship_from]]), np.array([1.0, -bound]), -np.inf, 0.0)
     zs = np.arange(first_z, first_z + len(origins))
     rows.add(zs, np.ones(len(origins)), -np.inf, float(limit))
     return tuple(origins)

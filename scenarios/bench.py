@@ -1,0 +1,152 @@
+"""`make bench`: how fast the decision is, what the raw solve costs, and what it gains over greedy.
+
+For each preset (small, medium, large) and several seeds: in-process `decide(problem)` timed run by run after
+a warm-up, beside the raw solver time the decision reports (`solver.solve_ms`) and the greedy baseline on the
+same instance; then the small request over HTTP against a real server on 127.0.0.1; then the rules
+benchmark when `rules.bench` exists. Prints a table with the issue's targets and writes every figure as JSON.
+Not a test: timings belong to the machine, so nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import platform
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from optimizers.engine import decide
+from optimizers.greedy import greedy_fills
+from optimizers.problem import AllocationProblem
+from scenarios.bench_http import run_http_bench
+from scenarios.benchreport import format_report
+from scenarios.benchstats import score_fills, summary
+from scenarios.generator import PRESETS, preset
+from scenarios.requests import problem_to_request
+
+# preset -> (total timed runs at least, warm-up runs per instance), the issue's "many runs"
+RUNS: dict[str, tuple[int, int]] = {"small": (300, 5), "medium": (30, 2), "large": (5, 1)}
+
+
+def time_instance(problem: AllocationProblem, runs: int, warmup: int) -> dict[str, Any]:
+    """Timed decides of one instance, and the greedy baseline's time and objective beside the optimizer's."""
+    for _ in range(warmup):
+        decide(problem)
+    walls, solves, statuses = [], [], set()
+    for _ in range(runs):
+        start = time.perf_counter()
+        d = decide(problem)
+        walls.append((time.perf_counter() - start) * 1000.0)
+        solves.append(d.solver.solve_ms)
+        statuses.add(str(d.solver.status))
+    greedy_ms = []
+    for _ in range(max(runs, 3)):
+        start = time.perf_counter()
+        fills = greedy_fills(problem)
+        greedy_ms.append((time.perf_counter() - start) * 1000.0)
+    greedy, violations = score_fills(problem, fills)
+    return {
+        "order": problem.order.id,
+        "features": features(problem),
+        "decide_ms": walls,
+        "solve_ms": solves,
+        "greedy_ms": greedy_ms,
+        "solver_status": sorted(statuses),
+        "optimizer": {
+            "on_time_units": d.objective.on_time_units,
+            "units": d.objective.units,
+            "margin": d.objective.margin,
+        },
+        "greedy": {"on_time_units": greedy.on_time_units, "units": greedy.units, "margin": greedy.margin},
+        "greedy_violations": violations,
+    }
+
+
+def features(problem: AllocationProblem) -> dict[str, Any]:
+    """What makes an instance hard: its size and its discrete parts."""
+    return {
+        "lines": len(problem.order.lines),
+        "locations": len(problem.locations),
+        "demand_units": sum(x.qty for x in problem.order.lines),
+        "ship_complete_lines": sum(x.ship_complete for x in problem.order.lines),
+        "max_shipments": problem.customer().max_shipments,
+    }
+
+
+def bench_preset(name: str, seeds: list[int], scale: float = 1.0) -> dict[str, Any]:
+    """Every seed of one preset; the run count is split over the seeds so the total reaches the issue's floor."""
+    total, warmup = RUNS[name]
+    per_seed = max(1, math.ceil(total * scale / len(seeds)))
+    instances = {seed: time_instance(preset(name, seed), per_seed, warmup) for seed in seeds}
+    pooled = {key: [v for i in instances.values() for v in i[key]] for key in ("decide_ms", "solve_ms", "greedy_ms")}
+    ratios = [w / s for i in instances.values() for w, s in zip(i["decide_ms"], i["solve_ms"], strict=True) if s > 0]
+    gain = {
+        key: round(sum(i["optimizer"][key] - i["greedy"][key] for i in instances.values()), 4)
+        for key in ("on_time_units", "units", "margin")
+    }
+    greedy_totals = {key: sum(i["greedy"][key] for i in instances.values()) for key in gain}
+    return {
+        "size": asdict(PRESETS[name]),
+        "seeds": seeds,
+        **{key: summary(values) for key, values in pooled.items()},
+        "overhead_ratio": summary(ratios),
+        "gain_over_greedy": gain,
+        "greedy_totals": greedy_totals,
+        "instances": {str(seed): _compact(i) for seed, i in instances.items()},
+    }
+
+
+def _compact(instance: dict[str, Any]) -> dict[str, Any]:
+    timed = ("decide_ms", "solve_ms", "greedy_ms")
+    return {k: summary(v) if k in timed else v for k, v in instance.items()}
+
+
+def rules_bench() -> dict[str, Any] | None:
+    """`rules.bench.run_rules_bench()` when someone has written it."""
+    if importlib.util.find_spec("rules.bench") is None:
+        return None
+    from rules.bench import run_rules_bench
+
+    result: dict[str, Any] = run_rules_bench()
+    return result
+
+
+def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
+    """Every measurement of the benchmark, as one JSON-ready dict."""
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "presets": {},
+    }
+    for name in RUNS:
+        print(f"bench: {name} ...", flush=True)
+        results["presets"][name] = bench_preset(name, seeds, scale)
+    if http_count:
+        print("bench: http ...", flush=True)
+        results["http_small"] = run_http_bench(problem_to_request(preset("small", seeds[0])), http_count)
+    print("bench: rules ...", flush=True)
+    results["rules"] = rules_bench()
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI entry point (`make bench`)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the issue's run counts (smoke runs)")
+    parser.add_argument("--http-requests", type=int, default=500, help="0 skips the HTTP benchmark")
+    args = parser.parse_args(argv)
+    results = run(args.seeds, args.scale, args.http_requests)
+    report, results["targets"] = format_report(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(report)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The HTTP half of `make bench`: a real server process on loopback, timed request by request.
+
+Starts `decision-service serve` on a free 127.0.0.1 port, waits for `/healthz`, posts one request body many
+times over a keep-alive `http.client` connection and always stops the server, whatever happens.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from scenarios.benchstats import summary
+
+HOST = "127.0.0.1"
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, on loopback only."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _command(port: int, workers: int) -> list[str]:
+    script = Path(sys.executable).with_name("decision-service")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "decision_service.cli"]
+    return [*launcher, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+
+
+@contextmanager
+def running_server(workers: int = 2, ready_s: float = 60.0) -> Iterator[int]:
+    """A `decision-service serve` process for the duration of the block; yields its port."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(_command(port, workers), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_healthy(proc, port, ready_s, log)
+            yield port
+        finally:
+            _stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], port: int, ready_s: float, log: Any) -> None:
+    deadline = time.monotonic() + ready_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"server exited with {proc.returncode}: {log.read()[-2000:].decode(errors='replace')}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} not healthy after {ready_s:.0f} s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the gunicorn master (a graceful stop of its workers); SIGKILL to its own group if it hangs."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the session this benchmark started, nothing else
+            proc.wait(timeout=5)
+
+
+def time_posts(port: int, body: dict[str, Any], count: int, warmup: int = 20) -> dict[str, Any]:
+    """POST `body` to /v1/allocations `count` times in sequence (after `warmup`); latency in ms, client-side."""
+    payload = json.dumps(body).encode()
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    times: list[float] = []
+    failures, reconnects = 0, 0
+    try:
+        for n in range(warmup + count):
+            start = time.perf_counter()
+            conn.request("POST", "/v1/allocations", payload, JSON_HEADERS)
+            resp = conn.getresponse()
+            data = resp.read()
+            elapsed = (time.perf_counter() - start) * 1000.0
+            if resp.will_close:  # the server closed it; http.client reopens on the next request
+                reconnects += 1
+                conn.close()
+            if n >= warmup:
+                times.append(elapsed)
+                failures += resp.status != 200 or b'"decision_id"' not in data
+    finally:
+        conn.close()
+    return {**summary(times), "failures": failures, "reconnects": reconnects, "bytes_sent": len(payload)}
+
+
+def run_http_bench(body: dict[str, Any], count: int = 500, workers: int = 2) -> dict[str, Any]:
+    """Start the server, time `count` posts of `body`, stop the server."""
+    with running_server(workers) as port:
+        result = time_posts(port, body, count)
+    return {"workers": workers, **result}

@@ -1,0 +1,48 @@
+"""Small helpers of `make bench`: percentiles and the objective values of the greedy baseline's fills."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import numpy as np
+
+from optimizers.decision import Fill, ObjectiveValues
+from optimizers.problem import AllocationProblem
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """n, median, p90, p99, min and max of `values` (milliseconds, or a ratio)."""
+    if not values:
+        return {"n": 0}
+    a = np.asarray(values, dtype=float)
+    p50, p90, p99 = np.percentile(a, [50, 90, 99])
+    return {
+        "n": len(values),
+        "p50": round(float(p50), 4),
+        "p90": round(float(p90), 4),
+        "p99": round(float(p99), 4),
+        "min": round(float(a.min()), 4),
+        "max": round(float(a.max()), 4),
+    }
+
+
+def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]]) -> tuple[ObjectiveValues, int]:
+    """Objective values of `fills` and the number of constraint violations found (the validator's, if present)."""
+    try:
+        from optimizers.validation import validate_fills
+    except ImportError:
+        return _own_score(fills), 0
+    report = validate_fills(problem, fills)
+    return report.objective, len(report.errors)
+
+
+def _own_score(fills: Mapping[int, Sequence[Fill]]) -> ObjectiveValues:
+    flat = [f for fs in fills.values() for f in fs]
+    margin = sum((Decimal(str(f.unit_margin)) * f.qty for f in flat), Decimal(0))
+    return ObjectiveValues(
+        on_time_units=sum(f.qty for f in flat if f.on_time),
+        units=sum(f.qty for f in flat),
+        margin=float(round(margin, 4)),
+        tie_break=0,
+    )

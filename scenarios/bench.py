@@ -127,7 +127,8 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
         results["presets"][name] = bench_preset(name, seeds, scale)
     if http_count:
         print("bench: http ...", flush=True)
-        results["http_small"] = run_http_bench(problem_to_request(preset("small", seeds[0])), http_count)
+        body = problem_to_request(preset("small", seeds[0]))
+        results["http_small"] = {"request": f"small seed {seeds[0]}", **run_http_bench(body, http_count)}
     print("bench: rules ...", flush=True)
     results["rules"] = rules_bench()
     return results

@@ -107,7 +107,7 @@ def format_report(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     if http:
         parts += [
             "",
-            f"HTTP small, {http['n']} sequential POSTs, {http['workers']} workers: p50 {http['p50']:.2f} ms, "
+            f"HTTP {http['request']}, {http['n']} POSTs, {http['workers']} workers: p50 {http['p50']:.2f} ms, "
             f"p90 {http['p90']:.2f} ms, p99 {http['p99']:.2f} ms, failures {http['failures']}, "
             f"reconnects {http['reconnects']}",
         ]

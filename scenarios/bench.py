@@ -25,7 +25,7 @@ from optimizers.greedy import greedy_fills
 from optimizers.problem import AllocationProblem
 from scenarios.bench_http import run_http_bench
 from scenarios.benchreport import format_report
-from scenarios.benchstats import score_fills, summary
+from scenarios.benchstats import decision_violations, score_fills, summary
 from scenarios.generator import PRESETS, preset
 from scenarios.requests import problem_to_request
 
@@ -64,6 +64,7 @@ def time_instance(problem: AllocationProblem, runs: int, warmup: int) -> dict[st
         },
         "greedy": {"on_time_units": greedy.on_time_units, "units": greedy.units, "margin": greedy.margin},
         "greedy_violations": violations,
+        "decision_violations": decision_violations(problem, d),
     }
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from optimizers.decision import Fill, ObjectiveValues
+from optimizers.decision import AllocationDecision, Fill, ObjectiveValues
 from optimizers.problem import AllocationProblem
 
 
@@ -35,6 +35,15 @@ def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]])
         return _own_score(fills), 0
     report = validate_fills(problem, fills)
     return report.objective, len(report.errors)
+
+
+def decision_violations(problem: AllocationProblem, decision: AllocationDecision) -> int | None:
+    """How many constraint violations the validator finds in `decision` (None without a validator)."""
+    try:
+        from optimizers.validation import validate
+    except ImportError:
+        return None
+    return len(validate(problem, decision).errors)
 
 
 def _own_score(fills: Mapping[int, Sequence[Fill]]) -> ObjectiveValues:

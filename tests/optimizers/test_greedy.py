@@ -25,6 +25,7 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
+from optimizers.validation import validate_fills
 from tests.strategies import AS_OF, REGION, hand_problem, problems
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
@@ -131,3 +132,5 @@ def test_greedy_is_feasible_and_deterministic(p: AllocationProblem, rnd: random.
         assert qty(fills, line.line) in ((0, line.qty) if line.ship_complete else range(line.qty + 1))
     limit = p.customer().max_shipments
     assert limit is None or len({f.ship_from for f in flat}) <= limit
+    report = validate_fills(p, fills)  # the solver-free validator, which shares no code with the greedy
+    assert report.ok, report.errors

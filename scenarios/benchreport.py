@@ -105,7 +105,9 @@ def format_report(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         *_gain_rows(results),
     ]
     http = results.get("http_small")
-    if http:
+    if http and "error" in http:
+        parts += ["", f"HTTP {http['request']}: not measured: {http['error']}"]
+    elif http:
         parts += [
             "",
             f"HTTP {http['request']}, {http['n']} POSTs, {http['workers']} workers: p50 {http['p50']:.2f} ms, "

@@ -164,8 +164,8 @@ def _feasible(
     return all(used[n] <= c for n, c in caps.items()) and all(c is None or used[k] <= c for k, c in lanes.items())
 
 
-@settings(max_examples=200, deadline=None)
-@given(problems(max_lines=3, max_locations=3, max_items=3, max_qty=2, max_rows=4))
+@settings(max_examples=300, deadline=None)
+@given(problems(max_lines=3, max_locations=3, max_items=3, max_qty=3, max_rows=4))
 def test_crosscheck_matches_brute_force(p: AllocationProblem) -> None:
     sizes = [comb(len(o) + ln.qty, ln.qty) for o, ln in zip(options(p).values(), p.order.lines, strict=True)]
     assume(prod(sizes) <= 20_000)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from optimizers.decision import Fill, Lane
-from optimizers.problem import AllocationProblem, OrderLine
+from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute
 
 MONEY_SCALE = 10_000
 Node = tuple[str, str, date, str]  # item, location, available date, source
@@ -48,73 +48,74 @@ def supply(problem: AllocationProblem) -> dict[Node, int]:
     return dict(out)
 
 
-def _ranks(problem: AllocationProblem, line: OrderLine) -> dict[str, int]:
-    ranks = {line.item: 0}
-    if line.allow_substitution and problem.customer().allow_substitution:
-        item = next(i for i in problem.items if i.id == line.item)
-        for sub in sorted(item.substitutes, key=lambda s: (s.rank, s.item)):
-            ranks.setdefault(sub.item, sub.rank)
-    return ranks
-
-
 def _money(value: float) -> int:
     return round(value * MONEY_SCALE)
 
 
-def _line_options(problem: AllocationProblem, line: OrderLine, nodes: list[Node]) -> list[Option]:
-    p, ranks = problem, _ranks(problem, line)
-    ship = {s.location: s for s in p.shipping if s.region == p.order.ship_to_region}
-    entity = {loc.id: loc.entity for loc in p.locations}
-    cost = {i.id: _money(i.unit_cost) for i in p.items}
+Route = tuple[Lane | None, str, int, int]  # lane, ship_from, lead days, lane cost in 1e-4
+
+
+@dataclass(frozen=True, slots=True)
+class _Network:
+    """The problem's tables indexed once, so options cost O(candidates), not O(lines x network)."""
+
+    items: dict[str, Item]
+    nodes: dict[str, list[Node]]  # item -> its supply nodes, sorted
+    routes: dict[str, list[Route]]  # location -> direct and lane routes ending where shipping starts
+    shipping: dict[str, ShippingRoute]
+    entity: dict[str, str]
+
+    @staticmethod
+    def of(p: AllocationProblem) -> _Network:
+        shipping = {s.location: s for s in p.shipping if s.region == p.order.ship_to_region}
+        nodes: dict[str, list[Node]] = defaultdict(list)
+        for node in sorted(supply(p)):
+            nodes[node[0]].append(node)
+        routes: dict[str, list[Route]] = defaultdict(list)
+        for loc in shipping:
+            routes[loc].append((None, loc, 0, 0))
+        for k in (k for k in p.lanes if k.to_location in shipping):
+            lane = Lane(k.from_location, k.to_location)
+            routes[k.from_location].append((lane, k.to_location, k.lead_days, _money(k.unit_cost)))
+        entity = {loc.id: loc.entity for loc in p.locations}
+        return _Network({i.id: i for i in p.items}, nodes, routes, shipping, entity)
+
+
+def _ranks(p: AllocationProblem, net: _Network, line: OrderLine) -> dict[str, int]:
+    ranks = {line.item: 0}
+    if line.allow_substitution and p.customer().allow_substitution:
+        for sub in sorted(net.items[line.item].substitutes, key=lambda s: (s.rank, s.item)):
+            ranks.setdefault(sub.item, sub.rank)
+    return ranks
+
+
+def _line_options(p: AllocationProblem, net: _Network, line: OrderLine) -> list[Option]:
     out = []
-    for node in (n for n in nodes if n[0] in ranks):
-        item, loc, avail, source = node
-        lanes = [(k, k.lead_days, _money(k.unit_cost)) for k in p.lanes if k.from_location == loc]
-        routes = [(None, 0, 0), *lanes]
-        for lane, lead, lane_cost in routes:
-            f = lane.to_location if lane else loc
-            if f not in ship:
-                continue
-            delivery = avail + timedelta(days=lead + ship[f].transit_days)
-            route_cost = _money(ship[f].unit_cost) + lane_cost
-            via = Lane(lane.from_location, lane.to_location) if lane else None
-            margin = (_money(line.unit_price) - cost[item] - route_cost) / MONEY_SCALE
-            fill = Fill(
-                item,
-                loc,
-                f,
-                via,
-                0,
-                source,
-                avail,
-                delivery,
-                delivery <= p.order.requested_date,
-                margin,
-                item != line.item,
-                entity.get(loc) != p.order.entity,
-            )
-            out.append(Option(node, ranks[item], route_cost, fill))
+    for item, rank in _ranks(p, net, line).items():
+        unit = _money(line.unit_price) - _money(net.items[item].unit_cost)
+        for node in net.nodes.get(item, ()):
+            _, loc, avail, source = node
+            intercompany = net.entity.get(loc) != p.order.entity
+            for via, f, lead, lane_cost in net.routes.get(loc, ()):
+                delivery = avail + timedelta(days=lead + net.shipping[f].transit_days)
+                route_cost = _money(net.shipping[f].unit_cost) + lane_cost
+                on_time, margin = delivery <= p.order.requested_date, (unit - route_cost) / MONEY_SCALE
+                fill = Fill(
+                    item, loc, f, via, 0, source, avail, delivery, on_time, margin, item != line.item, intercompany
+                )
+                out.append(Option(node, rank, route_cost, fill))
     return sorted(out, key=_preference)
 
 
 def _preference(o: Option) -> tuple[int, date, int, bool, str, str, str, str]:
-    lane = o.fill.via_lane
-    return (
-        o.rank,
-        o.fill.delivery_date,
-        o.route_cost,
-        lane is not None,
-        o.fill.item,
-        o.fill.location,
-        o.fill.source,
-        lane.to_location if lane else "",
-    )
+    f = o.fill
+    return (o.rank, f.delivery_date, o.route_cost, f.via_lane is not None, f.item, f.location, f.source, f.ship_from)
 
 
 def options(problem: AllocationProblem) -> dict[int, tuple[Option, ...]]:
     """Line number -> every option that could serve it, in the greedy's order of preference."""
-    nodes = sorted(supply(problem))
-    return {ln.line: tuple(_line_options(problem, ln, nodes)) for ln in problem.order.lines}
+    net = _Network.of(problem)
+    return {ln.line: tuple(_line_options(problem, net, ln)) for ln in problem.order.lines}
 
 
 @dataclass(slots=True)
@@ -122,45 +123,49 @@ class _State:
     supply: dict[Node, int]
     lanes: dict[Lane, int | None]
     ship_from: set[str]
-
-    def copy(self) -> _State:
-        return _State(dict(self.supply), dict(self.lanes), set(self.ship_from))
+    limit: int | None
 
 
-def _take(line: OrderLine, opts: tuple[Option, ...], s: _State, limit: int | None) -> list[Fill]:
-    """Fill `line` from `opts` in order, consuming `s`."""
+def _take(line: OrderLine, opts: tuple[Option, ...], s: _State) -> list[Fill]:
+    """Fill `line` from `opts` in order, reading `s` without changing it."""
     fills: list[Fill] = []
+    used, opened, want = defaultdict[object, int](int), set(s.ship_from), line.qty
     for o in opts:
-        want = line.qty - sum(f.qty for f in fills)
         if want == 0:
             break
-        if o.fill.ship_from not in s.ship_from and limit is not None and len(s.ship_from) >= limit:
+        if o.fill.ship_from not in opened and s.limit is not None and len(opened) >= s.limit:
             continue
         lane = o.fill.via_lane
-        lane_left = s.lanes[lane] if lane else None
-        qty = min(want, s.supply[o.node], want if lane_left is None else lane_left)
+        lane_cap = s.lanes[lane] if lane else None
+        qty = min(want, s.supply[o.node] - used[o.node], want if lane_cap is None else lane_cap - used[lane])
         if qty > 0:
             fills.append(replace(o.fill, qty=qty))
-            s.supply[o.node] -= qty
-            s.ship_from.add(o.fill.ship_from)
-            if lane and lane_left is not None:
-                s.lanes[lane] = lane_left - qty
+            used[o.node] += qty
+            used[lane] += qty
+            opened.add(o.fill.ship_from)
+            want -= qty
     return fills
+
+
+def _commit(fills: list[Fill], s: _State) -> None:
+    for f in fills:
+        s.supply[(f.item, f.location, f.available_date, f.source)] -= f.qty
+        s.ship_from.add(f.ship_from)
+        cap = s.lanes[f.via_lane] if f.via_lane else None
+        if f.via_lane and cap is not None:
+            s.lanes[f.via_lane] = cap - f.qty
 
 
 def greedy_fills(problem: AllocationProblem) -> dict[int, tuple[Fill, ...]]:
     """Line number -> the greedy's fills for it; always feasible, the same for the same input."""
     lanes = {Lane(k.from_location, k.to_location): k.capacity for k in problem.lanes}
-    state = _State(supply(problem), lanes, set())
-    limit = problem.customer().max_shipments
+    state = _State(supply(problem), lanes, set(), problem.customer().max_shipments)
     opts = options(problem)
     out: dict[int, tuple[Fill, ...]] = {}
     for line in sorted(problem.order.lines, key=lambda ln: ln.line):
-        trial = state.copy()
-        fills = _take(line, opts[line.line], trial, limit)
+        fills = _take(line, opts[line.line], state)
         if line.ship_complete and sum(f.qty for f in fills) != line.qty:
             fills = []
-        else:
-            state = trial
+        _commit(fills, state)
         out[line.line] = tuple(fills)
     return out

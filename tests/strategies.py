@@ -44,16 +44,20 @@ def money(low: float, high: float) -> st.SearchStrategy[float]:
 def _items(draw: st.DrawFn, n: int) -> tuple[Item, ...]:
     ids = [f"SKU-{k}" for k in range(1, n + 1)]
     subs = st.builds(Substitute, st.sampled_from(ids), st.integers(1, 3))
-    return tuple(
-        Item(i, draw(money(1, 60)), tuple(draw(st.lists(subs, max_size=2 if n > 1 else 0)))) for i in ids
-    )
+    return tuple(Item(i, draw(money(1, 60)), tuple(draw(st.lists(subs, max_size=2 if n > 1 else 0)))) for i in ids)
 
 
 def _lines(draw: st.DrawFn, ids: list[str], max_lines: int, max_qty: int) -> tuple[OrderLine, ...]:
     numbers = draw(st.lists(st.integers(1, 99), min_size=1, max_size=max_lines, unique=True))
     return tuple(
-        OrderLine(n, draw(st.sampled_from(ids)), draw(st.integers(0, max_qty)), draw(money(0, 90)),
-                  draw(st.booleans()), draw(st.booleans()))
+        OrderLine(
+            n,
+            draw(st.sampled_from(ids)),
+            draw(st.integers(0, max_qty)),
+            draw(money(0, 90)),
+            draw(st.booleans()),
+            draw(st.booleans()),
+        )
         for n in numbers
     )
 
@@ -72,26 +76,33 @@ def _network(
     lane_pairs = draw(st.lists(pair, max_size=4, unique=True)) if pairs else []
     capacity = st.none() | st.integers(0, 2 * max_qty)
     return {
-        "stock": tuple(draw(st.lists(st.builds(StockPosition, item, loc, qty, st.sampled_from(STATUSES)),
-                                     min_size=1, max_size=rows))),
+        "stock": tuple(
+            draw(
+                st.lists(st.builds(StockPosition, item, loc, qty, st.sampled_from(STATUSES)), min_size=1, max_size=rows)
+            )
+        ),
         "inbound": tuple(draw(st.lists(st.builds(InboundSupply, item, loc, qty, eta), max_size=rows // 2))),
         "shipping": tuple(
             [ShippingRoute(s, REGION, draw(money(0, 8)), draw(st.integers(0, 6))) for s in shipped]
             + [ShippingRoute(s, "R-OTHER", draw(money(0, 8)), draw(st.integers(0, 6))) for s in other]
         ),
         "lanes": tuple(
-            TransferLane(a, b, draw(money(0, 4)), draw(st.integers(0, 5)), draw(capacity))
-            for a, b in lane_pairs
+            TransferLane(a, b, draw(money(0, 4)), draw(st.integers(0, 5)), draw(capacity)) for a, b in lane_pairs
         ),
-        "protections": tuple(draw(st.lists(
-            st.builds(Protection, item, loc, qty, st.sampled_from(DEFAULT_TIERS)), max_size=3))),
+        "protections": tuple(
+            draw(st.lists(st.builds(Protection, item, loc, qty, st.sampled_from(DEFAULT_TIERS)), max_size=3))
+        ),
     }
 
 
 @st.composite
 def problems(
-    draw: st.DrawFn, max_lines: int = 12, max_locations: int = 6, max_items: int = 6,
-    max_qty: int = 20, max_rows: int = 12,
+    draw: st.DrawFn,
+    max_lines: int = 12,
+    max_locations: int = 6,
+    max_items: int = 6,
+    max_qty: int = 20,
+    max_rows: int = 12,
 ) -> AllocationProblem:
     """A valid problem within the given size bounds."""
     as_of = date(2026, 11, 23) + timedelta(days=draw(st.integers(0, 60)))
@@ -102,12 +113,15 @@ def problems(
     lines = _lines(draw, ids, max_lines, max_qty)
     tier = st.none() | st.sampled_from(DEFAULT_TIERS)
     customer = Customer("C-1", draw(tier), draw(st.booleans()), draw(st.none() | st.integers(0, 3)))
-    order = Order("SO-1", "C-1", draw(st.sampled_from(entities)), REGION,
-                  as_of + timedelta(days=draw(st.integers(0, 10))), lines)
+    order = Order(
+        "SO-1", "C-1", draw(st.sampled_from(entities)), REGION, as_of + timedelta(days=draw(st.integers(0, 10))), lines
+    )
     return AllocationProblem(
-        as_of=as_of, order=order,
+        as_of=as_of,
+        order=order,
         locations=tuple(Location(loc, draw(st.sampled_from(entities))) for loc in locs),
-        items=items, customers=(customer,) if draw(st.booleans()) or customer.tier else (),
+        items=items,
+        customers=(customer,) if draw(st.booleans()) or customer.tier else (),
         policy=Policy(horizon_days=draw(st.sampled_from([0, 7, 30]))),
         **_network(draw, locs, ids, [ln.item for ln in lines], as_of, max_qty, max_rows),
     )
@@ -118,13 +132,22 @@ HAND_LOCATIONS = (Location("WH-1", "E1"), Location("WH-2", "E1"), Location("WH-3
 
 
 def hand_problem(
-    lines: tuple[OrderLine, ...], items: tuple[Item, ...], *, customer: Customer | None = None,
-    shipping: tuple[ShippingRoute, ...] = (ShippingRoute("WH-1", REGION, 0.5, 1),), requested_days: int = 4,
+    lines: tuple[OrderLine, ...],
+    items: tuple[Item, ...],
+    *,
+    customer: Customer | None = None,
+    shipping: tuple[ShippingRoute, ...] = (ShippingRoute("WH-1", REGION, 0.5, 1),),
+    requested_days: int = 4,
     **network: Any,
 ) -> AllocationProblem:
     """A hand-written case: order SO-1 of entity E1 as of AS_OF, locations WH-1, WH-2 (E1) and WH-3 (E2)."""
     order = Order("SO-1", "C-1", "E1", REGION, AS_OF + timedelta(days=requested_days), lines)
     return AllocationProblem(
-        as_of=AS_OF, order=order, locations=HAND_LOCATIONS, items=items, shipping=shipping,
-        customers=(customer,) if customer else (), **network,
+        as_of=AS_OF,
+        order=order,
+        locations=HAND_LOCATIONS,
+        items=items,
+        shipping=shipping,
+        customers=(customer,) if customer else (),
+        **network,
     )

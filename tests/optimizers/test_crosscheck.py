@@ -42,6 +42,7 @@ def levels(r: CrossCheckResult) -> Levels:
 
 def fill_levels(p: AllocationProblem, fills: list[tuple[Option, int]]) -> Levels:
     """The objective levels of `fills`, recomputed from the greedy's candidates and the reading's tie_cost."""
+
     def tie(f: Fill, rank: int) -> int:
         return (f.delivery_date - p.as_of).days + rank + (f.via_lane is not None) + f.intercompany
 
@@ -80,8 +81,13 @@ def test_greedy_is_strictly_worse_on_substitutes() -> None:
 
 def test_shipment_limit_picks_the_larger_location_greedy_does_not() -> None:
     stock = (StockPosition("A", "WH-1", 2), StockPosition("A", "WH-2", 3))
-    p = hand_problem((OrderLine(1, "A", 4, 10.0),), (A, B), stock=stock, shipping=TWO_SHIPPERS,
-                     customer=Customer("C-1", max_shipments=1))
+    p = hand_problem(
+        (OrderLine(1, "A", 4, 10.0),),
+        (A, B),
+        stock=stock,
+        shipping=TWO_SHIPPERS,
+        customer=Customer("C-1", max_shipments=1),
+    )
     assert [f.qty for f in greedy_fills(p)[1]] == [2]
     assert levels(crosscheck(p))[:2] == (3, 3)
 
@@ -96,8 +102,14 @@ def test_lane_capacity_and_protection(tier: str, units: int) -> None:
     lanes = (TransferLane("WH-2", "WH-1", 0.5, 1, 3),)
     lines = (OrderLine(1, "A", 2, 10.0), OrderLine(2, "A", 2, 10.0, allow_substitution=False))
     stock = (StockPosition("A", "WH-2", 9), StockPosition("B", "WH-1", 2))
-    p = hand_problem(lines, (A, B), stock=stock, lanes=lanes, customer=Customer("C-1", tier),
-                     protections=(Protection("B", "WH-1", 2, "gold"),))
+    p = hand_problem(
+        lines,
+        (A, B),
+        stock=stock,
+        lanes=lanes,
+        customer=Customer("C-1", tier),
+        protections=(Protection("B", "WH-1", 2, "gold"),),
+    )
     assert levels(crosscheck(p))[:2] == (units, units)  # 3 A through the lane, B only for gold and better
 
 
@@ -109,10 +121,15 @@ def test_odd_cycle_through_a_lane_gets_the_integer_optimum() -> None:
     a, b, c = Item("A", 1.0, (Substitute("C", 1),)), Item("B", 1.0, (Substitute("A", 1),)), Item("C", 1.0)
     lines = (OrderLine(1, "A", 1, 10.0), OrderLine(2, "B", 1, 10.0))
     shipping = (ShippingRoute("WH-2", REGION, 0.0, 3), ShippingRoute("WH-1", REGION, 0.0, 1))
-    p = hand_problem(lines, (a, b, c), shipping=shipping, requested_days=3,
-                     stock=(StockPosition("A", "WH-2", 1),),
-                     inbound=(InboundSupply("C", "WH-2", 1, AS_OF + timedelta(1)),),
-                     lanes=(TransferLane("WH-2", "WH-1", 0.0, 0, 1),))
+    p = hand_problem(
+        lines,
+        (a, b, c),
+        shipping=shipping,
+        requested_days=3,
+        stock=(StockPosition("A", "WH-2", 1),),
+        inbound=(InboundSupply("C", "WH-2", 1, AS_OF + timedelta(1)),),
+        lanes=(TransferLane("WH-2", "WH-1", 0.0, 0, 1),),
+    )
     r = crosscheck(p)
     assert levels(r)[:2] == (2, 2) and on_time_lp_bound(p) == pytest.approx(2.0)
     assert {(f[0], f[1], f[5]) for f in r.fills} == {(2, "A", None), (1, "C", ("WH-2", "WH-1"))}

@@ -37,10 +37,13 @@ def qty(fills: dict[int, tuple[Fill, ...]], line: int = 1) -> int:
 
 def test_only_available_stock_and_inbound_within_horizon_are_used() -> None:
     p = hand_problem(
-        (OrderLine(1, "A", 20, 10.0),), (A, B),
+        (OrderLine(1, "A", 20, 10.0),),
+        (A, B),
         stock=(StockPosition("A", "WH-1", 5), StockPosition("A", "WH-1", 3, "quality_hold")),
-        inbound=(InboundSupply("A", "WH-1", 4, AS_OF + timedelta(30)),
-                 InboundSupply("A", "WH-1", 9, AS_OF + timedelta(31))),
+        inbound=(
+            InboundSupply("A", "WH-1", 4, AS_OF + timedelta(30)),
+            InboundSupply("A", "WH-1", 9, AS_OF + timedelta(31)),
+        ),
     )
     fills = greedy_fills(p)[1]
     assert [(f.source, f.qty, f.on_time) for f in fills] == [("stock", 5, True), ("inbound", 4, False)]
@@ -50,13 +53,26 @@ def test_fill_fields_follow_the_spec() -> None:
     lanes = (TransferLane("WH-3", "WH-1", 0.25, 2, None),)
     p = hand_problem((OrderLine(1, "A", 2, 10.0),), (A, B), stock=(StockPosition("B", "WH-3", 2),), lanes=lanes)
     (fill,) = greedy_fills(p)[1]
-    assert fill == Fill("B", "WH-3", "WH-1", Lane("WH-3", "WH-1"), 2, "stock", AS_OF, AS_OF + timedelta(3),
-                        True, 10.0 - 7.0 - 0.5 - 0.25, True, True)
+    assert fill == Fill(
+        "B",
+        "WH-3",
+        "WH-1",
+        Lane("WH-3", "WH-1"),
+        2,
+        "stock",
+        AS_OF,
+        AS_OF + timedelta(3),
+        True,
+        10.0 - 7.0 - 0.5 - 0.25,
+        True,
+        True,
+    )
 
 
 def test_protection_reduces_stock_for_lower_tiers_only() -> None:
     network: dict[str, Any] = {
-        "stock": (StockPosition("A", "WH-1", 5),), "protections": (Protection("A", "WH-1", 3, "gold"),),
+        "stock": (StockPosition("A", "WH-1", 5),),
+        "protections": (Protection("A", "WH-1", 3, "gold"),),
     }
     lines = (OrderLine(1, "A", 10, 10.0),)
     assert qty(greedy_fills(hand_problem(lines, (A, B), customer=Customer("C-1", "silver"), **network))) == 2
@@ -80,8 +96,9 @@ def test_ship_complete_line_that_cannot_be_filled_gets_nothing_and_leaves_supply
 def test_max_shipments_stops_opening_new_ship_from_locations() -> None:
     shipping = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.9, 1))
     stock = (StockPosition("A", "WH-1", 2), StockPosition("A", "WH-2", 2))
-    p = hand_problem((OrderLine(1, "A", 4, 10.0),), (A, B), customer=Customer("C-1", max_shipments=1),
-                     shipping=shipping, stock=stock)
+    p = hand_problem(
+        (OrderLine(1, "A", 4, 10.0),), (A, B), customer=Customer("C-1", max_shipments=1), shipping=shipping, stock=stock
+    )
     assert [(f.ship_from, f.qty) for f in greedy_fills(p)[1]] == [("WH-1", 2)]
 
 
@@ -108,9 +125,17 @@ def _shuffled(p: AllocationProblem, rnd: random.Random) -> AllocationProblem:
         return tuple(rnd.sample(xs, len(xs)))
 
     order = replace(p.order, lines=mix(p.order.lines))
-    return replace(p, order=order, locations=mix(p.locations), items=mix(p.items), stock=mix(p.stock),
-                   inbound=mix(p.inbound), shipping=mix(p.shipping), lanes=mix(p.lanes),
-                   protections=mix(p.protections))
+    return replace(
+        p,
+        order=order,
+        locations=mix(p.locations),
+        items=mix(p.items),
+        stock=mix(p.stock),
+        inbound=mix(p.inbound),
+        shipping=mix(p.shipping),
+        lanes=mix(p.lanes),
+        protections=mix(p.protections),
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -3,8 +3,9 @@
 The counterfactual is verified constructively and exactly, not guessed: the decision plus one new fill of the
 missing units, from extra stock at the proposed location, is checked against every constraint family (the
 supply pool grows by exactly those units after protections, the lane has room, the line has room, the shipment
-limit holds). That new decision is feasible for the changed input and ships N more units, which is the most N
-extra units can add, so it is what the optimum of the changed input reaches at that level.
+limit holds). That new decision is feasible for the changed input, fills the line and ships N more units (on
+time when the route is), so the optimum of the changed input rises by at least N at that level. (It can rise
+by more: extra units can complete a ship-complete line that then also takes stock that was idle.)
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def _describe(cs: CandidateSet, li: int, item: str, loc: str, r: Route, qty: int
         f"line {problem.order.lines[li].line} {when}{how}"
     )
     method = (
-        "exact: the decision plus this fill satisfies supply, lane, line and shipment-limit constraints "
-        f"of the changed input and ships {qty} more units, the most {qty} extra units can add"
+        "constructive: the decision plus this fill satisfies the supply, lane, line and shipment-limit "
+        f"constraints of the changed input, so its optimum rises by at least {qty} units"
     )
     return Counterfactual(item, loc, qty, problem.as_of, on_time, True, method, text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,6 +35,7 @@ class Solved:
 def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
     """The lexicographically optimal allocation of one order, with its explanation."""
     t0 = time.perf_counter()
+    problem = canonical_order(problem)
     cs = build_candidates(problem)
     limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
     out = solve_lexicographic(cs, limit)
@@ -53,6 +54,14 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
         input_hash=problem_hash(problem),
         explanation=explanation,
     )
+
+
+def canonical_order(problem: AllocationProblem) -> AllocationProblem:
+    """Order lines by line number: the model, its ties and the response never depend on the JSON list order."""
+    lines = tuple(sorted(problem.order.lines, key=lambda ln: ln.line))
+    if lines == problem.order.lines:
+        return problem
+    return replace(problem, order=replace(problem.order, lines=lines))
 
 
 def _explain(solved: Solved, lines: tuple[LineDecision, ...]):  # type: ignore[no-untyped-def]

@@ -79,7 +79,7 @@ def binding_constraints(cs: CandidateSet, u: Usage) -> tuple[BindingItem, ...]:
             out.append(BindingItem("supply", subject, node.qty, used, detail))
     for k, (frm, to, cap) in enumerate(cs.lanes):
         if u.lane_full(cs, k) and cap is not None:
-            out.append(BindingItem("lane_capacity", f"{frm}->{to}", cap, u.lane_used[k], ""))
+            out.append(BindingItem("lane_capacity", f"{frm}->{to}", cap, u.lane_used.get(k, 0), ""))
     limit = cs.problem.customer().max_shipments
     if u.shipments_full(cs) and limit is not None:
         out.append(

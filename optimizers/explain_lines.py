@@ -108,6 +108,8 @@ def _compared(cs: CandidateSet, x: np.ndarray, u: Usage, li: int, k: int) -> tup
     """The line is full: compare the candidate with the worst unit the line did get."""
     a = cs.arcs[k]
     chosen = [cs.arcs[j] for j in u.line_arcs[li] if x[j] > 0]
+    if not chosen:
+        return ReasonCode.LINE_ALREADY_FILLED, "the line requests no units", ()
     if not a.on_time and any(c.on_time for c in chosen):
         return (
             ReasonCode.LATER_DELIVERY,

@@ -58,7 +58,9 @@ def _check_fill(p: AllocationProblem, line_no: int, f: Fill) -> tuple[list[str],
     items = {i.id: i for i in p.items}
     rank = 0
     if f.item != line.item:
-        subs = {s.item: s.rank for s in items[line.item].substitutes} if line.item in items else {}
+        subs: dict[str, int] = {}
+        for s in items[line.item].substitutes if line.item in items else ():
+            subs[s.item] = min(s.rank, subs.get(s.item, s.rank))  # listed twice: the better rank counts
         if f.item not in subs or not (line.allow_substitution and p.customer().allow_substitution):
             errs.append(f"{where}: item not usable for the line")
         rank = subs.get(f.item, 0)

@@ -1,0 +1,156 @@
+"""The OR-Tools engine on tiny cases, one per constraint family; every decision is validated solver-free."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from optimizers.decision import AllocationDecision, BindingConstraint, DecisionStatus, ReasonCode, SolveStatus
+from optimizers.engine import decide
+from optimizers.problem import (
+    AllocationProblem,
+    Customer,
+    InboundSupply,
+    Item,
+    OrderLine,
+    Protection,
+    ShippingRoute,
+    StockPosition,
+    Substitute,
+    TransferLane,
+)
+from optimizers.validation import validate
+from tests.strategies import AS_OF, REGION, hand_problem
+
+A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
+SHIP_1 = ShippingRoute("WH-1", REGION, 0.5, 1)
+SHIP_2 = ShippingRoute("WH-2", REGION, 0.5, 1)
+
+
+def solved(p: AllocationProblem) -> AllocationDecision:
+    d = decide(p)
+    report = validate(p, d)
+    assert report.ok, report.errors
+    return d
+
+
+def reasons(d: AllocationDecision, line: int = 0) -> dict[tuple[str, str], ReasonCode]:
+    expl = d.lines[line].explanation
+    assert expl is not None
+    return {(c.item, c.location + "/" + c.source): c.reason for c in expl.candidates}
+
+
+def test_spec_semantics_status_horizon_and_counterfactual() -> None:
+    stock = (StockPosition("A", "WH-1", 25), StockPosition("A", "WH-1", 5, "quality_hold"))
+    inbound = (InboundSupply("A", "WH-1", 100, AS_OF + timedelta(days=60)),)
+    p = hand_problem((OrderLine(1, "A", 40, 12.5, allow_substitution=False),), (A, B), stock=stock, inbound=inbound)
+    d = solved(p)
+    line = d.lines[0]
+    assert (line.allocated_qty, line.backorder_qty, d.status) == (25, 15, DecisionStatus.PARTIAL)
+    assert line.fills[0].unit_margin == pytest.approx(6.0)
+    r = reasons(d)
+    assert r[("A", "WH-1/stock")] in (ReasonCode.USED, ReasonCode.NOT_SELLABLE_STATUS)
+    assert ReasonCode.BEYOND_HORIZON in r.values() and ReasonCode.SUBSTITUTION_NOT_ALLOWED in r.values()
+    back = line.explanation.backorder  # type: ignore[union-attr]
+    assert back is not None and back.binding == BindingConstraint.SUPPLY and back.qty == 15
+    cf = back.counterfactual
+    assert cf is not None and cf.verified and cf.on_time and (cf.item, cf.location, cf.qty) == ("A", "WH-1", 15)
+    # The counterfactual really holds: with 15 more units there, the optimum fills the line on time.
+    more = replace(p, stock=(*p.stock, StockPosition("A", "WH-1", 15)))
+    assert solved(more).objective.on_time_units == d.objective.on_time_units + 15
+
+
+def test_on_time_beats_units_beats_margin() -> None:
+    shipping = (ShippingRoute("WH-1", REGION, 3.0, 1), ShippingRoute("WH-2", REGION, 0.0, 9))
+    stock = (StockPosition("A", "WH-1", 5), StockPosition("A", "WH-2", 20))
+    d = solved(hand_problem((OrderLine(1, "A", 10, 10.0),), (A, B), stock=stock, shipping=shipping))
+    assert (d.objective.on_time_units, d.objective.units) == (5, 10)
+    assert d.lines[0].explanation.candidates  # type: ignore[union-attr]
+
+
+def test_substitute_used_only_when_allowed_and_by_rank() -> None:
+    stock = (StockPosition("B", "WH-1", 10),)
+    allowed = solved(hand_problem((OrderLine(1, "A", 4, 10.0),), (A, B), stock=stock))
+    assert allowed.lines[0].fills[0].substitute and allowed.objective.units == 4
+    barred = hand_problem((OrderLine(1, "A", 4, 10.0),), (A, B), stock=stock, customer=Customer("C-1", None, False))
+    assert solved(barred).objective.units == 0
+
+
+def test_protection_holds_stock_for_higher_tiers_only() -> None:
+    stock, guard = (StockPosition("A", "WH-1", 10),), (Protection("A", "WH-1", 8, "gold"),)
+    silver = hand_problem(
+        (OrderLine(1, "A", 10, 9.0),), (A, B), stock=stock, protections=guard, customer=Customer("C-1", "silver")
+    )
+    gold = replace(silver, customers=(Customer("C-1", "gold"),))
+    d = solved(silver)
+    assert d.objective.units == 2 and solved(gold).objective.units == 10
+    assert d.lines[0].explanation.backorder.binding == BindingConstraint.PROTECTION  # type: ignore[union-attr]
+
+
+def test_lane_capacity_is_shared_and_reported() -> None:
+    lane = (TransferLane("WH-2", "WH-1", 0.25, 1, 3),)
+    stock = (StockPosition("A", "WH-2", 10),)
+    d = solved(hand_problem((OrderLine(1, "A", 10, 9.0),), (A, B), stock=stock, lanes=lane))
+    assert d.objective.units == 3 and d.lines[0].fills[0].via_lane is not None
+    assert [b.kind for b in d.explanation.binding] == ["lane_capacity"]  # type: ignore[union-attr]
+    assert d.lines[0].explanation.backorder.binding == BindingConstraint.LANE_CAPACITY  # type: ignore[union-attr]
+
+
+def test_ship_complete_is_all_or_nothing() -> None:
+    stock = (StockPosition("A", "WH-1", 7),)
+    lines = (OrderLine(1, "A", 10, 9.0, ship_complete=True), OrderLine(2, "A", 5, 8.0))
+    d = solved(hand_problem(lines, (A, B), stock=stock))
+    assert [ln.allocated_qty for ln in d.lines] == [0, 5]
+    assert d.lines[0].explanation.backorder.binding == BindingConstraint.SHIP_COMPLETE  # type: ignore[union-attr]
+
+
+def test_shipment_limit_picks_the_better_location() -> None:
+    stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
+    p = hand_problem(
+        (OrderLine(1, "A", 10, 9.0),),
+        (A, B),
+        stock=stock,
+        shipping=(SHIP_1, SHIP_2),
+        customer=Customer("C-1", None, True, 1),
+    )
+    d = solved(p)
+    assert d.objective.units == 6 and {f.ship_from for f in d.lines[0].fills} == {"WH-2"}
+    assert reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIPMENT_LIMIT
+
+
+def test_exhausted_supply_names_the_other_line() -> None:
+    stock = (StockPosition("A", "WH-1", 5),)
+    lines = (OrderLine(1, "A", 5, 20.0), OrderLine(2, "A", 5, 8.0))
+    d = solved(hand_problem(lines, (A, B), stock=stock))
+    assert [ln.allocated_qty for ln in d.lines] == [5, 0]
+    cand = d.lines[1].explanation.candidates[0]  # type: ignore[union-attr]
+    assert cand.reason == ReasonCode.EXHAUSTED_BY_OTHER_LINES and cand.lines == (1,)
+
+
+def test_time_limit_gives_a_degraded_feasible_decision() -> None:
+    stock = tuple(StockPosition("A", f"WH-{k}", 3) for k in (1, 2))
+    p = hand_problem(
+        (OrderLine(1, "A", 10, 9.0, ship_complete=True),),
+        (A, B),
+        stock=stock,
+        shipping=(SHIP_1, SHIP_2),
+        customer=Customer("C-1", None, True, 1),
+    )
+    d = decide(p, time_limit_ms=0)
+    assert d.solver.degraded and d.solver.status != SolveStatus.OPTIMAL and d.solver.degraded_reason
+    assert validate(p, d).ok
+
+
+def test_input_hash_ignores_list_order_and_decision_is_identical() -> None:
+    stock = (StockPosition("A", "WH-1", 3), StockPosition("B", "WH-2", 9), StockPosition("A", "WH-2", 4))
+    p = hand_problem(
+        (OrderLine(1, "A", 6, 9.0), OrderLine(2, "B", 4, 9.5)), (A, B), stock=stock, shipping=(SHIP_1, SHIP_2)
+    )
+    q = replace(p, stock=stock[::-1], shipping=(SHIP_2, SHIP_1), order=replace(p.order, lines=p.order.lines[::-1]))
+    d1, d2 = solved(p), solved(q)
+    assert d1.input_hash == d2.input_hash and d1.input_hash.startswith("sha256:")
+    assert {ln.line: ln.fills for ln in d1.lines} == {ln.line: ln.fills for ln in d2.lines}
+    assert replace(p, as_of=AS_OF + timedelta(days=1)) != p
+    assert decide(replace(p, as_of=AS_OF + timedelta(days=1))).input_hash != d1.input_hash

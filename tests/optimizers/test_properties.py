@@ -1,0 +1,78 @@
+"""Properties that must hold on every input: decisions validate, replay is identical, list order is irrelevant,
+explanations account for every unit, and each counterfactual really changes the optimum as it says."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizers.decision import AllocationDecision, ReasonCode
+from optimizers.engine import decide
+from optimizers.problem import AllocationProblem, StockPosition
+from optimizers.validation import validate
+from tests.strategies import problems
+
+
+def fills(d: AllocationDecision) -> dict[int, tuple]:  # type: ignore[type-arg]
+    return {ln.line: ln.fills for ln in d.lines}
+
+
+def shuffled(p: AllocationProblem, rnd: random.Random) -> AllocationProblem:
+    def mix(xs: tuple) -> tuple:  # type: ignore[type-arg]
+        return tuple(rnd.sample(xs, len(xs)))
+
+    return replace(
+        p,
+        stock=mix(p.stock),
+        inbound=mix(p.inbound),
+        shipping=mix(p.shipping),
+        lanes=mix(p.lanes),
+        items=mix(p.items),
+        locations=mix(p.locations),
+        protections=mix(p.protections),
+        order=replace(p.order, lines=mix(p.order.lines)),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_decisions_validate_replay_and_ignore_list_order(p: AllocationProblem, rnd: random.Random) -> None:
+    d = decide(p)
+    assert validate(p, d).ok, validate(p, d).errors
+    again = decide(p)
+    assert fills(again) == fills(d) and again.objective == d.objective and again.input_hash == d.input_hash
+    other = decide(shuffled(p, rnd))
+    assert fills(other) == fills(d) and other.input_hash == d.input_hash
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_every_used_unit_is_explained_and_backorders_have_a_cause(p: AllocationProblem) -> None:
+    d = decide(p)
+    for ln in d.lines:
+        assert ln.explanation is not None
+        used = sum(c.used_qty for c in ln.explanation.candidates if c.reason == ReasonCode.USED)
+        assert used == ln.allocated_qty
+        assert (ln.explanation.backorder is None) == (ln.backorder_qty == 0)
+        if ln.explanation.backorder:
+            assert ln.explanation.backorder.qty == ln.backorder_qty and ln.explanation.backorder.limit
+
+
+@settings(max_examples=120, deadline=None)
+@given(problems())
+def test_counterfactuals_change_the_optimum_as_claimed(p: AllocationProblem) -> None:
+    d = decide(p)
+    for ln in d.lines:
+        back = ln.explanation.backorder if ln.explanation else None
+        cf = back.counterfactual if back else None
+        if cf is None or d.solver.degraded:
+            continue
+        more = replace(p, stock=(*p.stock, StockPosition(cf.item, cf.location, cf.qty)))
+        after = decide(more).objective
+        if cf.on_time:
+            assert after.on_time_units >= d.objective.on_time_units + cf.qty
+        else:
+            assert after.units >= d.objective.units + cf.qty

@@ -38,7 +38,16 @@ def server(host: str, port: int, workers: int, timeout: int = 65) -> GunicornSer
     """A configured gunicorn server for the service (not yet running)."""
     from decision_service import create_app
 
-    options = {"bind": f"{host}:{port}", "workers": workers, "timeout": timeout, "accesslog": "-"}
+    # gthread workers keep connections alive: order entry calls per order, and a TCP handshake per call is waste.
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "timeout": timeout,
+        "accesslog": "-",
+        "worker_class": "gthread",
+        "threads": 4,
+        "keepalive": 75,
+    }
     return GunicornServer(create_app, options)
 
 

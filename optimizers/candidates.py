@@ -47,6 +47,7 @@ class Rejected:
     qty: int
     reason: ReasonCode
     detail: str
+    lane: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,9 @@ class CandidateSet:
     nodes: tuple[SupplyNode, ...]
     arcs: tuple[Arc, ...]
     lanes: tuple[LaneSpec, ...]  # the lanes any route uses
-    rejected: tuple[Rejected, ...]
+    rejected: tuple[Rejected, ...]  # per line: substitutes the line may not take
     usable_items: tuple[tuple[tuple[str, int], ...], ...]  # per line: (item, rank)
+    refused: dict[str, tuple[Rejected, ...]]  # per item, supply no line can use, with the reason (line -1)
 
 
 def usable_items(problem: AllocationProblem, items: dict[str, Item]) -> list[tuple[tuple[str, int], ...]]:
@@ -90,90 +92,136 @@ def money_units(value: float) -> int:
 
 def routes_by_location(problem: AllocationProblem) -> tuple[dict[str, list[Route]], list[LaneSpec]]:
     """Every route from each location to the order's region, and the lanes those routes use."""
+    routes, lanes, _ = route_table(problem)
+    return routes, lanes
+
+
+def route_table(
+    problem: AllocationProblem,
+) -> tuple[dict[str, list[Route]], list[LaneSpec], dict[str, list[tuple[Route, Route]]]]:
+    """Routes per location, the lanes they use, and per location the transfer routes its direct route dominates.
+
+    A transfer route whose direct twin from the same supply delivers no later and costs no more can be dropped
+    without changing the optimum: moving its units to the direct route keeps every row feasible (it frees lane
+    capacity) and is no worse at any level. Only with a shipment limit is that unsafe (the ship-from differs),
+    so then nothing is dropped.
+    """
     region = problem.order.ship_to_region
     ship = {s.location: s for s in problem.shipping if s.region == region}
+    prune = problem.customer().max_shipments is None
     lanes: list[LaneSpec] = []
     routes: dict[str, list[Route]] = defaultdict(list)
+    dominated: dict[str, list[tuple[Route, Route]]] = defaultdict(list)
     for loc, s in sorted(ship.items()):
         routes[loc].append(Route(-1, loc, s.transit_days, money_units(s.unit_cost)))
     for lane in sorted(problem.lanes, key=lambda x: (x.from_location, x.to_location)):
         s = ship.get(lane.to_location)
         if s is None or lane.from_location == lane.to_location:
             continue
-        lanes.append((lane.from_location, lane.to_location, lane.capacity))
         cost = money_units(s.unit_cost) + money_units(lane.unit_cost)
         days = lane.lead_days + s.transit_days
+        direct = ship.get(lane.from_location)
+        if prune and direct and direct.transit_days <= days and money_units(direct.unit_cost) <= cost:
+            dominated[lane.from_location].append(
+                (Route(-1, lane.to_location, days, cost), routes[lane.from_location][0])
+            )
+            continue
+        lanes.append((lane.from_location, lane.to_location, lane.capacity))
         routes[lane.from_location].append(Route(len(lanes) - 1, lane.to_location, days, cost))
-    return routes, lanes
+    return routes, lanes, dominated
+
+
+Template = tuple[int, Route, date, bool, int, bool]  # node, route, delivery, on time, tie without rank, intercompany
 
 
 def build_candidates(problem: AllocationProblem) -> CandidateSet:
     """Supply nodes, every arc from a node to a line it may serve, and the supply that cannot."""
     items = {i.id: i for i in problem.items}
-    entity = {loc.id: loc.entity for loc in problem.locations}
     nodes = supply_nodes(problem)
-    by_item: dict[str, list[int]] = defaultdict(list)
-    for n, node in enumerate(nodes):
-        by_item[node.item].append(n)
-    routes, lanes = routes_by_location(problem)
+    routes, lanes, dominated = route_table(problem)
+    templates, refusals = _item_templates(problem, nodes, routes, dominated)
     usable = usable_items(problem, items)
-    blocked = blocked_supply(problem)
     arcs: list[Arc] = []
     rejected: list[Rejected] = []
     for li, line in enumerate(problem.order.lines):
         price = money_units(line.unit_price)
         for item, rank in usable[li]:
             base = price - money_units(items[item].unit_cost) if item in items else 0
-            for n in by_item.get(item, ()):
-                _arcs_for_node(problem, li, n, nodes[n], rank, base, routes, entity, arcs, rejected)
-        rejected.extend(unsellable(problem, li, usable[li], items, blocked))
-    return CandidateSet(problem, tuple(nodes), tuple(arcs), tuple(lanes), tuple(rejected), tuple(usable))
+            for n, r, delivery, on_time, tie, ic in templates.get(item, ()):
+                margin = base - r.cost_units
+                arcs.append(
+                    Arc(
+                        n,
+                        li,
+                        r.lane,
+                        r.ship_from,
+                        delivery,
+                        on_time,
+                        margin / MARGIN_SCALE,
+                        margin,
+                        tie + rank,
+                        rank,
+                        ic,
+                    )
+                )
+        rejected.extend(substitution_refused(problem, li, usable[li], items))
+    for item, rows in blocked_supply(problem).items():
+        refusals[item].extend(Rejected(-1, item, *b) for b in rows)
+    refused = {item: tuple(rows) for item, rows in refusals.items()}
+    return CandidateSet(problem, tuple(nodes), tuple(arcs), tuple(lanes), tuple(rejected), tuple(usable), refused)
 
 
-def _arcs_for_node(
+def _item_templates(
     problem: AllocationProblem,
-    li: int,
-    n: int,
-    node: SupplyNode,
-    rank: int,
-    base: int,
+    nodes: list[SupplyNode],
     routes: dict[str, list[Route]],
-    entity: dict[str, str],
-    arcs: list[Arc],
-    rejected: list[Rejected],
-) -> None:
-    """Append the arcs from one supply node to one line, or the reason there are none."""
-    here = routes.get(node.location)
-    if not here:
-        detail = f"no shipping from {node.location} (or via a lane from it) to {problem.order.ship_to_region}"
-        rejected.append(_reject(li, node, ReasonCode.NO_SHIPPING_ROUTE, detail))
-        return
-    if node.qty == 0:
-        if node.protected:
-            detail = f"{node.protected} units protected for a higher tier than the customer's"
-            rejected.append(_reject(li, node, ReasonCode.PROTECTED_FOR_HIGHER_TIER, detail))
-        return
+    dominated: dict[str, list[tuple[Route, Route]]],
+) -> tuple[dict[str, list[Template]], dict[str, list[Rejected]]]:
+    """Per item, every (node, route) with its line-independent figures, and the nodes no route serves.
+
+    All lines of an order share its region and requested date, so only price and substitute rank differ
+    between lines: computing the rest once per item keeps candidate generation linear in the arcs.
+    """
+    entity = {loc.id: loc.entity for loc in problem.locations}
     as_of, requested = problem.as_of, problem.order.requested_date
-    ic = entity.get(node.location) != problem.order.entity
-    for r in here:
-        delivery = node.available_date + timedelta(days=r.days)
-        margin = base - r.cost_units
-        tie = (delivery - as_of).days + rank + (r.lane >= 0) + ic
-        arcs.append(
-            Arc(
-                n,
-                li,
-                r.lane,
-                r.ship_from,
-                delivery,
-                delivery <= requested,
-                margin / MARGIN_SCALE,
-                margin,
-                tie,
-                rank,
-                ic,
-            )
-        )
+    templates: dict[str, list[Template]] = defaultdict(list)
+    refusals: dict[str, list[Rejected]] = defaultdict(list)
+    for n, node in enumerate(nodes):
+        here = routes.get(node.location)
+        if not here:
+            detail = f"no shipping from {node.location} (or via a lane from it) to {problem.order.ship_to_region}"
+            refusals[node.item].append(_reject(-1, node, ReasonCode.NO_SHIPPING_ROUTE, detail))
+        elif node.qty == 0:
+            if node.protected:
+                detail = f"{node.protected} units protected for a higher tier than the customer's"
+                refusals[node.item].append(_reject(-1, node, ReasonCode.PROTECTED_FOR_HIGHER_TIER, detail))
+        else:
+            ic = entity.get(node.location) != problem.order.entity
+            for r, by in dominated.get(node.location, ()):
+                refusals[node.item].append(_dominated(node, r, by))
+            for r in here:
+                delivery = node.available_date + timedelta(days=r.days)
+                tie = (delivery - as_of).days + (r.lane >= 0) + ic
+                templates[node.item].append((n, r, delivery, delivery <= requested, tie, ic))
+    return templates, refusals
+
+
+def _dominated(node: SupplyNode, r: Route, by: Route) -> Rejected:
+    detail = (
+        f"transfer to {r.ship_from} takes {r.days} days at {r.cost_units / MARGIN_SCALE:.4f}; shipping direct "
+        f"takes {by.days} days at {by.cost_units / MARGIN_SCALE:.4f}"
+    )
+    return Rejected(
+        -1,
+        node.item,
+        node.location,
+        node.source,
+        node.available_date,
+        node.qty,
+        ReasonCode.ROUTE_DOMINATED,
+        detail,
+        (node.location, r.ship_from),
+    )
 
 
 def _reject(li: int, node: SupplyNode, reason: ReasonCode, detail: str) -> Rejected:
@@ -201,22 +249,27 @@ def blocked_supply(problem: AllocationProblem) -> dict[str, list[Blocked]]:
     return out
 
 
-def unsellable(
-    problem: AllocationProblem,
-    li: int,
-    usable: tuple[tuple[str, int], ...],
-    items: dict[str, Item],
-    blocked: dict[str, list[Blocked]],
+def substitution_refused(
+    problem: AllocationProblem, li: int, usable: tuple[tuple[str, int], ...], items: dict[str, Item]
 ) -> list[Rejected]:
-    """Supply a line's items have that the spec does not allow: status, horizon, substitution."""
-    out = [Rejected(li, item, *b) for item, _ in usable for b in blocked.get(item, ())]
+    """The substitutes a line may not take, because the customer or the line does not allow it."""
     line = problem.order.lines[li]
     ordered = items.get(line.item)
     allowed = problem.customer().allow_substitution and line.allow_substitution
-    if ordered is not None and not allowed:
-        who = "the customer" if not problem.customer().allow_substitution else f"line {line.line}"
-        for sub in ordered.substitutes:
-            if sub.item != line.item:
-                detail = f"substitute {sub.item} (rank {sub.rank}) not allowed by {who}"
-                out.append(Rejected(li, sub.item, "*", "any", None, 0, ReasonCode.SUBSTITUTION_NOT_ALLOWED, detail))
-    return out
+    if ordered is None or allowed:
+        return []
+    who = "the customer" if not problem.customer().allow_substitution else f"line {line.line}"
+    return [
+        Rejected(
+            li,
+            sub.item,
+            "*",
+            "any",
+            None,
+            0,
+            ReasonCode.SUBSTITUTION_NOT_ALLOWED,
+            f"substitute {sub.item} (rank {sub.rank}) not allowed by {who}",
+        )
+        for sub in ordered.substitutes
+        if sub.item != line.item
+    ]

@@ -38,8 +38,8 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
     problem = canonical_order(problem)
     cs = build_candidates(problem)
     limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
-    out = solve_lexicographic(cs, limit)
-    x = out.x if out.x is not None else fallback_flow(cs)
+    out = solve_lexicographic(cs, limit, started=t0)
+    x = out.x if out.x is not None else np.zeros(len(cs.arcs), np.int64)
     solved = Solved(cs, x, out)
     lines = line_decisions(solved)
     explanation, lines = _explain(solved, lines) if explain else (None, lines)
@@ -68,30 +68,6 @@ def _explain(solved: Solved, lines: tuple[LineDecision, ...]):  # type: ignore[n
     from optimizers.explain import explain_decision
 
     return explain_decision(solved, lines)
-
-
-def fallback_flow(cs: CandidateSet) -> np.ndarray:
-    """The greedy baseline's fills as arc flows: a feasible answer when the solver found none in time."""
-    from optimizers.greedy import greedy_fills
-
-    index = {arc_key(cs, k): k for k in range(len(cs.arcs))}
-    x = np.zeros(len(cs.arcs), np.int64)
-    fills = greedy_fills(cs.problem)
-    for li, ln in enumerate(cs.problem.order.lines):
-        for f in fills.get(ln.line, ()):
-            lane = (f.via_lane.from_location, f.via_lane.to_location) if f.via_lane else None
-            k = index.get((li, f.item, f.location, f.source, f.available_date, lane))
-            if k is not None:  # the baseline only proposes arcs the model has; never trust it blindly
-                x[k] += f.qty
-    return x
-
-
-def arc_key(cs: CandidateSet, k: int) -> tuple:  # type: ignore[type-arg]
-    """(line index, item, location, source, available date, lane) of arc k."""
-    a = cs.arcs[k]
-    node = cs.nodes[a.node]
-    lane = cs.lanes[a.lane][:2] if a.lane >= 0 else None
-    return (a.line, node.item, node.location, node.source, node.available_date, lane)
 
 
 def make_fill(cs: CandidateSet, k: int, qty: int) -> Fill:
@@ -154,8 +130,6 @@ def solver_info(out: SolveOutcome, wall_ms: float) -> SolverInfo:
     """What ran, how it ended and how long it took."""
     degraded = out.status != SolveStatus.OPTIMAL
     reason = out.degraded_reason
-    if out.x is None:
-        reason = f"{reason}; greedy baseline decision returned"
     return SolverInfo(
         f"or-tools/{out.engine}",
         out.status,

@@ -35,9 +35,13 @@ def explain_decision(
     cs, x = solved.cs, solved.x
     u = usage(cs, x)
     degraded = solved.outcome.status != SolveStatus.OPTIMAL
-    rejected: dict[int, list[Rejected]] = defaultdict(list)
+    barred: dict[int, list[Rejected]] = defaultdict(list)
     for r in cs.rejected:
-        rejected[r.line].append(r)
+        barred[r.line].append(r)
+    rejected = {
+        li: [r for item, _ in cs.usable_items[li] for r in cs.refused.get(item, ())] + barred[li]
+        for li in range(len(lines))
+    }
     wi = what_if(cs, u)
     brief = summary_needed(len(lines))
     out = []

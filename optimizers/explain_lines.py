@@ -131,8 +131,10 @@ def _compared(cs: CandidateSet, x: np.ndarray, u: Usage, li: int, k: int) -> tup
 
 
 def _rejected_candidate(r: Rejected) -> Candidate:
+    lane = Lane(*r.lane) if r.lane else None
+    ship_from = r.lane[1] if r.lane else None
     return Candidate(
-        r.item, r.location, r.source, r.available_date, None, None, None, None, None, 0, r.reason, r.detail
+        r.item, r.location, r.source, r.available_date, lane, ship_from, None, None, None, 0, r.reason, r.detail
     )
 
 

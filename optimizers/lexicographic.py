@@ -20,9 +20,10 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.python import model_builder_helper as mbh
 
+from optimizers import incumbent
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.model import Model, build_model
@@ -53,21 +54,45 @@ class SolveOutcome:
     degraded_reason: str | None = None
 
 
-def solve_lexicographic(cs: CandidateSet, time_limit_ms: int) -> SolveOutcome:
-    """Solve every level exactly, LP first, CP-SAT when the LP answer is fractional or discrete."""
-    deadline = time.perf_counter() + time_limit_ms / 1000.0
+def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | None = None) -> SolveOutcome:
+    """Solve every level exactly: the LP relaxation first, SCIP when that answer is fractional or infeasible.
+
+    The time limit counts from `started` (default: now). When it expires the answer is the best feasible flow
+    found (the solver's, the repaired relaxation's or the greedy baseline's), marked with the reason.
+    """
+    deadline = (started if started is not None else time.perf_counter()) + time_limit_ms / 1000.0
     if not cs.arcs:
         levels = tuple(LevelResult(k, n, s, True) for k, n, s in _LEVELS)
         return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", levels, 0.0, 0, 0, 0)
     relaxed = _run(build_model(cs, discrete=False), deadline)
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
         return relaxed
+    fixes: list[tuple[str, np.ndarray | None]] = [("the greedy baseline", incumbent.greedy_flow(cs))]
+    if relaxed.x is not None:
+
+        def sub(part: CandidateSet) -> np.ndarray | None:
+            return _run(build_model(part, discrete=False), deadline).x
+
+        fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
+    start = incumbent.best(cs, fixes)
+    assert start is not None
     if relaxed.x is None and relaxed.degraded_reason != _FRACTIONAL:
-        return relaxed  # out of time already
-    out = _run(build_model(cs, discrete=True), deadline)
-    return replace(
-        out, engine="glop+scip", solve_ms=out.solve_ms + relaxed.solve_ms, solves=out.solves + relaxed.solves
-    )
+        return _settle(cs, relaxed, start, relaxed)  # out of time already
+    out = _run(build_model(cs, discrete=True), deadline, hint=start[1])
+    return _settle(cs, out, start, relaxed)
+
+
+def _settle(cs: CandidateSet, out: SolveOutcome, start: tuple[str, np.ndarray], relaxed: SolveOutcome) -> SolveOutcome:
+    """The discrete outcome, or the better feasible flow when the solver could not prove optimality in time."""
+    engine = "glop+scip" if out is not relaxed else relaxed.engine
+    spent, solves = out.solve_ms + (relaxed.solve_ms if out is not relaxed else 0.0), out.solves
+    solves += relaxed.solves if out is not relaxed else 0
+    if out.status == SolveStatus.OPTIMAL and out.x is not None:
+        return replace(out, engine=engine, solve_ms=spent, solves=solves)
+    name, x = incumbent.best(cs, [("the solver's best", out.x), start])  # type: ignore[misc]
+    reason = f"{out.degraded_reason or 'time limit reached'}; returned the best feasible decision found: {name}"
+    status = SolveStatus.FEASIBLE if out.x is not None or name != "the greedy baseline" else SolveStatus.TIMEOUT
+    return replace(out, x=x, status=status, engine=engine, solve_ms=spent, solves=solves, degraded_reason=reason)
 
 
 def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:
@@ -99,7 +124,7 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool]]:
     return [*first, ((3,), m.margin, True), ((4,), m.tie, False)]
 
 
-def _run(m: Model, deadline: float) -> SolveOutcome:
+def _run(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
     """Solve the levels in turn on one solver, fixing each level's row after it is solved.
 
     The model is built in bulk by model_builder and loaded into one pywraplp solver, so that GLOP re-solves
@@ -111,7 +136,10 @@ def _run(m: Model, deadline: float) -> SolveOutcome:
         raise RuntimeError(f"OR-Tools could not load the model into {engine}")
     xs, rows, objective = solver.variables(), solver.constraints(), solver.Objective()
     arcs = xs[: m.n_arcs]
+    free = np.ones(m.n_arcs, bool)  # arcs not yet confined to 0 by an earlier level's optimal face
     x: np.ndarray | None = None
+    if hint is not None and m.integer:
+        solver.SetHint(arcs, hint.astype(np.float64).tolist())
     done: list[int] = []
     spent, solves, reason = 0.0, 0, None
     for levels, coeffs, maximise in _objectives(m):
@@ -120,9 +148,8 @@ def _run(m: Model, deadline: float) -> SolveOutcome:
             reason = f"time limit reached before level {levels[0]}"
             break
         objective.Clear()
-        for var, c in zip(arcs, coeffs.tolist(), strict=True):
-            if c:
-                objective.SetCoefficient(var, c)
+        for j in np.flatnonzero(free & (coeffs != 0)).tolist():
+            objective.SetCoefficient(arcs[j], float(coeffs[j]))
         objective.SetOptimizationDirection(maximise)
         if x is not None and m.integer:
             solver.SetHint(arcs, x.tolist())
@@ -134,7 +161,9 @@ def _run(m: Model, deadline: float) -> SolveOutcome:
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             reason = f"level {levels[0]} not solved in the time limit (status {status})"
             break
-        x = np.fromiter((v.solution_value() for v in arcs), np.float64, m.n_arcs)
+        response = linear_solver_pb2.MPSolutionResponse()
+        solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
+        x = np.array(response.variable_value)[: m.n_arcs]
         if status != pywraplp.Solver.OPTIMAL:
             reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
             break
@@ -142,11 +171,16 @@ def _run(m: Model, deadline: float) -> SolveOutcome:
         if m.integer:
             _fix(m, rows, levels, x)
         else:
-            _restrict_to_optimal_face(arcs, rows)
+            _restrict_to_optimal_face(arcs, rows, response, free)
     return _outcome(m, engine, x, done, spent, solves, reason)
 
 
-def _restrict_to_optimal_face(arcs: list, rows: list) -> None:  # type: ignore[type-arg]
+def _restrict_to_optimal_face(
+    arcs: list,
+    rows: list,
+    response: linear_solver_pb2.MPSolutionResponse,  # type: ignore[type-arg]
+    free: np.ndarray,
+) -> None:
     """Confine later levels to this level's optimal face, by complementary slackness with its dual.
 
     Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
@@ -154,12 +188,13 @@ def _restrict_to_optimal_face(arcs: list, rows: list) -> None:  # type: ignore[t
     tight where its dual is nonzero}. Fixing bounds keeps the constraint matrix as it was (transportation
     rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
     """
-    # Read the whole dual first: any change to the model invalidates the solution.
-    idle = [var for var in arcs if abs(var.reduced_cost()) > FACE_TOL]
-    tight = [row for row in rows if abs(row.dual_value()) > FACE_TOL]
-    for var in idle:
-        var.SetUb(0.0)
-    for row in tight:
+    reduced = np.abs(np.array(response.reduced_cost)[: len(arcs)])
+    idle = np.flatnonzero(free & (reduced > FACE_TOL))
+    free[idle] = False
+    for j in idle.tolist():
+        arcs[j].SetUb(0.0)
+    for i in np.flatnonzero(np.abs(np.array(response.dual_value)) > FACE_TOL).tolist():
+        row = rows[i]
         if row.ub() < float("inf"):
             row.SetLb(row.ub())
         else:

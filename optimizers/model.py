@@ -41,81 +41,84 @@ class Model:
 
 
 class _Rows:
-    """Accumulates sparse rows as COO triplets."""
+    """Accumulates blocks of sparse rows as COO triplets with their bounds."""
 
     def __init__(self) -> None:
         self.r: list[np.ndarray] = []
         self.c: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.count = 0
 
-    def add(self, cols: np.ndarray, vals: np.ndarray, lo: float, hi: float) -> int:
-        row = len(self.lo)
-        self.r.append(np.full(len(cols), row))
+    def block(self, row_of: np.ndarray, cols: np.ndarray, vals: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
+        """Rows 0..len(lo)-1 of this block get entry (row_of[k], cols[k], vals[k]); returns the first row id."""
+        first = self.count
+        self.r.append(row_of + first)
         self.c.append(cols)
         self.v.append(vals)
-        self.lo.append(lo)
-        self.hi.append(hi)
-        return row
+        self.lo.append(np.asarray(lo, np.float64))
+        self.hi.append(np.asarray(hi, np.float64))
+        self.count += len(lo)
+        return first
 
-    def grouped(self, keys: np.ndarray, caps: dict[int, float], cols: np.ndarray) -> None:
-        """One `<= cap` row per key in caps, over the columns whose key matches."""
-        order = np.argsort(keys, kind="stable")
-        sk = keys[order]
-        bounds = np.searchsorted(sk, list(caps), side="left"), np.searchsorted(sk, list(caps), side="right")
-        for (_key, cap), a, b in zip(caps.items(), *bounds, strict=True):
-            if b > a:
-                idx = cols[order[a:b]]
-                self.add(idx, np.ones(len(idx)), -np.inf, cap)
+    def grouped(self, keys: np.ndarray, cols: np.ndarray, caps: np.ndarray) -> None:
+        """One `sum x <= cap[key]` row for every key that occurs, over the columns with that key."""
+        if len(keys):
+            present, inverse = np.unique(keys, return_inverse=True)
+            self.block(inverse, cols, np.ones(len(cols)), np.full(len(present), -np.inf), caps[present])
 
 
 def build_model(cs: CandidateSet, discrete: bool) -> Model:
     """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
-    problem, arcs = cs.problem, cs.arcs
-    lines = problem.order.lines
-    n = len(arcs)
+    arcs, n = cs.arcs, len(cs.arcs)
     node = np.fromiter((a.node for a in arcs), np.int64, n)
     line = np.fromiter((a.line for a in arcs), np.int64, n)
     lane = np.fromiter((a.lane for a in arcs), np.int64, n)
     on_time = np.fromiter((a.on_time for a in arcs), np.float64, n)
     margin = np.fromiter((a.margin_units for a in arcs), np.float64, n)
     tie = np.fromiter((a.tie_cost for a in arcs), np.float64, n)
+    qty = np.array([ln.qty for ln in cs.problem.order.lines], np.float64)
     cols = np.arange(n)
-    total = sum(ln.qty for ln in lines)
     rows = _Rows()
-    rows.grouped(node, {i: float(nd.qty) for i, nd in enumerate(cs.nodes)}, cols)
-    binding = _binding_lanes(cs, lane)
-    rows.grouped(lane, binding, cols)
-    y_lines = _line_rows(rows, cs, line, cols, n, discrete)
-    z_locations = _shipment_rows(rows, cs, cols, n + len(y_lines)) if discrete else ()
+    rows.grouped(node, cols, np.array([nd.qty for nd in cs.nodes], np.float64))
+    caps = _binding_lane_caps(cs, node, lane)
+    on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
+    on_lane &= lane >= 0
+    rows.grouped(lane[on_lane], cols[on_lane], caps)
+    y_lines = _line_rows(rows, cs, line, cols, qty, discrete)
+    z_locations = _shipment_rows(rows, cs, node, line, qty, n + len(y_lines)) if discrete else ()
     n_vars = n + len(y_lines) + len(z_locations)
+    total = int(qty.sum())
     # Finite bounds that never bind: some OR-Tools loaders drop free rows, and these must stay addressable.
-    r_on = rows.add(cols, on_time, 0.0, np.inf)
-    r_units = rows.add(cols, np.ones(n), 0.0, np.inf)
-    r_margin = rows.add(cols, margin, -float(np.abs(margin).sum() * max(1, total)) - 1.0, np.inf)
+    low_margin = -float(np.abs(margin).sum() * max(1, total)) - 1.0
+    first = rows.block(
+        np.repeat(np.arange(3), n),
+        np.tile(cols, 3),
+        np.concatenate([on_time, np.ones(n), margin]),
+        np.array([0.0, 0.0, low_margin]),
+        np.full(3, np.inf),
+    )
     matrix = sp.csr_matrix(
-        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
-        shape=(len(rows.lo), n_vars),
+        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(rows.count, n_vars)
     )
-    upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
     helper = mbh.ModelBuilderHelper()
+    upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
     helper.fill_model_from_sparse_data(
-        np.zeros(n_vars), upper, np.zeros(n_vars), np.array(rows.lo), np.array(rows.hi), matrix
+        np.zeros(n_vars), upper, np.zeros(n_vars), np.concatenate(rows.lo), np.concatenate(rows.hi), matrix
     )
-    integer = discrete
-    if integer:
+    if discrete:
         for j in range(n_vars):
             helper.set_var_integrality(j, True)
     return Model(
         helper,
         n,
         n_vars,
-        len(rows.lo),
-        integer,
-        r_on,
-        r_units,
-        r_margin,
+        rows.count,
+        discrete,
+        first,
+        first + 1,
+        first + 2,
         on_time,
         margin,
         tie,
@@ -125,52 +128,59 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     )
 
 
-def _binding_lanes(cs: CandidateSet, lane: np.ndarray) -> dict[int, float]:
-    """Lanes with a capacity that the supply routed through them could exceed."""
-    reach: dict[int, set[int]] = {}
-    for a in cs.arcs:
-        if a.lane >= 0:
-            reach.setdefault(a.lane, set()).add(a.node)
-    out = {}
-    for k, nodes in reach.items():
-        cap = cs.lanes[k][2]
-        if cap is not None and sum(cs.nodes[i].qty for i in nodes) > cap:
-            out[k] = float(cap)
-    return out
+def _binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Per lane, its capacity if the supply that may route through it could exceed it, else inf."""
+    caps = np.full(len(cs.lanes), np.inf)
+    via = lane >= 0
+    supply = np.array([nd.qty for nd in cs.nodes], np.float64)
+    for k, (_, _, cap) in enumerate(cs.lanes):
+        if cap is not None and supply[np.unique(node[via & (lane == k)])].sum() > cap:
+            caps[k] = float(cap)
+    return caps
 
 
 def _line_rows(
-    rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray, first_y: int, discrete: bool
+    rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray, qty: np.ndarray, discrete: bool
 ) -> tuple[int, ...]:
-    """Line quantity rows; in the discrete model a ship-complete line gets a binary y with sum x = qty * y."""
-    order = np.argsort(line, kind="stable")
-    sl = line[order]
-    y_lines: list[int] = []
-    for li, ln in enumerate(cs.problem.order.lines):
-        a, b = np.searchsorted(sl, li, "left"), np.searchsorted(sl, li, "right")
-        if b == a:
-            continue
-        idx = cols[order[a:b]]
-        if ln.ship_complete and discrete:
-            y = first_y + len(y_lines)
-            y_lines.append(li)
-            rows.add(np.append(idx, y), np.append(np.ones(len(idx)), -float(ln.qty)), 0.0, 0.0)
-        else:
-            rows.add(idx, np.ones(len(idx)), -np.inf, float(ln.qty))
-    return tuple(y_lines)
+    """Line rows `sum x <= qty`; in the discrete model a ship-complete line gets `sum x - qty * y = 0`."""
+    if not len(line):
+        return ()
+    present, inverse = np.unique(line, return_inverse=True)
+    lines = cs.problem.order.lines
+    complete = np.array([lines[li].ship_complete for li in present.tolist()], bool) & discrete
+    y_rows = np.flatnonzero(complete)
+    y_cols = len(cols) + np.arange(len(y_rows))  # the y binaries follow the arc columns
+    rows.block(
+        np.concatenate([inverse, y_rows]),
+        np.concatenate([cols, y_cols]),
+        np.concatenate([np.ones(len(cols)), -qty[present][complete]]),
+        np.where(complete, 0.0, -np.inf),
+        np.where(complete, 0.0, qty[present]),
+    )
+    return tuple(present[complete].tolist())
 
 
-def _shipment_rows(rows: _Rows, cs: CandidateSet, cols: np.ndarray, first_z: int) -> tuple[str, ...]:
+def _shipment_rows(
+    rows: _Rows, cs: CandidateSet, node: np.ndarray, line: np.ndarray, qty: np.ndarray, first_z: int
+) -> tuple[str, ...]:
     """Shipment-limit rows, only when the limit is below the number of possible ship-from locations."""
     limit = cs.problem.customer().max_shipments
     origins = sorted({a.ship_from for a in cs.arcs})
     if limit is None or limit >= len(origins):
         return ()
     pos = {o: i for i, o in enumerate(origins)}
-    qty = [ln.qty for ln in cs.problem.order.lines]
-    for k, a in enumerate(cs.arcs):  # x_a <= min(supply, line qty) * z_f: tighter than one big-M per location
-        bound = float(min(cs.nodes[a.node].qty, qty[a.line]))
-        rows.add(np.array([cols[k], first_z + pos[a.ship_from]]), np.array([1.0, -bound]), -np.inf, 0.0)
+    n = len(cs.arcs)
+    origin = np.fromiter((pos[a.ship_from] for a in cs.arcs), np.int64, n)
+    # x_a <= min(supply, line qty) * z_f, one row per arc: tighter than one big-M per location.
+    bound = np.minimum(np.array([nd.qty for nd in cs.nodes], np.float64)[node], qty[line])
+    arange = np.arange(n)
+    rows.block(
+        np.concatenate([arange, arange]),
+        np.concatenate([arange, first_z + origin]),
+        np.concatenate([np.ones(n), -bound]),
+        np.full(n, -np.inf),
+        np.zeros(n),
+    )
     zs = np.arange(first_z, first_z + len(origins))
-    rows.add(zs, np.ones(len(origins)), -np.inf, float(limit))
+    rows.block(np.zeros(len(origins), np.int64), zs, np.ones(len(origins)), np.array([-np.inf]), np.array([limit]))
     return tuple(origins)

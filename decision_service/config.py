@@ -20,6 +20,7 @@ class Config:
     MAX_CONTENT_LENGTH: int = 2 * MIB
     DEFAULT_TIME_LIMIT_MS: int = 1000
     EXPLAIN: bool = True
+    RULES_DIR: str = ""  # empty: the tables shipped in rules/tables
     API_TITLE: str = "Allocation decision service"
     API_VERSION: str = "v1"
     OPENAPI_VERSION: str = "3.0.3"

@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from decision_service.resources import allocations, health
+from decision_service.resources import allocations, health, rules
 from decision_service.schemas.fields import IsoDate, Money
 from decision_service.schemas.response import ProblemSchema
 
 DESCRIPTION = (
     "Optimal, explained allocation decisions for one order over an inventory network "
-    "(contract: spec/allocation.md). Errors are RFC 9457 `application/problem+json`; validation errors list "
+    "(contract: spec/allocation.md), under versioned credit, pricing and exception rules (docs/rules.md). "
+    "Errors are RFC 9457 `application/problem+json`; validation errors list "
     "each offending field by its path in the request, e.g. `order.lines[2].qty` (zero-based indices)."
 )
 
@@ -33,6 +34,7 @@ def build_api(app: Flask) -> Api:
     api.register_field(IsoDate, "string", "date")
     api.register_blueprint(allocations.blp)
     api.register_blueprint(health.blp)
+    api.register_blueprint(rules.blp)
     default_error = api.spec.components.responses.get("DEFAULT_ERROR")
     if default_error is not None:
         default_error["content"] = {"application/problem+json": default_error["content"]["application/json"]}

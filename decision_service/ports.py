@@ -1,13 +1,17 @@
-"""The ports the web layer depends on: a clock and the decide function, with the real defaults."""
+"""The ports the web layer depends on: a clock, the decide function and the rules, with the real defaults."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from optimizers.decision import AllocationDecision
 from optimizers.problem import AllocationProblem
+from rules.service import TABLES_DIR, RulesService
 
 EXTENSION_KEY = "decision_service"
 
@@ -50,12 +54,31 @@ def engine_decide(problem: AllocationProblem, *, explain: bool = True) -> Alloca
     return decide(problem, explain=explain)
 
 
+def tables_dir(configured: str) -> Path:
+    """The configured tables directory, or the tables shipped in the `rules` package when none is."""
+    return Path(configured) if configured else TABLES_DIR
+
+
+def load_rules(directory: Path, clock: Clock) -> RulesService:
+    """The rules of one directory on one clock; loading validates every table (~0.2 s), so it is shared by the
+    apps built with equal (hashable) clocks, as test suites build many."""
+    if isinstance(clock, Hashable):
+        return _shared_rules(directory, clock)
+    return RulesService(directory, clock.today)
+
+
+@lru_cache(maxsize=8)
+def _shared_rules(directory: Path, clock: Hashable) -> RulesService:
+    return RulesService(directory, clock.today)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class Ports:
     """The adapters one app instance was built with; stored in `app.extensions[EXTENSION_KEY]`."""
 
     clock: Clock
     decide: DecideFn
+    rules: RulesService
 
 
 def current_ports() -> Ports:

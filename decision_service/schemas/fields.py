@@ -17,6 +17,7 @@ MAX_TEXT = 128
 MAX_LINES = 5000
 MAX_ROWS = 100_000
 MONEY_PLACES = 4
+MAX_RISK_SCORE = 100
 # Dates stay far enough from date.max that adding horizon, lead and transit days cannot overflow.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(9000, 12, 31)

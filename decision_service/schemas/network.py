@@ -6,8 +6,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from decision_service.order_policy.terms import CustomerCredit
 from decision_service.schemas.fields import (
+    MAX_DAYS,
     MAX_QTY,
+    MAX_RISK_SCORE,
     MAX_TEXT,
     IsoDate,
     Money,
@@ -117,11 +120,28 @@ class CustomerSchema(Schema):
     tier = text(load_default=None, allow_none=True)
     allow_substitution = StrictBoolean(load_default=True)
     max_shipments = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, MAX_QTY))
+    credit_limit = Money(load_default=None, allow_none=True, metadata={"description": "null: no limit recorded"})
+    open_balance = Money(load_default=0.0, metadata={"description": "Open receivables before this order."})
+    days_overdue = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, MAX_DAYS),
+        metadata={"description": "Days the oldest open invoice is overdue."},
+    )  # fmt: skip
+    risk_score = Money(
+        load_default=None, allow_none=True, validate=validate.Range(0, MAX_RISK_SCORE),
+        metadata={"description": "External risk score, 0 best to 100 worst; null: not scored."},
+    )  # fmt: skip
+    contractual_penalty = StrictBoolean(
+        load_default=False, metadata={"description": "A late or short delivery penalty clause applies."}
+    )
 
     @post_load
-    def make(self, data: dict[str, Any], **kwargs: Any) -> Customer:
-        """The validated Customer."""
-        return Customer(**data)
+    def make(self, data: dict[str, Any], **kwargs: Any) -> tuple[Customer, CustomerCredit]:
+        """The validated Customer and its credit position."""
+        credit = {name: data.pop(name) for name in CREDIT_FIELDS}
+        return Customer(**data), CustomerCredit(data["id"], **credit)
+
+
+CREDIT_FIELDS = ("credit_limit", "open_balance", "days_overdue", "risk_score", "contractual_penalty")
 
 
 class ProtectionSchema(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from decision_service.order_policy.terms import DEFAULT_CHANNEL, LinePrices
 from decision_service.schemas.fields import (
     MAX_LINES,
     MAX_QTY,
@@ -18,6 +19,10 @@ from decision_service.schemas.fields import (
 )
 from optimizers.problem import Order, OrderLine
 
+LoadedLine = tuple[OrderLine, LinePrices]
+LoadedOrder = tuple[Order, str, tuple[LinePrices, ...]]
+PRICE = "Reference price for the pricing rules (default null)."
+
 
 class OrderLineSchema(Schema):
     """One line of the order."""
@@ -28,11 +33,16 @@ class OrderLineSchema(Schema):
     unit_price = Money(required=True)
     allow_substitution = StrictBoolean(load_default=True)
     ship_complete = StrictBoolean(load_default=False)
+    list_price = Money(load_default=None, allow_none=True, metadata={"description": PRICE})
+    contract_price = Money(
+        load_default=None, allow_none=True, metadata={"description": PRICE + " Takes precedence over list_price."}
+    )
 
     @post_load
-    def make(self, data: dict[str, Any], **kwargs: Any) -> OrderLine:
-        """The validated line."""
-        return OrderLine(**data)
+    def make(self, data: dict[str, Any], **kwargs: Any) -> LoadedLine:
+        """The validated line and its reference prices."""
+        prices = LinePrices(data["line"], data.pop("list_price"), data.pop("contract_price"))
+        return OrderLine(**data), prices
 
 
 class OrderSchema(Schema):
@@ -44,8 +54,15 @@ class OrderSchema(Schema):
     ship_to_region = text(required=True)
     requested_date = IsoDate(required=True)
     lines = rows(fields.Nested(OrderLineSchema), MAX_LINES, min_len=1, required=True)
+    channel = text(
+        load_default=DEFAULT_CHANNEL,
+        metadata={"description": "Sales channel for the pricing rules: direct, distributor, ecommerce or edi."},
+    )
 
     @post_load
-    def make(self, data: dict[str, Any], **kwargs: Any) -> Order:
-        """The validated order."""
-        return Order(**{**data, "lines": tuple(data["lines"])})
+    def make(self, data: dict[str, Any], **kwargs: Any) -> LoadedOrder:
+        """The validated order, its channel and its lines' reference prices."""
+        loaded: list[LoadedLine] = data.pop("lines")
+        channel = data.pop("channel")
+        order = Order(**data, lines=tuple(line for line, _ in loaded))
+        return order, channel, tuple(prices for _, prices in loaded)

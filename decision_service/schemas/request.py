@@ -1,4 +1,5 @@
-"""The allocation request as a whole: `as_of`, order, network, policy, loaded into an `AllocationProblem`."""
+"""The allocation request as a whole: `as_of`, order, network, policy, loaded into an `OrderRequest` (the
+`AllocationProblem` and the commercial `OrderTerms` the rules read)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from decision_service.errors import RequestValidationError, flatten_messages
+from decision_service.order_policy.terms import OrderRequest, OrderTerms
 from decision_service.ports import EXTENSION_KEY, SystemClock
-from decision_service.schemas.fast import fast_problem
+from decision_service.schemas.fast import fast_request
 from decision_service.schemas.fields import MAX_DAYS, IsoDate, rows, text
 from decision_service.schemas.network import NetworkSchema
 from decision_service.schemas.order import OrderSchema
@@ -74,35 +76,43 @@ class AllocationRequestSchema(Schema):
     network = fields.Nested(NetworkSchema, required=True)
     policy = fields.Nested(PolicySchema, load_default=default_policy)
 
-    fast_path = True  # try `fast_problem` first; the fields run only when it is unsure
+    fast_path = True  # try `fast_request` first; the fields run only when it is unsure
 
     def load(self, data: Any, *, many: bool | None = None, partial: Any = None, unknown: Any = None) -> Any:
-        """The validated `AllocationProblem` (fast path first), or a `ValidationError` naming each field."""
+        """The validated `OrderRequest` (fast path first), or a `ValidationError` naming each field."""
         if self.fast_path and not many and not partial and unknown is None:
-            problem = fast_problem(data, service_today, default_time_limit_ms)
-            if problem is not None:
-                return _checked(problem)
+            request = fast_request(data, service_today, default_time_limit_ms)
+            if request is not None:
+                return _checked(request)
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
     @post_load
-    def make(self, data: dict[str, Any], **kwargs: Any) -> AllocationProblem:
-        """The validated problem, once every cross-reference resolves."""
-        return _checked(
-            AllocationProblem(as_of=data["as_of"], order=data["order"], policy=data["policy"], **data["network"])
-        )
+    def make(self, data: dict[str, Any], **kwargs: Any) -> OrderRequest:
+        """The validated problem and terms, once every cross-reference resolves."""
+        order, channel, prices = data["order"]
+        network = dict(data["network"])
+        customers = network.pop("customers")
+        network["customers"] = tuple(customer for customer, _ in customers)
+        problem = AllocationProblem(as_of=data["as_of"], order=order, policy=data["policy"], **network)
+        return _checked(OrderRequest(problem, OrderTerms.of(channel, tuple(c for _, c in customers), prices)))
 
 
-def _checked(problem: AllocationProblem) -> AllocationProblem:
-    errors = reference_errors(problem)
+def _checked(request: OrderRequest) -> OrderRequest:
+    errors = reference_errors(request.problem)
     if errors:
         raise ValidationError(errors)
-    return problem
+    return request
+
+
+def load_request(payload: Any) -> OrderRequest:
+    """Validate a decoded JSON request into an `OrderRequest`, or raise `RequestValidationError`."""
+    try:
+        request: OrderRequest = AllocationRequestSchema().load(payload)
+    except ValidationError as exc:
+        raise RequestValidationError(flatten_messages(exc.messages)) from None
+    return request
 
 
 def load_problem(payload: Any) -> AllocationProblem:
-    """Validate a decoded JSON request into an `AllocationProblem`, or raise `RequestValidationError`."""
-    try:
-        problem: AllocationProblem = AllocationRequestSchema().load(payload)
-    except ValidationError as exc:
-        raise RequestValidationError(flatten_messages(exc.messages)) from None
-    return problem
+    """Validate a decoded JSON request into its `AllocationProblem` (the terms dropped)."""
+    return load_request(payload).problem

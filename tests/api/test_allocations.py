@@ -87,7 +87,7 @@ def test_response_is_the_decision_with_a_fresh_id(client: FlaskClient, spec_requ
         "sha256:fake",
     )
     assert a["lines"] == [{"line": 1, "item": "SKU-1", "requested_qty": 40, "allocated_qty": 0, "backorder_qty": 40,
-                           "on_time_qty": 0, "fills": [], "explanation": None}]  # fmt: skip
+                           "on_time_qty": 0, "fills": [], "explanation": None, "rejection": None}]  # fmt: skip
     assert a["objective"] == {"on_time_units": 0, "units": 0, "margin": 0.0, "tie_break": 0}
     assert a["solver"]["engine"] == "fake" and a["solver"]["status"] == "OPTIMAL"
 

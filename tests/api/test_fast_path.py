@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from decision_service.order_policy.terms import OrderRequest
 from decision_service.schemas import request as request_module
 from decision_service.schemas.request import AllocationRequestSchema
 from tests.api.conftest import _EXAMPLE
@@ -94,14 +95,42 @@ def test_fast_and_schema_paths_agree_on_every_edge_value_everywhere() -> None:
 def test_fast_and_schema_paths_agree_on_valid_problems(problem: Any) -> None:
     data = json.loads(json.dumps(requests.problem_to_request(problem)), parse_float=Decimal)
     fast, slow = _outcome(AllocationRequestSchema(), data), _outcome(SchemaOnly(), data)
-    assert fast == slow == ("ok", problem)
+    assert fast == slow == ("ok", OrderRequest(problem))  # no terms sent: all defaults
 
 
 def test_http_requests_take_the_fast_path(
     client: FlaskClient, spec_request: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Any] = []
-    real = request_module.fast_problem
-    monkeypatch.setattr(request_module, "fast_problem", lambda *a: calls.append(a) or real(*a))
+    real = request_module.fast_request
+    monkeypatch.setattr(request_module, "fast_request", lambda *a: calls.append(a) or real(*a))
     assert client.post(URL, json=spec_request).status_code == 200
     assert len(calls) == 1
+
+
+WITH_TERMS = copy.deepcopy(AS_PARSED)
+WITH_TERMS["order"]["channel"] = "edi"
+WITH_TERMS["order"]["lines"][0].update(list_price=Decimal("13.5"), contract_price=12)
+WITH_TERMS["network"]["customers"][0].update(
+    credit_limit=5000, open_balance=Decimal("120.25"), days_overdue=12, risk_score=Decimal("55.5"),
+    contractual_penalty=True,
+)  # fmt: skip
+TERM_LEAVES = [("order", "channel"), ("order", "lines", 0, "list_price"), ("order", "lines", 0, "contract_price")] + [
+    ("network", "customers", 0, name)
+    for name in ("credit_limit", "open_balance", "days_overdue", "risk_score", "contractual_penalty")
+]
+
+
+def test_fast_and_schema_paths_agree_on_the_commercial_terms() -> None:
+    fast, slow = _outcome(AllocationRequestSchema(), WITH_TERMS), _outcome(SchemaOnly(), WITH_TERMS)
+    assert fast == slow and fast[0] == "ok"
+    terms = fast[1].terms
+    assert terms.channel == "edi" and terms.prices[0].reference == 12.0 and terms.credit[0].risk_score == 55.5
+    mismatches = []
+    for path in TERM_LEAVES:
+        for value in [*EDGE_VALUES, 100, Decimal("100.0001")]:
+            for action in ("set", "drop"):
+                data = _mutated(WITH_TERMS, path, value, action, via_json=False)
+                if _outcome(AllocationRequestSchema(), data) != _outcome(SchemaOnly(), data):
+                    mismatches.append((path, value, action))
+    assert mismatches == []

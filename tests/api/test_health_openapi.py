@@ -17,7 +17,7 @@ def test_openapi_documents_the_allocation_endpoint(client: FlaskClient) -> None:
     doc = response.get_json()
     post = doc["paths"]["/v1/allocations"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AllocationRequest")
-    assert post["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Decision")
+    assert post["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/OrderDecision")
     for status in ("400", "413", "415", "422"):
         assert "application/problem+json" in post["responses"][status]["content"]
     assert post["summary"].startswith("Decide which warehouses")
@@ -27,7 +27,7 @@ def test_openapi_documents_the_allocation_endpoint(client: FlaskClient) -> None:
 
 def test_openapi_schemas_describe_request_and_response(client: FlaskClient) -> None:
     schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
-    for name in ("AllocationRequest", "Order", "OrderLine", "Network", "Lane", "Policy", "Decision", "Fill"):
+    for name in ("AllocationRequest", "Order", "OrderLine", "Network", "Lane", "Policy", "OrderDecision", "Fill"):
         assert name in schemas
     assert set(schemas["Lane"]["properties"]) >= {"from", "to", "capacity"}
     assert schemas["OrderLine"]["properties"]["unit_price"]["type"] == "number"

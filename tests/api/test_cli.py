@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 
 from decision_service import cli
+from rules.service import TABLES_DIR, RulesService
 
 
 def test_example_prints_a_curl_posting_the_spec_example(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,3 +45,37 @@ def test_rules_test_dmn_calls_the_rules_tck(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(tck, "run_tck", lambda model, cases: calls.append((model, cases)) or 3)
     assert cli.main(["rules", "test-dmn", "model.dmn", "cases.xml"]) == 3
     assert calls == [("model.dmn", "cases.xml")]
+
+
+def _tables_copy(tmp_path: Any) -> Any:
+    shutil.copytree(TABLES_DIR, tmp_path / "tables")
+    return tmp_path / "tables"
+
+
+def test_rules_publish_writes_a_new_version(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    tables = _tables_copy(tmp_path)
+    draft = yaml.safe_load((tables / "pricing" / "2026-01-01.yaml").read_text())
+    draft["rules"][0]["reason"] = "Pricing policy 2.1 (rev. 2027)"
+    (tmp_path / "draft.yaml").write_text(yaml.safe_dump(draft))
+    args = ["rules", "publish", "pricing", str(tmp_path / "draft.yaml"), "--effective-from", "2027-01-01"]
+    assert cli.main([*args, "--tables", str(tables)]) == 0
+    assert "published pricing version" in capsys.readouterr().out
+    assert [v.effective_from.isoformat() for v in RulesService(tables).registry.versions("pricing")] == [
+        "2026-01-01", "2027-01-01",
+    ]  # fmt: skip
+    assert cli.main([*args, "--tables", str(tables)]) == 1  # history is never rewritten
+    assert "refused" in capsys.readouterr().err
+
+
+def test_rules_publish_refuses_an_invalid_table_naming_the_row(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tables = _tables_copy(tmp_path)
+    draft = yaml.safe_load((tables / "pricing" / "2026-01-01.yaml").read_text())
+    draft["rules"][3]["when"]["price_variance_pct"] = "[-25..-10"
+    (tmp_path / "draft.yaml").write_text(yaml.safe_dump(draft))
+    args = ["rules", "publish", "pricing", str(tmp_path / "draft.yaml"), "--effective-from", "2027-01-01"]
+    assert cli.main([*args, "--tables", str(tables)]) == 1
+    err = capsys.readouterr().err
+    assert "PR-04" in err and "price_variance_pct" in err
+    assert not (tables / "pricing" / "2027-01-01.yaml").exists()

@@ -33,6 +33,7 @@ from tests.strategies import AS_OF, REGION, hand_problem, problems
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
 TWO_SHIPPERS = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.9, 1))
+ENGINE = importlib.util.find_spec("optimizers.engine")
 Levels = tuple[int, int, int, int]  # on-time units, units, margin in 1e-4, tie cost
 
 
@@ -197,14 +198,25 @@ def test_greedy_never_beats_the_optimum(p: AllocationProblem) -> None:
     assert fill_levels(p, greedy)[:3] <= levels(crosscheck(p))[:3]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("optimizers.engine") is None, reason="optimizers.engine not yet there")
+@pytest.mark.skipif(ENGINE is None, reason="optimizers.engine not yet there")
 @settings(max_examples=300, deadline=None)
 @given(problems())
 def test_engine_matches_crosscheck_at_every_level(p: AllocationProblem) -> None:
+    _assert_same_levels(p)
+
+
+def _assert_same_levels(p: AllocationProblem) -> None:
     from optimizers.engine import decide  # lazily: the engine is built beside this module
 
-    p = replace(p, policy=replace(p.policy, time_limit_ms=60_000))
-    got, want = decide(p).objective, crosscheck(p)
+    got, want = decide(replace(p, policy=replace(p.policy, time_limit_ms=60_000))).objective, crosscheck(p)
     assert (got.on_time_units, got.units) == (want.on_time_units, want.units)
     assert got.margin == pytest.approx(want.margin, rel=1e-6, abs=1e-6)
     assert got.tie_break == want.tie_break
+
+
+@pytest.mark.skipif(ENGINE is None, reason="optimizers.engine not yet there")
+@pytest.mark.parametrize("name", ["spec_example", "small", "regional_shortage", "warehouse_closed", "supplier_slip"])
+def test_engine_matches_crosscheck_on_committed_scenarios(name: str) -> None:
+    from scenarios.examples import load
+
+    _assert_same_levels(load(name))  # "medium" is left out: HiGHS needs minutes to prove its optimum

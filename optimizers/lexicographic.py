@@ -30,7 +30,7 @@ from optimizers.model import Model, build_model
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 INTEGRAL_TOL = 1e-6
-FACE_TOL = 1e-7  # reduced costs and duals are integers on TU rows; this only absorbs round-off
+FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,14 @@ def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:
     return limit is None or len(origins) <= limit
 
 
+def _exact_params() -> pywraplp.MPSolverParameters:
+    """MPSolver stops MIPs at a 1e-4 relative gap by default; every level here must be proven optimal."""
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
+    return params
+
+
+_EXACT = _exact_params()
 _LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max"), (4, "tie_break", "min"))
 _FRACTIONAL = "fractional LP optimum"
 
@@ -155,7 +163,7 @@ def _run(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutc
             solver.SetHint(arcs, x.tolist())
         solver.SetTimeLimit(max(1, int(remaining * 1000)))
         t0 = time.perf_counter()
-        status = solver.Solve()
+        status = solver.Solve(_EXACT)
         spent += (time.perf_counter() - t0) * 1000.0
         solves += 1
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
@@ -171,7 +179,9 @@ def _run(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutc
         if m.integer:
             _fix(m, rows, levels, x)
         else:
-            _restrict_to_optimal_face(arcs, rows, response, free)
+            _restrict_to_optimal_face(
+                arcs, rows, response, free, FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
+            )
     return _outcome(m, engine, x, done, spent, solves, reason)
 
 
@@ -180,6 +190,7 @@ def _restrict_to_optimal_face(
     rows: list,
     response: linear_solver_pb2.MPSolutionResponse,  # type: ignore[type-arg]
     free: np.ndarray,
+    tol: float,
 ) -> None:
     """Confine later levels to this level's optimal face, by complementary slackness with its dual.
 
@@ -189,11 +200,11 @@ def _restrict_to_optimal_face(
     rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
     """
     reduced = np.abs(np.array(response.reduced_cost)[: len(arcs)])
-    idle = np.flatnonzero(free & (reduced > FACE_TOL))
+    idle = np.flatnonzero(free & (reduced > tol))
     free[idle] = False
     for j in idle.tolist():
         arcs[j].SetUb(0.0)
-    for i in np.flatnonzero(np.abs(np.array(response.dual_value)) > FACE_TOL).tolist():
+    for i in np.flatnonzero(np.abs(np.array(response.dual_value)) > tol).tolist():
         row = rows[i]
         if row.ub() < float("inf"):
             row.SetLb(row.ub())

@@ -30,15 +30,18 @@ from decision_service.schemas.fast_values import (
 from optimizers import problem as p
 
 
-def _line(v: Any) -> tuple[p.OrderLine, LinePrices]:
+def _line(v: Any) -> tuple[p.OrderLine, LinePrices | None]:
     v = obj(v, keys("line", "item", "qty", "unit_price"), LINE_KEYS)
     line = p.OrderLine(
         integer(v["line"], f.MAX_QTY), text(v["item"]), integer(v["qty"], f.MAX_QTY), money(v["unit_price"]),
         boolean(v.get("allow_substitution", True)), boolean(v.get("ship_complete", False)),
     )  # fmt: skip
+    if not PRICE_KEYS & v.keys():  # most lines send no reference price: skip the work
+        return line, None
     return line, LinePrices(line.line, optional(v.get("list_price"), money), optional(v.get("contract_price"), money))
 
 
+PRICE_KEYS = keys("list_price", "contract_price")
 LINE_KEYS = keys(
     "line", "item", "qty", "unit_price", "allow_substitution", "ship_complete", "list_price", "contract_price"
 )
@@ -51,7 +54,7 @@ def _order(v: Any) -> tuple[p.Order, str, tuple[LinePrices, ...]]:
     lines = rows(v["lines"], _line, f.MAX_LINES, 1)
     texts = (text(v["id"]), text(v["customer"]), text(v["entity"]), text(v["ship_to_region"]))
     order = p.Order(*texts, day(v["requested_date"]), tuple(line for line, _ in lines))
-    return order, text(v.get("channel", DEFAULT_CHANNEL)), tuple(prices for _, prices in lines)
+    return order, text(v.get("channel", DEFAULT_CHANNEL)), tuple(prices for _, prices in lines if prices is not None)
 
 
 def _location(v: Any) -> p.Location:
@@ -101,11 +104,11 @@ CREDIT_KEYS = keys("credit_limit", "open_balance", "days_overdue", "risk_score",
 CUSTOMER_KEYS = keys("id", "tier", "allow_substitution", "max_shipments") | CREDIT_KEYS
 
 
-def _customer(v: Any) -> tuple[p.Customer, CustomerCredit]:
+def _customer(v: Any) -> tuple[p.Customer, CustomerCredit | None]:
     v = obj(v, keys("id"), CUSTOMER_KEYS)
     tier, limit = optional(v.get("tier"), text), optional(v.get("max_shipments"), lambda n: integer(n, f.MAX_QTY))
     customer = p.Customer(text(v["id"]), tier, boolean(v.get("allow_substitution", True)), limit)
-    return customer, _credit(customer.id, v)
+    return customer, _credit(customer.id, v) if CREDIT_KEYS & v.keys() else None
 
 
 def _credit(customer: str, v: dict[str, Any]) -> CustomerCredit:
@@ -143,7 +146,8 @@ def fast_request(data: Any, today: Callable[[], date], time_limit_ms: Callable[[
         data = obj(data, keys("order", "network"), keys("as_of", "order", "network", "policy"))
         network = obj(data["network"], keys("locations", "items"), frozenset(NETWORK))
         tables = {name: rows(network.get(name, []), make) for name, make in NETWORK.items()}
-        customers, credit = tuple(c for c, _ in tables["customers"]), tuple(k for _, k in tables["customers"])
+        customers = tuple(c for c, _ in tables["customers"])
+        credit = tuple(k for _, k in tables["customers"] if k is not None)
         as_of = day(data["as_of"]) if "as_of" in data else today()
         policy = _policy(data.get("policy", {}), time_limit_ms)
         order, channel, prices = _order(data["order"])

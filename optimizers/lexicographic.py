@@ -22,11 +22,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.linear_solver.python import model_builder_helper as mbh
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from optimizers import incumbent
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
-from optimizers.model import Model, build_model
+from optimizers.model import Model, binding_lane_caps, build_model
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 INTEGRAL_TOL = 1e-6
@@ -52,6 +54,7 @@ class SolveOutcome:
     variables: int
     constraints: int
     degraded_reason: str | None = None
+    fractional: np.ndarray | None = None  # the LP's flow when it was not integral
 
 
 def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | None = None) -> SolveOutcome:
@@ -67,6 +70,10 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
     relaxed = _run(build_model(cs, discrete=False), deadline)
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
         return relaxed
+    if _separable(cs) and all(lv.optimal for lv in relaxed.levels):
+        split = _by_components(cs, relaxed, deadline)
+        if split is not None:
+            return split
     fixes: list[tuple[str, np.ndarray | None]] = [("the greedy baseline", incumbent.greedy_flow(cs))]
     if relaxed.x is not None:
 
@@ -93,6 +100,65 @@ def _settle(cs: CandidateSet, out: SolveOutcome, start: tuple[str, np.ndarray], 
     reason = f"{out.degraded_reason or 'time limit reached'}; returned the best feasible decision found: {name}"
     status = SolveStatus.FEASIBLE if out.x is not None or name != "the greedy baseline" else SolveStatus.TIMEOUT
     return replace(out, x=x, status=status, engine=engine, solve_ms=spent, solves=solves, degraded_reason=reason)
+
+
+def _separable(cs: CandidateSet) -> bool:
+    """Without a binding shipment limit, parts of the order that share no supply, line or lane are independent."""
+    limit = cs.problem.customer().max_shipments
+    return limit is None or limit >= len({a.ship_from for a in cs.arcs})
+
+
+def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> SolveOutcome | None:
+    """Re-solve exactly only the independent parts where the relaxation is fractional or breaks ship-complete.
+
+    Each level is a sum over independent parts, so the lexicographic optimum of the whole is the union of the
+    parts' optima; the relaxation is already optimal, and feasible, on every other part.
+    """
+    raw = relaxed.x if relaxed.x is not None else relaxed.fractional
+    assert raw is not None
+    label = _components(cs)
+    bad = np.flatnonzero(np.abs(raw - np.rint(raw)) > INTEGRAL_TOL)
+    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
+    got = np.zeros(len(cs.problem.order.lines))
+    np.add.at(got, line, raw)
+    for li, ln in enumerate(cs.problem.order.lines):
+        if ln.ship_complete and INTEGRAL_TOL < got[li] < ln.qty - INTEGRAL_TOL:
+            bad = np.append(bad, np.flatnonzero(line == li))
+    x = np.rint(raw).astype(np.int64)
+    spent, solves = relaxed.solve_ms, relaxed.solves
+    for part in np.unique(label[bad]).tolist():
+        idx = np.flatnonzero(label == part)
+        out = _run(build_model(replace(cs, arcs=tuple(cs.arcs[k] for k in idx.tolist())), discrete=True), deadline)
+        spent, solves = spent + out.solve_ms, solves + out.solves
+        if out.status != SolveStatus.OPTIMAL or out.x is None:
+            return None
+        x[idx] = out.x
+    return replace(
+        relaxed,
+        x=x,
+        status=SolveStatus.OPTIMAL,
+        engine="glop+scip (by part)",
+        solve_ms=spent,
+        solves=solves,
+        degraded_reason=None,
+        fractional=None,
+    )
+
+
+def _components(cs: CandidateSet) -> np.ndarray:
+    """Per arc, the id of its connected part in the graph of supply nodes, lines and capacitated lanes."""
+    n_nodes, n_lines = len(cs.nodes), len(cs.problem.order.lines)
+    node = np.fromiter((a.node for a in cs.arcs), np.int64, len(cs.arcs))
+    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs)) + n_nodes
+    lane = np.fromiter((a.lane for a in cs.arcs), np.int64, len(cs.arcs))
+    binding = binding_lane_caps(cs, node, lane) < np.inf  # a lane that cannot bind has no row to couple parts
+    capped = np.append(binding, False)[lane]  # lane -1 (direct) reads the appended False
+    src = np.concatenate([node, node[capped]])
+    dst = np.concatenate([line, n_nodes + n_lines + lane[capped]])
+    size = n_nodes + n_lines + len(cs.lanes)
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    return labels[line]
 
 
 def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:
@@ -240,7 +306,7 @@ def _outcome(
     if np.abs(x - xi).max(initial=0.0) > INTEGRAL_TOL:
         if not m.integer:
             return SolveOutcome(
-                None, SolveStatus.FEASIBLE, engine, levels, spent, solves, m.n_vars, m.n_rows, _FRACTIONAL
+                None, SolveStatus.FEASIBLE, engine, levels, spent, solves, m.n_vars, m.n_rows, _FRACTIONAL, x
             )
         raise ArithmeticError("integer solver returned a fractional solution")
     status = SolveStatus.OPTIMAL if reason is None else SolveStatus.FEASIBLE

@@ -82,7 +82,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     cols = np.arange(n)
     rows = _Rows()
     rows.grouped(node, cols, np.array([nd.qty for nd in cs.nodes], np.float64))
-    caps = _binding_lane_caps(cs, node, lane)
+    caps = binding_lane_caps(cs, node, lane)
     on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
     on_lane &= lane >= 0
     rows.grouped(lane[on_lane], cols[on_lane], caps)
@@ -128,7 +128,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     )
 
 
-def _binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> np.ndarray:
+def binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> np.ndarray:
     """Per lane, its capacity if the supply that may route through it could exceed it, else inf."""
     caps = np.full(len(cs.lanes), np.inf)
     via = lane >= 0

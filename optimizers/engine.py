@@ -19,7 +19,8 @@ from optimizers.decision import (
     SolveStatus,
 )
 from optimizers.hashing import problem_hash
-from optimizers.lexicographic import SolveOutcome, solve_lexicographic
+from optimizers.levels import SolveOutcome
+from optimizers.lexicographic import solve_lexicographic
 from optimizers.problem import AllocationProblem
 
 

@@ -38,6 +38,8 @@ class Model:
     total_qty: int
     y_lines: tuple[int, ...]  # line index of each ship-complete binary
     z_locations: tuple[str, ...]  # ship-from location of each shipment binary
+    row_lo: np.ndarray  # row bounds as built (a row made tight keeps its finite side)
+    row_hi: np.ndarray
 
 
 class _Rows:
@@ -69,8 +71,11 @@ class _Rows:
             self.block(inverse, cols, np.ones(len(cols)), np.full(len(present), -np.inf), caps[present])
 
 
-def build_model(cs: CandidateSet, discrete: bool) -> Model:
-    """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
+def build_model(cs: CandidateSet, discrete: bool, complete: frozenset[int] = frozenset()) -> Model:
+    """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows.
+
+    `complete` names line indices that must be filled in full (a branch of `optimizers.branching`).
+    """
     arcs, n = cs.arcs, len(cs.arcs)
     node = np.fromiter((a.node for a in arcs), np.int64, n)
     line = np.fromiter((a.line for a in arcs), np.int64, n)
@@ -86,7 +91,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
     on_lane &= lane >= 0
     rows.grouped(lane[on_lane], cols[on_lane], caps)
-    y_lines = _line_rows(rows, cs, line, cols, qty, discrete)
+    y_lines = _line_rows(rows, cs, line, cols, qty, discrete, complete)
     z_locations = _shipment_rows(rows, cs, node, line, qty, n + len(y_lines)) if discrete else ()
     n_vars = n + len(y_lines) + len(z_locations)
     total = int(qty.sum())
@@ -104,9 +109,8 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     )
     helper = mbh.ModelBuilderHelper()
     upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
-    helper.fill_model_from_sparse_data(
-        np.zeros(n_vars), upper, np.zeros(n_vars), np.concatenate(rows.lo), np.concatenate(rows.hi), matrix
-    )
+    row_lo, row_hi = np.concatenate(rows.lo), np.concatenate(rows.hi)
+    helper.fill_model_from_sparse_data(np.zeros(n_vars), upper, np.zeros(n_vars), row_lo, row_hi, matrix)
     if discrete:
         for j in range(n_vars):
             helper.set_var_integrality(j, True)
@@ -125,6 +129,8 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
         total,
         y_lines,
         z_locations,
+        row_lo,
+        row_hi,
     )
 
 
@@ -140,9 +146,15 @@ def binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> n
 
 
 def _line_rows(
-    rows: _Rows, cs: CandidateSet, line: np.ndarray, cols: np.ndarray, qty: np.ndarray, discrete: bool
+    rows: _Rows,
+    cs: CandidateSet,
+    line: np.ndarray,
+    cols: np.ndarray,
+    qty: np.ndarray,
+    discrete: bool,
+    forced: frozenset[int],
 ) -> tuple[int, ...]:
-    """Line rows `sum x <= qty`; in the discrete model a ship-complete line gets `sum x - qty * y = 0`."""
+    """Line rows `sum x <= qty` (`= qty` when forced); discrete ship-complete lines: `sum x - qty * y = 0`."""
     if not len(line):
         return ()
     present, inverse = np.unique(line, return_inverse=True)
@@ -154,7 +166,7 @@ def _line_rows(
         np.concatenate([inverse, y_rows]),
         np.concatenate([cols, y_cols]),
         np.concatenate([np.ones(len(cols)), -qty[present][complete]]),
-        np.where(complete, 0.0, -np.inf),
+        np.where(complete, 0.0, np.where(np.isin(present, list(forced)), qty[present], -np.inf)),
         np.where(complete, 0.0, qty[present]),
     )
     return tuple(present[complete].tolist())

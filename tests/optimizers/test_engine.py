@@ -154,3 +154,11 @@ def test_input_hash_ignores_list_order_and_decision_is_identical() -> None:
     assert {ln.line: ln.fills for ln in d1.lines} == {ln.line: ln.fills for ln in d2.lines}
     assert replace(p, as_of=AS_OF + timedelta(days=1)) != p
     assert decide(replace(p, as_of=AS_OF + timedelta(days=1))).input_hash != d1.input_hash
+
+
+def test_ship_complete_lines_competing_for_supply_are_branched_exactly() -> None:
+    stock = (StockPosition("A", "WH-1", 10),)
+    lines = (OrderLine(1, "A", 6, 9.0, ship_complete=True), OrderLine(2, "A", 7, 9.0, ship_complete=True))
+    d = solved(hand_problem(lines, (A, B), stock=stock))
+    assert [ln.allocated_qty for ln in d.lines] == [0, 7]  # 7 units beat 6; the LP would have split 6 + 4
+    assert d.solver.status == SolveStatus.OPTIMAL and "branch and bound" in d.solver.engine

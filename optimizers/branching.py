@@ -1,0 +1,71 @@
+"""Exact branch and bound over ship-complete lines, on the warm LP instead of a general MIP solver.
+
+A node fixes some ship-complete lines to 0 (their arcs removed) or to their full quantity (their row made an
+equality) and solves the relaxation lexicographically. Its value vector bounds, lexicographically, every
+integer solution below it; a node is pruned when that bound is no better than the incumbent, and is a leaf when
+its solution is integral and fills every ship-complete line fully or not at all. Depth first, the line filled
+in full first. Gives up (returns None) on a fractional node, on the node budget or on the deadline, and the
+caller falls back to SCIP; so the answer is either exact or not given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from optimizers.candidates import CandidateSet
+from optimizers.incumbent import score
+from optimizers.levels import INTEGRAL_TOL, SolveOutcome, run_levels
+from optimizers.model import build_model
+
+MAX_NODES = 64
+
+
+def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float) -> tuple[np.ndarray, float, int] | None:
+    """(optimal flow, solver ms, solves) for a part whose only discrete rule is ship-complete, or None."""
+    best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
+    stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
+    spent, solves = 0.0, 0
+    for _ in range(MAX_NODES):
+        if not stack:
+            return (best[1], spent, solves) if best is not None else None
+        zero, full = stack.pop()
+        out = _node(cs, zero, full, deadline)
+        spent, solves = spent + out.solve_ms, solves + out.solves
+        if out.infeasible:
+            continue
+        if out.x is None or not all(lv.optimal for lv in out.levels):
+            return None  # fractional or out of time: not ours to decide
+        x = _widen(cs, zero, out.x)
+        bound = score(cs, x)
+        if best is not None and bound <= best[0]:
+            continue
+        partial = _partial_lines(cs, x)
+        if not partial:
+            best = (bound, x)
+            continue
+        li = partial[0]
+        stack.append((zero | {li}, full))
+        stack.append((zero, full | {li}))
+    return None
+
+
+def _node(cs: CandidateSet, zero: frozenset[int], full: frozenset[int], deadline: float) -> SolveOutcome:
+    keep = tuple(a for a in cs.arcs if a.line not in zero)
+    return run_levels(build_model(replace(cs, arcs=keep), discrete=False, complete=full), deadline)
+
+
+def _widen(cs: CandidateSet, zero: frozenset[int], x: np.ndarray) -> np.ndarray:
+    """A node's flow over its kept arcs, spread back over all the part's arcs."""
+    out = np.zeros(len(cs.arcs), np.int64)
+    out[[k for k, a in enumerate(cs.arcs) if a.line not in zero]] = x
+    return out
+
+
+def _partial_lines(cs: CandidateSet, x: np.ndarray) -> list[int]:
+    got: dict[int, int] = {}
+    for k in np.flatnonzero(x).tolist():
+        got[cs.arcs[k].line] = got.get(cs.arcs[k].line, 0) + int(x[k])
+    lines = cs.problem.order.lines
+    return sorted(li for li, q in got.items() if lines[li].ship_complete and q < lines[li].qty - INTEGRAL_TOL)

@@ -1,0 +1,195 @@
+"""Solve the lexicographic levels on one model: (1) max on-time units, (2) max units, (3) max margin,
+(4) min tie-break cost, each optimal given the levels before.
+
+Levels 1 and 2 are integers, so when W = total_qty + 1 keeps numbers small they are solved at once by
+maximising W * on_time + units: on integer points this ranks exactly like the pair (on_time, units).
+
+The model is built in bulk by model_builder and loaded into one pywraplp solver, so that GLOP re-solves each
+level warm from the previous basis. On the LP, a solved level confines the next ones to its optimal face by
+complementary slackness (bounds only, so transportation rows stay totally unimodular and the final vertex stays
+integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is bounded at the value it reached.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver.python import model_builder_helper as mbh
+
+from optimizers.decision import SolveStatus
+from optimizers.model import Model
+
+COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
+INTEGRAL_TOL = 1e-6
+FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    level: int
+    name: str
+    sense: str
+    optimal: bool
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    x: np.ndarray | None  # integer flow per arc; None when no solution was found in time
+    status: SolveStatus
+    engine: str
+    levels: tuple[LevelResult, ...]
+    solve_ms: float
+    solves: int
+    variables: int
+    constraints: int
+    degraded_reason: str | None = None
+    fractional: np.ndarray | None = None  # the LP's flow when it was not integral
+    infeasible: bool = False  # only a branch that forces lines complete can be
+
+
+def _exact_params() -> pywraplp.MPSolverParameters:
+    """MPSolver stops MIPs at a 1e-4 relative gap by default; every level here must be proven optimal."""
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
+    return params
+
+
+_EXACT = _exact_params()
+LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max"), (4, "tie_break", "min"))
+FRACTIONAL = "fractional LP optimum"
+
+
+def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool]]:
+    """(levels, objective over arcs, maximise) for each solve, levels 1 and 2 merged when safe."""
+    w = m.total_qty + 1
+    first: list[tuple[tuple[int, ...], np.ndarray, bool]]
+    if w * m.total_qty <= COMBINE_LIMIT:
+        first = [((1, 2), w * m.on_time + 1.0, True)]
+    else:
+        first = [((1,), m.on_time, True), ((2,), np.ones(m.n_arcs), True)]
+    return [*first, ((3,), m.margin, True), ((4,), m.tie, False)]
+
+
+def run_levels(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
+    """Solve the levels in turn on one solver, fixing each level's row after it is solved.
+
+    The model is built in bulk by model_builder and loaded into one pywraplp solver, so that GLOP re-solves
+    each level warm from the previous basis instead of from scratch.
+    """
+    engine = "scip" if m.integer else "glop"
+    solver = pywraplp.Solver.CreateSolver(engine.upper())
+    if solver is None or solver.LoadModelFromProto(mbh.to_mpmodel_proto(m.helper)):
+        raise RuntimeError(f"OR-Tools could not load the model into {engine}")
+    xs, rows, objective = solver.variables(), solver.constraints(), solver.Objective()
+    arcs = xs[: m.n_arcs]
+    free = np.ones(m.n_arcs, bool)  # arcs not yet confined to 0 by an earlier level's optimal face
+    x: np.ndarray | None = None
+    if hint is not None and m.integer:
+        solver.SetHint(arcs, hint.astype(np.float64).tolist())
+    done: list[int] = []
+    spent, solves, reason = 0.0, 0, None
+    for levels, coeffs, maximise in _objectives(m):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            reason = f"time limit reached before level {levels[0]}"
+            break
+        objective.Clear()
+        for j in np.flatnonzero(free & (coeffs != 0)).tolist():
+            objective.SetCoefficient(arcs[j], float(coeffs[j]))
+        objective.SetOptimizationDirection(maximise)
+        if x is not None and m.integer:
+            solver.SetHint(arcs, x.tolist())
+        solver.SetTimeLimit(max(1, int(remaining * 1000)))
+        t0 = time.perf_counter()
+        status = solver.Solve(_EXACT)
+        spent += (time.perf_counter() - t0) * 1000.0
+        solves += 1
+        if status == pywraplp.Solver.INFEASIBLE:
+            return SolveOutcome(
+                None, SolveStatus.TIMEOUT, engine, (), spent, solves, m.n_vars, m.n_rows, "infeasible", infeasible=True
+            )
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            reason = f"level {levels[0]} not solved in the time limit (status {status})"
+            break
+        response = linear_solver_pb2.MPSolutionResponse()
+        solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
+        x = np.array(response.variable_value)[: m.n_arcs]
+        if status != pywraplp.Solver.OPTIMAL:
+            reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
+            break
+        done.extend(levels)
+        if 4 in levels:
+            break  # the last level: nothing left to constrain
+        if m.integer:
+            _fix(m, rows, levels, x)
+        else:
+            tol = FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
+            _restrict_to_optimal_face(m, arcs, rows, response, free, tol)
+    return _outcome(m, engine, x, done, spent, solves, reason)
+
+
+def _restrict_to_optimal_face(
+    m: Model,
+    arcs: list,
+    rows: list,
+    response: linear_solver_pb2.MPSolutionResponse,  # type: ignore[type-arg]
+    free: np.ndarray,
+    tol: float,
+) -> None:
+    """Confine later levels to this level's optimal face, by complementary slackness with its dual.
+
+    Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
+    one that does is optimal; so the optimal face is {x : x_j = 0 where the reduced cost is nonzero, row i
+    tight where its dual is nonzero}. Fixing bounds keeps the constraint matrix as it was (transportation
+    rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
+    """
+    reduced = np.abs(np.array(response.reduced_cost)[: len(arcs)])
+    idle = np.flatnonzero(free & (reduced > tol))
+    free[idle] = False
+    for j in idle.tolist():
+        arcs[j].SetUb(0.0)
+    tight = np.abs(np.array(response.dual_value)) > tol
+    for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
+        rows[i].SetLb(float(m.row_hi[i]))
+    for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():
+        rows[i].SetUb(float(m.row_lo[i]))
+
+
+def _fix(m: Model, rows: list, levels: tuple[int, ...], x: np.ndarray) -> None:  # type: ignore[type-arg]
+    """Hold every solved level at the value it reached while later levels are optimised."""
+    fixed = {1: (m.row_on_time, m.on_time), 2: (m.row_units, None), 3: (m.row_margin, m.margin)}
+    for lv in levels:
+        if lv in fixed:
+            row, coef = fixed[lv]
+            value = float(x.sum() if coef is None else coef @ x)
+            # Integer rows: 0.5 is exact. LP: a relative slack within GLOP's tolerances, never a whole unit.
+            slack = 0.5 if m.integer else min(0.5, max(1e-6, 1e-9 * abs(value)))
+            rows[row].SetLb(value - slack)
+
+
+def _outcome(
+    m: Model,
+    engine: str,
+    x: np.ndarray | None,
+    done: list[int],
+    spent: float,
+    solves: int,
+    reason: str | None,
+) -> SolveOutcome:
+    levels = tuple(LevelResult(k, n, s, k in done) for k, n, s in LEVELS)
+    if x is None:
+        return SolveOutcome(None, SolveStatus.TIMEOUT, engine, levels, spent, solves, m.n_vars, m.n_rows, reason)
+    xi = np.rint(x)
+    if np.abs(x - xi).max(initial=0.0) > INTEGRAL_TOL:
+        if not m.integer:
+            return SolveOutcome(
+                None, SolveStatus.FEASIBLE, engine, levels, spent, solves, m.n_vars, m.n_rows, FRACTIONAL, x
+            )
+        raise ArithmeticError("integer solver returned a fractional solution")
+    status = SolveStatus.OPTIMAL if reason is None else SolveStatus.FEASIBLE
+    return SolveOutcome(
+        np.maximum(xi, 0).astype(np.int64), status, engine, levels, spent, solves, m.n_vars, m.n_rows, reason
+    )

@@ -115,11 +115,11 @@ def route_table(
     for loc, s in sorted(ship.items()):
         routes[loc].append(Route(-1, loc, s.transit_days, money_units(s.unit_cost)))
     for lane in sorted(problem.lanes, key=lambda x: (x.from_location, x.to_location)):
-        s = ship.get(lane.to_location)
-        if s is None or lane.from_location == lane.to_location:
+        onward = ship.get(lane.to_location)
+        if onward is None or lane.from_location == lane.to_location:
             continue
-        cost = money_units(s.unit_cost) + money_units(lane.unit_cost)
-        days = lane.lead_days + s.transit_days
+        cost = money_units(onward.unit_cost) + money_units(lane.unit_cost)
+        days = lane.lead_days + onward.transit_days
         direct = ship.get(lane.from_location)
         if prune and direct and direct.transit_days <= days and money_units(direct.unit_cost) <= cost:
             dominated[lane.from_location].append(

@@ -80,7 +80,7 @@ def greedy_flow(cs: CandidateSet) -> np.ndarray:
     for li, ln in enumerate(cs.problem.order.lines):
         for f in fills.get(ln.line, ()):
             lane = (f.via_lane.from_location, f.via_lane.to_location) if f.via_lane else None
-            k = index.get((li, f.item, f.location, f.source, f.available_date, lane))
-            if k is not None:  # the baseline only proposes arcs the model has; never trust it blindly
-                x[k] += f.qty
+            arc = index.get((li, f.item, f.location, f.source, f.available_date, lane))
+            if arc is not None:  # the baseline only proposes arcs the model has; never trust it blindly
+                x[arc] += f.qty
     return x

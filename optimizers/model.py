@@ -14,6 +14,7 @@ The level-4 tie-break minimises sum tie_a x_a.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -110,7 +111,8 @@ def build_model(cs: CandidateSet, discrete: bool, complete: frozenset[int] = fro
     helper = mbh.ModelBuilderHelper()
     upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
     row_lo, row_hi = np.concatenate(rows.lo), np.concatenate(rows.hi)
-    helper.fill_model_from_sparse_data(np.zeros(n_vars), upper, np.zeros(n_vars), row_lo, row_hi, matrix)
+    fill: Any = helper.fill_model_from_sparse_data  # its stubs type ndarray unlike numpy does
+    fill(np.zeros(n_vars), upper, np.zeros(n_vars), row_lo, row_hi, matrix)
     if discrete:
         for j in range(n_vars):
             helper.set_var_integrality(j, True)

@@ -27,7 +27,7 @@ class ValidationReport:
 
 
 def _rank(tiers: Sequence[str], tier: str | None) -> int:
-    return list(tiers).index(tier) if tier in tiers else len(tiers)
+    return list(tiers).index(tier) if tier is not None and tier in tiers else len(tiers)
 
 
 def _capacities(p: AllocationProblem) -> dict[tuple, int]:  # type: ignore[type-arg]

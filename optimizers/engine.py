@@ -19,6 +19,7 @@ from optimizers.decision import (
     SolveStatus,
 )
 from optimizers.hashing import problem_hash
+from optimizers.incumbent import score
 from optimizers.levels import SolveOutcome
 from optimizers.lexicographic import solve_lexicographic
 from optimizers.problem import AllocationProblem
@@ -108,14 +109,8 @@ def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
 
 def objective_values(cs: CandidateSet, x: np.ndarray) -> ObjectiveValues:
     """Each objective level's exact value for an integer flow."""
-    on_time = units = margin = tie = 0
-    for k in np.flatnonzero(x).tolist():
-        a, q = cs.arcs[k], int(x[k])
-        units += q
-        on_time += q if a.on_time else 0
-        margin += q * a.margin_units
-        tie += q * a.tie_cost
-    return ObjectiveValues(on_time, units, round(margin / MARGIN_SCALE, 4), tie)
+    on_time, units, margin, neg_tie = score(cs, x)
+    return ObjectiveValues(on_time, units, round(margin / MARGIN_SCALE, 4), -neg_tie)
 
 
 def decision_status(lines: tuple[LineDecision, ...]) -> DecisionStatus:

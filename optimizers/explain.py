@@ -16,7 +16,7 @@ from optimizers.decision import (
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import line_candidates, summarise, summary_needed
+from optimizers.explain_lines import facts, line_candidates, summarise, summary_needed
 from optimizers.usage import Usage, usage
 
 if TYPE_CHECKING:
@@ -43,10 +43,11 @@ def explain_decision(
         for li in range(len(lines))
     }
     wi = what_if(cs, u)
+    known = facts(cs, x, u)
     brief = summary_needed(len(lines))
     out = []
     for li, ld in enumerate(lines):
-        cands = line_candidates(cs, x, u, ld, li, rejected[li], degraded)
+        cands = line_candidates(cs, known, u, ld, li, rejected[li], degraded)
         counts: tuple[tuple[str, int], ...] = ()
         kept = tuple(cands)
         if brief:

@@ -7,7 +7,6 @@ as 3.9999999999999996); dates are ISO strings; a lane is `{"from", "to"}` or nul
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from decision_service.serialize_explanation import (
@@ -17,11 +16,6 @@ from decision_service.serialize_explanation import (
     line_explanation_dict,
 )
 from optimizers.decision import AllocationDecision, Fill, LineDecision, ObjectiveValues, SolverInfo
-
-
-def decision_json(decision: AllocationDecision) -> str:
-    """The decision as a compact JSON document (NaN and Infinity refused)."""
-    return json.dumps(decision_dict(decision), separators=(",", ":"), allow_nan=False)
 
 
 def decision_dict(d: AllocationDecision) -> dict[str, Any]:

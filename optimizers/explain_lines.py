@@ -67,8 +67,9 @@ def _arc_candidate(
     a = cs.arcs[k]
     node = cs.nodes[a.node]
     q = f.x[k]
+    others: tuple[int, ...] = ()
     if q:
-        reason, detail, others = ReasonCode.USED, f"{q} units {'on time' if a.on_time else 'late'}", ()
+        reason, detail = ReasonCode.USED, f"{q} units {'on time' if a.on_time else 'late'}"
     else:
         reason, detail, others = _reason(cs, f, u, ld, li, a, chosen, degraded)
     lane = f.lanes[a.lane] if a.lane >= 0 else None

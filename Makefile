@@ -22,6 +22,8 @@ run: $(STAMP)
 	$(BIN)/decision-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy decision_service optimizers rules scenarios
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)

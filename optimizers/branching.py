@@ -22,8 +22,13 @@ from optimizers.model import build_model
 MAX_NODES = 64
 
 
-def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float) -> tuple[np.ndarray, float, int] | None:
-    """(optimal flow, solver ms, solves) for a part whose only discrete rule is ship-complete, or None."""
+def ship_complete_branch_and_bound(
+    cs: CandidateSet, deadline: float, root: np.ndarray
+) -> tuple[np.ndarray, float, int] | None:
+    """(optimal flow, solver ms, solves) for a part whose only discrete rule is ship-complete, or None.
+
+    `root` is the relaxation's optimum on this part (already solved with the whole order).
+    """
     best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     spent, solves = 0.0, 0
@@ -31,13 +36,18 @@ def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float) -> tuple[n
         if not stack:
             return (best[1], spent, solves) if best is not None else None
         zero, full = stack.pop()
-        out = _node(cs, zero, full, deadline)
-        spent, solves = spent + out.solve_ms, solves + out.solves
-        if out.infeasible:
-            continue
-        if out.x is None or not all(lv.optimal for lv in out.levels):
-            return None  # fractional or out of time: not ours to decide
-        x = _widen(cs, zero, out.x)
+        if zero or full:
+            out = _node(cs, zero, full, deadline)
+            spent, solves = spent + out.solve_ms, solves + out.solves
+            if out.infeasible:
+                continue
+            if out.x is None or not all(lv.optimal for lv in out.levels):
+                return None  # fractional or out of time: not ours to decide
+            x = _widen(cs, zero, out.x)
+        elif np.abs(root - np.rint(root)).max(initial=0.0) > INTEGRAL_TOL:
+            return None
+        else:
+            x = np.rint(root).astype(np.int64)
         bound = score(cs, x)
         if best is not None and bound <= best[0]:
             continue

@@ -102,7 +102,7 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
     for part in np.unique(label[bad]).tolist():
         idx = np.flatnonzero(label == part)
         piece = replace(cs, arcs=tuple(cs.arcs[k] for k in idx.tolist()))
-        branched = ship_complete_branch_and_bound(piece, deadline)
+        branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
         if branched is not None:
             x[idx], ms, count = branched
             spent, solves = spent + ms, solves + count

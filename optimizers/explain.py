@@ -16,7 +16,7 @@ from optimizers.decision import (
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import facts, line_candidates, summarise, summary_needed
+from optimizers.explain_lines import facts, line_candidates, line_summary, summary_needed
 from optimizers.usage import Usage, usage
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ def explain_decision(
     brief = summary_needed(len(lines))
     out = []
     for li, ld in enumerate(lines):
-        cands = line_candidates(cs, known, u, ld, li, rejected[li], degraded)
         counts: tuple[tuple[str, int], ...] = ()
-        kept = tuple(cands)
         if brief:
-            kept, counts = summarise(cands)
+            kept, counts = line_summary(cs, known, u, ld, li, rejected[li], degraded)
+        else:
+            kept = tuple(line_candidates(cs, known, u, ld, li, rejected[li], degraded))
         back = backorder_explanation(cs, u, ld, li, rejected[li], degraded, wi) if ld.backorder_qty else None
         out.append(replace(ld, explanation=LineExplanation(kept, back, brief, counts)))
     return _decision_explanation(solved, u, brief), tuple(out)

@@ -55,10 +55,22 @@ def line_candidates(
     return out
 
 
-def summarise(cands: list[Candidate]) -> tuple[tuple[Candidate, ...], tuple[tuple[str, int], ...]]:
-    """Keep the used candidates and count the others by reason, for very large orders."""
-    counts = Counter(c.reason.value for c in cands if c.reason != ReasonCode.USED)
-    return tuple(c for c in cands if c.reason == ReasonCode.USED), tuple(sorted(counts.items()))
+def line_summary(
+    cs: CandidateSet,
+    f: Facts,
+    u: Usage,
+    ld: LineDecision,
+    li: int,
+    rejected: list[Rejected],
+    degraded: bool,
+) -> tuple[tuple[Candidate, ...], tuple[tuple[str, int], ...]]:
+    """For very large orders: the used candidates in full, the others counted by reason."""
+    arcs = u.line_arcs.get(li, [])
+    chosen = [cs.arcs[k] for k in arcs if f.x[k] > 0]
+    kept = tuple(_arc_candidate(cs, f, u, ld, li, k, chosen, degraded) for k in arcs if f.x[k] > 0)
+    counts = Counter(_reason(cs, f, u, ld, li, cs.arcs[k], chosen, degraded)[0].value for k in arcs if not f.x[k])
+    counts.update(r.reason.value for r in rejected)
+    return kept, tuple(sorted(counts.items()))
 
 
 def _arc_candidate(

@@ -10,13 +10,11 @@ caller falls back to SCIP; so the answer is either exact or not given.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from optimizers.candidates import CandidateSet
 from optimizers.incumbent import score
-from optimizers.levels import INTEGRAL_TOL, SolveOutcome, run_levels
+from optimizers.levels import INTEGRAL_TOL, LevelSolver, SolveOutcome
 from optimizers.model import build_model
 
 MAX_NODES = 64
@@ -27,8 +25,13 @@ def ship_complete_branch_and_bound(
 ) -> tuple[np.ndarray, float, int] | None:
     """(optimal flow, solver ms, solves) for a part whose only discrete rule is ship-complete, or None.
 
-    `root` is the relaxation's optimum on this part (already solved with the whole order).
+    `root` is the relaxation's optimum on this part (already solved with the whole order). Every node reuses
+    one loaded LP: its bounds are restored and the node's fixings applied, and GLOP starts from the last basis.
     """
+    if np.abs(root - np.rint(root)).max(initial=0.0) > INTEGRAL_TOL:
+        return None
+    lp = LevelSolver(build_model(cs, discrete=False))
+    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
     best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     spent, solves = 0.0, 0
@@ -36,18 +39,15 @@ def ship_complete_branch_and_bound(
         if not stack:
             return (best[1], spent, solves) if best is not None else None
         zero, full = stack.pop()
+        x = np.rint(root).astype(np.int64)
         if zero or full:
-            out = _node(cs, zero, full, deadline)
+            out = _node(lp, line, zero, full, deadline)
             spent, solves = spent + out.solve_ms, solves + out.solves
             if out.infeasible:
                 continue
             if out.x is None or not all(lv.optimal for lv in out.levels):
                 return None  # fractional or out of time: not ours to decide
-            x = _widen(cs, zero, out.x)
-        elif np.abs(root - np.rint(root)).max(initial=0.0) > INTEGRAL_TOL:
-            return None
-        else:
-            x = np.rint(root).astype(np.int64)
+            x = out.x
         bound = score(cs, x)
         if best is not None and bound <= best[0]:
             continue
@@ -61,16 +61,16 @@ def ship_complete_branch_and_bound(
     return None
 
 
-def _node(cs: CandidateSet, zero: frozenset[int], full: frozenset[int], deadline: float) -> SolveOutcome:
-    keep = tuple(a for a in cs.arcs if a.line not in zero)
-    return run_levels(build_model(replace(cs, arcs=keep), discrete=False, complete=full), deadline)
-
-
-def _widen(cs: CandidateSet, zero: frozenset[int], x: np.ndarray) -> np.ndarray:
-    """A node's flow over its kept arcs, spread back over all the part's arcs."""
-    out = np.zeros(len(cs.arcs), np.int64)
-    out[[k for k, a in enumerate(cs.arcs) if a.line not in zero]] = x
-    return out
+def _node(
+    lp: LevelSolver, line: np.ndarray, zero: frozenset[int], full: frozenset[int], deadline: float
+) -> SolveOutcome:
+    """The relaxation with lines in `zero` emptied and lines in `full` filled in full."""
+    lp.restore()
+    lp.set_ub_zero(np.flatnonzero(np.isin(line, list(zero))))
+    for li in full:
+        row = lp.m.line_row[li]
+        lp.set_row_lb(row, float(lp.m.row_hi[row]))
+    return lp.solve(deadline)
 
 
 def _partial_lines(cs: CandidateSet, x: np.ndarray) -> list[int]:

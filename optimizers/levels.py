@@ -24,6 +24,7 @@ from optimizers.model import Model
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 INTEGRAL_TOL = 1e-6
+PRESOLVE_ABOVE_ARCS = 5000  # measured: below this, warm re-solves beat GLOP's presolve
 FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
 
 
@@ -74,71 +75,113 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool]]:
 
 
 def run_levels(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
-    """Solve the levels in turn on one solver, fixing each level's row after it is solved.
+    """Solve the levels of a freshly built model in turn."""
+    return LevelSolver(m).solve(deadline, hint)
 
-    The model is built in bulk by model_builder and loaded into one pywraplp solver, so that GLOP re-solves
-    each level warm from the previous basis instead of from scratch.
+
+class LevelSolver:
+    """One loaded solver for a model: levels solved in turn, then bounds restored for the next branch.
+
+    The model is built in bulk by model_builder and loaded once into pywraplp, so GLOP re-solves each level,
+    and each branch of `optimizers.branching`, warm from the previous basis instead of from scratch.
     """
-    engine = "scip" if m.integer else "glop"
-    solver = pywraplp.Solver.CreateSolver(engine.upper())
-    if solver is None or solver.LoadModelFromProto(mbh.to_mpmodel_proto(m.helper)):
-        raise RuntimeError(f"OR-Tools could not load the model into {engine}")
-    xs, rows, objective = solver.variables(), solver.constraints(), solver.Objective()
-    arcs = xs[: m.n_arcs]
-    free = np.ones(m.n_arcs, bool)  # arcs not yet confined to 0 by an earlier level's optimal face
-    x: np.ndarray | None = None
-    if hint is not None and m.integer:
-        solver.SetHint(arcs, hint.astype(np.float64).tolist())
-    done: list[int] = []
-    spent, solves, reason = 0.0, 0, None
-    for levels, coeffs, maximise in _objectives(m):
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            reason = f"time limit reached before level {levels[0]}"
-            break
-        objective.Clear()
-        for j in np.flatnonzero(free & (coeffs != 0)).tolist():
-            objective.SetCoefficient(arcs[j], float(coeffs[j]))
-        objective.SetOptimizationDirection(maximise)
-        if x is not None and m.integer:
-            solver.SetHint(arcs, x.tolist())
-        solver.SetTimeLimit(max(1, int(remaining * 1000)))
-        t0 = time.perf_counter()
-        status = solver.Solve(_EXACT)
-        spent += (time.perf_counter() - t0) * 1000.0
-        solves += 1
-        if status == pywraplp.Solver.INFEASIBLE:
-            return SolveOutcome(
-                None, SolveStatus.TIMEOUT, engine, (), spent, solves, m.n_vars, m.n_rows, "infeasible", infeasible=True
-            )
-        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            reason = f"level {levels[0]} not solved in the time limit (status {status})"
-            break
-        response = linear_solver_pb2.MPSolutionResponse()
-        solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
-        x = np.array(response.variable_value)[: m.n_arcs]
-        if status != pywraplp.Solver.OPTIMAL:
-            reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
-            break
-        done.extend(levels)
-        if 4 in levels:
-            break  # the last level: nothing left to constrain
-        if m.integer:
-            _fix(m, rows, levels, x)
-        else:
-            tol = FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
-            _restrict_to_optimal_face(m, arcs, rows, response, free, tol)
-    return _outcome(m, engine, x, done, spent, solves, reason)
+
+    def __init__(self, m: Model) -> None:
+        self.m = m
+        self.engine = "scip" if m.integer else "glop"
+        solver = pywraplp.Solver.CreateSolver(self.engine.upper())
+        if solver is None or solver.LoadModelFromProto(mbh.to_mpmodel_proto(m.helper)):
+            raise RuntimeError(f"OR-Tools could not load the model into {self.engine}")
+        if not m.integer and m.n_arcs <= PRESOLVE_ABOVE_ARCS:
+            # Presolve must be redone after every change, which throws the warm basis away; it pays only on the
+            # first solve of a big LP.
+            solver.SetSolverSpecificParametersAsString("use_preprocessing:false")
+        self.solver = solver
+        self.arcs = solver.variables()[: m.n_arcs]
+        self.rows = solver.constraints()
+        self.free = np.ones(m.n_arcs, bool)  # arcs not confined to 0 by a branch or an earlier level's face
+        self.touched_rows: set[int] = set()
+
+    def restore(self) -> None:
+        """Undo every bound change since the model was loaded."""
+        for j in np.flatnonzero(~self.free).tolist():
+            self.arcs[j].SetUb(float("inf"))
+        self.free[:] = True
+        for i in self.touched_rows:
+            self.rows[i].SetBounds(float(self.m.row_lo[i]), float(self.m.row_hi[i]))
+        self.touched_rows.clear()
+
+    def set_ub_zero(self, cols: np.ndarray) -> None:
+        """Confine these arcs to carry nothing."""
+        for j in cols[self.free[cols]].tolist():
+            self.arcs[j].SetUb(0.0)
+        self.free[cols] = False
+
+    def set_row_lb(self, row: int, value: float) -> None:
+        self.rows[row].SetLb(value)
+        self.touched_rows.add(row)
+
+    def set_row_ub(self, row: int, value: float) -> None:
+        self.rows[row].SetUb(value)
+        self.touched_rows.add(row)
+
+    def solve(self, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
+        """Each level in turn, each confined to the optimum of the ones before."""
+        m, solver, arcs, objective = self.m, self.solver, self.arcs, self.solver.Objective()
+        x: np.ndarray | None = None
+        if hint is not None and m.integer:
+            solver.SetHint(arcs, hint.astype(np.float64).tolist())
+        done: list[int] = []
+        spent, solves, reason = 0.0, 0, None
+        for levels, coeffs, maximise in _objectives(m):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                reason = f"time limit reached before level {levels[0]}"
+                break
+            objective.Clear()
+            for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
+                objective.SetCoefficient(arcs[j], float(coeffs[j]))
+            objective.SetOptimizationDirection(maximise)
+            if x is not None and m.integer:
+                solver.SetHint(arcs, x.tolist())
+            solver.SetTimeLimit(max(1, int(remaining * 1000)))
+            t0 = time.perf_counter()
+            status = solver.Solve(_EXACT)
+            spent += (time.perf_counter() - t0) * 1000.0
+            solves += 1
+            if status == pywraplp.Solver.INFEASIBLE:
+                return SolveOutcome(
+                    None,
+                    SolveStatus.TIMEOUT,
+                    self.engine,
+                    (),
+                    spent,
+                    solves,
+                    m.n_vars,
+                    m.n_rows,
+                    "infeasible",
+                    infeasible=True,
+                )
+            if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+                reason = f"level {levels[0]} not solved in the time limit (status {status})"
+                break
+            response = linear_solver_pb2.MPSolutionResponse()
+            solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
+            x = np.array(response.variable_value)[: m.n_arcs]
+            if status != pywraplp.Solver.OPTIMAL:
+                reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
+                break
+            done.extend(levels)
+            if 4 in levels:
+                break  # the last level: nothing left to constrain
+            if m.integer:
+                _fix(self, levels, x)
+            else:
+                _restrict_to_optimal_face(self, response, FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0))))
+        return _outcome(m, self.engine, x, done, spent, solves, reason)
 
 
-def _restrict_to_optimal_face(
-    m: Model,
-    arcs: list,
-    rows: list,
-    response: linear_solver_pb2.MPSolutionResponse,  # type: ignore[type-arg]
-    free: np.ndarray,
-    tol: float,
-) -> None:
+def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSolutionResponse, tol: float) -> None:
     """Confine later levels to this level's optimal face, by complementary slackness with its dual.
 
     Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
@@ -146,20 +189,19 @@ def _restrict_to_optimal_face(
     tight where its dual is nonzero}. Fixing bounds keeps the constraint matrix as it was (transportation
     rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
     """
-    reduced = np.abs(np.array(response.reduced_cost)[: len(arcs)])
-    idle = np.flatnonzero(free & (reduced > tol))
-    free[idle] = False
-    for j in idle.tolist():
-        arcs[j].SetUb(0.0)
+    m = ls.m
+    reduced = np.abs(np.array(response.reduced_cost)[: m.n_arcs])
+    ls.set_ub_zero(np.flatnonzero(reduced > tol))
     tight = np.abs(np.array(response.dual_value)) > tol
     for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
-        rows[i].SetLb(float(m.row_hi[i]))
+        ls.set_row_lb(i, float(m.row_hi[i]))
     for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():
-        rows[i].SetUb(float(m.row_lo[i]))
+        ls.set_row_ub(i, float(m.row_lo[i]))
 
 
-def _fix(m: Model, rows: list, levels: tuple[int, ...], x: np.ndarray) -> None:  # type: ignore[type-arg]
+def _fix(ls: LevelSolver, levels: tuple[int, ...], x: np.ndarray) -> None:
     """Hold every solved level at the value it reached while later levels are optimised."""
+    m = ls.m
     fixed = {1: (m.row_on_time, m.on_time), 2: (m.row_units, None), 3: (m.row_margin, m.margin)}
     for lv in levels:
         if lv in fixed:
@@ -167,7 +209,7 @@ def _fix(m: Model, rows: list, levels: tuple[int, ...], x: np.ndarray) -> None: 
             value = float(x.sum() if coef is None else coef @ x)
             # Integer rows: 0.5 is exact. LP: a relative slack within GLOP's tolerances, never a whole unit.
             slack = 0.5 if m.integer else min(0.5, max(1e-6, 1e-9 * abs(value)))
-            rows[row].SetLb(value - slack)
+            ls.set_row_lb(row, value - slack)
 
 
 def _outcome(

@@ -41,6 +41,7 @@ class Model:
     z_locations: tuple[str, ...]  # ship-from location of each shipment binary
     row_lo: np.ndarray  # row bounds as built (a row made tight keeps its finite side)
     row_hi: np.ndarray
+    line_row: dict[int, int]  # line index -> its row
 
 
 class _Rows:
@@ -72,11 +73,8 @@ class _Rows:
             self.block(inverse, cols, np.ones(len(cols)), np.full(len(present), -np.inf), caps[present])
 
 
-def build_model(cs: CandidateSet, discrete: bool, complete: frozenset[int] = frozenset()) -> Model:
-    """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows.
-
-    `complete` names line indices that must be filled in full (a branch of `optimizers.branching`).
-    """
+def build_model(cs: CandidateSet, discrete: bool) -> Model:
+    """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
     arcs, n = cs.arcs, len(cs.arcs)
     node = np.fromiter((a.node for a in arcs), np.int64, n)
     line = np.fromiter((a.line for a in arcs), np.int64, n)
@@ -92,7 +90,7 @@ def build_model(cs: CandidateSet, discrete: bool, complete: frozenset[int] = fro
     on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
     on_lane &= lane >= 0
     rows.grouped(lane[on_lane], cols[on_lane], caps)
-    y_lines = _line_rows(rows, cs, line, cols, qty, discrete, complete)
+    y_lines, line_row = _line_rows(rows, cs, line, cols, qty, discrete)
     z_locations = _shipment_rows(rows, cs, node, line, qty, n + len(y_lines)) if discrete else ()
     n_vars = n + len(y_lines) + len(z_locations)
     total = int(qty.sum())
@@ -133,6 +131,7 @@ def build_model(cs: CandidateSet, discrete: bool, complete: frozenset[int] = fro
         z_locations,
         row_lo,
         row_hi,
+        line_row,
     )
 
 
@@ -154,24 +153,23 @@ def _line_rows(
     cols: np.ndarray,
     qty: np.ndarray,
     discrete: bool,
-    forced: frozenset[int],
-) -> tuple[int, ...]:
-    """Line rows `sum x <= qty` (`= qty` when forced); discrete ship-complete lines: `sum x - qty * y = 0`."""
+) -> tuple[tuple[int, ...], dict[int, int]]:
+    """Line rows `sum x <= qty`; in the discrete model a ship-complete line gets `sum x - qty * y = 0`."""
     if not len(line):
-        return ()
+        return (), {}
     present, inverse = np.unique(line, return_inverse=True)
     lines = cs.problem.order.lines
     complete = np.array([lines[li].ship_complete for li in present.tolist()], bool) & discrete
     y_rows = np.flatnonzero(complete)
     y_cols = len(cols) + np.arange(len(y_rows))  # the y binaries follow the arc columns
-    rows.block(
+    first = rows.block(
         np.concatenate([inverse, y_rows]),
         np.concatenate([cols, y_cols]),
         np.concatenate([np.ones(len(cols)), -qty[present][complete]]),
-        np.where(complete, 0.0, np.where(np.isin(present, list(forced)), qty[present], -np.inf)),
+        np.where(complete, 0.0, -np.inf),
         np.where(complete, 0.0, qty[present]),
     )
-    return tuple(present[complete].tolist())
+    return tuple(present[complete].tolist()), {li: first + k for k, li in enumerate(present.tolist())}
 
 
 def _shipment_rows(

@@ -27,7 +27,7 @@ class Config:
     OPENAPI_URL_PREFIX: str = "/"
     OPENAPI_JSON_PATH: str = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH: str = "/docs"
-    OPENAPI_SWAGGER_UI_URL: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+    OPENAPI_SWAGGER_UI_URL: str = "/docs/assets/"  # vendored: see decision_service.resources.docs_assets
     OPENAPI_REDOC_PATH: str = "/redoc"
     OPENAPI_REDOC_URL: str = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
 

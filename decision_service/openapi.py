@@ -1,7 +1,8 @@
 """The flask-smorest `Api`: OpenAPI at `/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`.
 
-The UIs load their scripts from the CDN URLs in `Config` (set `OPENAPI_SWAGGER_UI_URL` / `OPENAPI_REDOC_URL`
-to a local mirror where there is no internet); `/openapi.json` itself needs nothing from outside.
+Swagger UI's scripts are vendored (the `swagger-ui-bundle` package) and served at `/docs/assets/`, so `/docs`
+works with no internet; ReDoc still loads its script from the CDN in `Config.OPENAPI_REDOC_URL`.
+`/openapi.json` itself needs nothing from outside.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from decision_service.resources import allocations, health, rules
+from decision_service.resources import allocations, docs_assets, health, rules
 from decision_service.schemas.fields import IsoDate, Money
 from decision_service.schemas.response import ProblemSchema
 
@@ -35,6 +36,7 @@ def build_api(app: Flask) -> Api:
     api.register_blueprint(allocations.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(rules.blp)
+    app.register_blueprint(docs_assets.bp)  # static files, not part of the documented API
     default_error = api.spec.components.responses.get("DEFAULT_ERROR")
     if default_error is not None:
         default_error["content"] = {"application/problem+json": default_error["content"]["application/json"]}

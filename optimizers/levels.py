@@ -89,6 +89,11 @@ class LevelSolver:
     def __init__(self, m: Model) -> None:
         self.m = m
         self.engine = "scip" if m.integer else "glop"
+        self.plan = _objectives(m)
+        _, first, maximise = self.plan[0]
+        m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
+        m.helper.set_maximize(maximise)
+        self.preset = True  # the loaded model already carries the first level's objective
         solver = pywraplp.Solver.CreateSolver(self.engine.upper())
         if solver is None or solver.LoadModelFromProto(mbh.to_mpmodel_proto(m.helper)):
             raise RuntimeError(f"OR-Tools could not load the model into {self.engine}")
@@ -133,15 +138,17 @@ class LevelSolver:
             solver.SetHint(arcs, hint.astype(np.float64).tolist())
         done: list[int] = []
         spent, solves, reason = 0.0, 0, None
-        for levels, coeffs, maximise in _objectives(m):
+        for levels, coeffs, maximise in self.plan:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 reason = f"time limit reached before level {levels[0]}"
                 break
-            objective.Clear()
-            for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
-                objective.SetCoefficient(arcs[j], float(coeffs[j]))
-            objective.SetOptimizationDirection(maximise)
+            if not self.preset:
+                objective.Clear()
+                for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
+                    objective.SetCoefficient(arcs[j], float(coeffs[j]))
+                objective.SetOptimizationDirection(maximise)
+            self.preset = False
             if x is not None and m.integer:
                 solver.SetHint(arcs, x.tolist())
             solver.SetTimeLimit(max(1, int(remaining * 1000)))

@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, CandidateSet, build_candidates
+from optimizers.candidates import CandidateSet, build_candidates
 from optimizers.decision import (
     AllocationDecision,
     DecisionStatus,
     Fill,
     Lane,
     LineDecision,
-    ObjectiveValues,
     SolverInfo,
     SolveStatus,
 )
+from optimizers.explain import explain_decision
 from optimizers.hashing import problem_hash
-from optimizers.incumbent import score
 from optimizers.levels import SolveOutcome
 from optimizers.lexicographic import solve_lexicographic
 from optimizers.problem import AllocationProblem
-
-
-@dataclass(frozen=True)
-class Solved:
-    """A candidate set with the integer flow chosen on each arc."""
-
-    cs: CandidateSet
-    x: np.ndarray
-    outcome: SolveOutcome
+from optimizers.solved import Solved, objective_values
 
 
 def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
@@ -44,7 +35,7 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
     x = out.x if out.x is not None else np.zeros(len(cs.arcs), np.int64)
     solved = Solved(cs, x, out)
     lines = line_decisions(solved)
-    explanation, lines = _explain(solved, lines) if explain else (None, lines)
+    explanation, lines = explain_decision(solved, lines) if explain else (None, lines)
     wall = (time.perf_counter() - t0) * 1000.0
     return AllocationDecision(
         order_id=problem.order.id,
@@ -64,12 +55,6 @@ def canonical_order(problem: AllocationProblem) -> AllocationProblem:
     if lines == problem.order.lines:
         return problem
     return replace(problem, order=replace(problem.order, lines=lines))
-
-
-def _explain(solved: Solved, lines: tuple[LineDecision, ...]):  # type: ignore[no-untyped-def]
-    from optimizers.explain import explain_decision
-
-    return explain_decision(solved, lines)
 
 
 def make_fill(cs: CandidateSet, k: int, qty: int) -> Fill:
@@ -105,12 +90,6 @@ def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
         on_time = sum(f.qty for f in fills if f.on_time)
         out.append(LineDecision(ln.line, ln.item, ln.qty, got, ln.qty - got, on_time, tuple(fills)))
     return tuple(out)
-
-
-def objective_values(cs: CandidateSet, x: np.ndarray) -> ObjectiveValues:
-    """Each objective level's exact value for an integer flow."""
-    on_time, units, margin, neg_tie = score(cs, x)
-    return ObjectiveValues(on_time, units, round(margin / MARGIN_SCALE, 4), -neg_tie)
 
 
 def decision_status(lines: tuple[LineDecision, ...]) -> DecisionStatus:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from optimizers.backorders import backorder_explanation, what_if
 from optimizers.candidates import CandidateSet, Rejected
@@ -17,10 +16,8 @@ from optimizers.decision import (
     SolveStatus,
 )
 from optimizers.explain_lines import facts, line_candidates, line_summary, summary_needed
+from optimizers.solved import Solved, objective_values
 from optimizers.usage import Usage, usage
-
-if TYPE_CHECKING:
-    from optimizers.engine import Solved
 
 TIE_BREAK_TEXT = (
     "level 4 minimises sum(qty * tie_cost), tie_cost = days from as_of to delivery + substitute rank "
@@ -58,8 +55,6 @@ def explain_decision(
 
 
 def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExplanation:
-    from optimizers.engine import objective_values
-
     values = objective_values(solved.cs, solved.x)
     numbers = (values.on_time_units, values.units, values.margin, values.tie_break)
     levels = tuple(

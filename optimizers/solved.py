@@ -1,0 +1,27 @@
+"""A solved candidate set: the integer flow on each arc, how it was found, and its objective values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizers.candidates import MARGIN_SCALE, CandidateSet
+from optimizers.decision import ObjectiveValues
+from optimizers.incumbent import score
+from optimizers.levels import SolveOutcome
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A candidate set with the integer flow chosen on each arc."""
+
+    cs: CandidateSet
+    x: np.ndarray
+    outcome: SolveOutcome
+
+
+def objective_values(cs: CandidateSet, x: np.ndarray) -> ObjectiveValues:
+    """Each objective level's exact value for an integer flow."""
+    on_time, units, margin, neg_tie = score(cs, x)
+    return ObjectiveValues(on_time, units, round(margin / MARGIN_SCALE, 4), -neg_tie)

@@ -151,3 +151,24 @@ def hand_problem(
         customers=(customer,) if customer else (),
         **network,
     )
+
+
+def shuffled(p: AllocationProblem, rnd: Any) -> AllocationProblem:
+    """The same problem with every list in another order (`rnd` is a random.Random): nothing may change."""
+    from dataclasses import replace
+
+    def mix(xs: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(rnd.sample(xs, len(xs)))
+
+    return replace(
+        p,
+        order=replace(p.order, lines=mix(p.order.lines)),
+        locations=mix(p.locations),
+        items=mix(p.items),
+        stock=mix(p.stock),
+        inbound=mix(p.inbound),
+        shipping=mix(p.shipping),
+        lanes=mix(p.lanes),
+        protections=mix(p.protections),
+        customers=mix(p.customers),
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +25,7 @@ from optimizers.problem import (
     TransferLane,
 )
 from optimizers.validation import validate_fills
-from tests.strategies import AS_OF, REGION, hand_problem, problems
+from tests.strategies import AS_OF, REGION, hand_problem, problems, shuffled
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
 
@@ -120,29 +119,11 @@ def test_earliest_delivery_then_cheapest_route_then_direct() -> None:
     assert [(f.location, f.via_lane) for f in greedy_fills(p)[1]] == [("WH-1", None), ("WH-3", Lane("WH-3", "WH-1"))]
 
 
-def _shuffled(p: AllocationProblem, rnd: random.Random) -> AllocationProblem:
-    def mix(xs: tuple) -> tuple:  # type: ignore[type-arg]
-        return tuple(rnd.sample(xs, len(xs)))
-
-    order = replace(p.order, lines=mix(p.order.lines))
-    return replace(
-        p,
-        order=order,
-        locations=mix(p.locations),
-        items=mix(p.items),
-        stock=mix(p.stock),
-        inbound=mix(p.inbound),
-        shipping=mix(p.shipping),
-        lanes=mix(p.lanes),
-        protections=mix(p.protections),
-    )
-
-
 @settings(max_examples=300, deadline=None)
 @given(problems(), st.randoms(use_true_random=False))
 def test_greedy_is_feasible_and_deterministic(p: AllocationProblem, rnd: random.Random) -> None:
     fills = greedy_fills(p)
-    assert fills == greedy_fills(_shuffled(p, rnd))
+    assert fills == greedy_fills(shuffled(p, rnd))
     flat = [f for fs in fills.values() for f in fs]
     assert all(f.qty > 0 for f in flat)
     nodes, lanes = Counter[Node](), Counter[Lane | None]()

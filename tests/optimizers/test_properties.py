@@ -13,28 +13,11 @@ from optimizers.decision import AllocationDecision, ReasonCode
 from optimizers.engine import decide
 from optimizers.problem import AllocationProblem, StockPosition
 from optimizers.validation import validate
-from tests.strategies import problems
+from tests.strategies import problems, shuffled
 
 
 def fills(d: AllocationDecision) -> dict[int, tuple]:  # type: ignore[type-arg]
     return {ln.line: ln.fills for ln in d.lines}
-
-
-def shuffled(p: AllocationProblem, rnd: random.Random) -> AllocationProblem:
-    def mix(xs: tuple) -> tuple:  # type: ignore[type-arg]
-        return tuple(rnd.sample(xs, len(xs)))
-
-    return replace(
-        p,
-        stock=mix(p.stock),
-        inbound=mix(p.inbound),
-        shipping=mix(p.shipping),
-        lanes=mix(p.lanes),
-        items=mix(p.items),
-        locations=mix(p.locations),
-        protections=mix(p.protections),
-        order=replace(p.order, lines=mix(p.order.lines)),
-    )
 
 
 @settings(max_examples=200, deadline=None)

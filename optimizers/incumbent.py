@@ -53,10 +53,11 @@ def repaired(cs: CandidateSet, x: np.ndarray, solve: Callable[[CandidateSet], np
         out = np.zeros_like(x)
         if sub is not None:
             out[picked] = sub
-    return _complete_or_nothing(cs, out)
+    return complete_or_nothing(cs, out)
 
 
-def _complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
+def complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
+    """The flow with every partly filled ship-complete line emptied: feasible, never more."""
     got = np.zeros(len(cs.problem.order.lines), np.int64)
     line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
     np.add.at(got, line, x)

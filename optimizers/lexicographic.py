@@ -43,11 +43,14 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
     relaxed = run_levels(build_model(cs, discrete=False), deadline)
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
         return relaxed
-    if _separable(cs) and all(lv.optimal for lv in relaxed.levels):
-        split = _by_components(cs, relaxed, deadline)
-        if split is not None:
-            return split
+    split = (
+        _by_components(cs, relaxed, deadline) if _separable(cs) and all(lv.optimal for lv in relaxed.levels) else None
+    )
+    if split is not None and split.status == SolveStatus.OPTIMAL:
+        return split
     fixes: list[tuple[str, np.ndarray | None]] = [("the greedy baseline", incumbent.greedy_flow(cs))]
+    if split is not None:
+        fixes.insert(0, ("the parts proven optimal, the rest repaired", split.x))
     if relaxed.x is not None:
 
         def sub(part: CandidateSet) -> np.ndarray | None:
@@ -56,17 +59,28 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
         fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
     start = incumbent.best(cs, fixes)
     assert start is not None
-    if relaxed.x is None and relaxed.degraded_reason != FRACTIONAL:
-        return _settle(cs, relaxed, start, relaxed)  # out of time already
+    if (relaxed.x is None and relaxed.degraded_reason != FRACTIONAL) or time.perf_counter() >= deadline:
+        # Out of time already. The relaxation's own flow may break ship-complete or the shipment limit: never
+        # offer it as an answer, only the split's (feasible by construction) or the incumbents.
+        return _settle(cs, split or replace(relaxed, x=None), start)
     out = run_levels(build_model(cs, discrete=True), deadline, hint=start[1])
-    return _settle(cs, out, start, relaxed)
+    return _settle(cs, out, start, split or relaxed, "glop+scip")
 
 
-def _settle(cs: CandidateSet, out: SolveOutcome, start: tuple[str, np.ndarray], relaxed: SolveOutcome) -> SolveOutcome:
-    """The discrete outcome, or the better feasible flow when the solver could not prove optimality in time."""
-    engine = "glop+scip" if out is not relaxed else relaxed.engine
-    spent, solves = out.solve_ms + (relaxed.solve_ms if out is not relaxed else 0.0), out.solves
-    solves += relaxed.solves if out is not relaxed else 0
+def _settle(
+    cs: CandidateSet,
+    out: SolveOutcome,
+    start: tuple[str, np.ndarray],
+    before: SolveOutcome | None = None,
+    engine: str | None = None,
+) -> SolveOutcome:
+    """The outcome if proven optimal, else the better of its flow and the best incumbent, marked with the reason.
+
+    `before` is the earlier outcome whose solver time and solves this one adds to.
+    """
+    spent = out.solve_ms + (before.solve_ms if before else 0.0)
+    solves = out.solves + (before.solves if before else 0)
+    engine = engine or out.engine
     if out.status == SolveStatus.OPTIMAL and out.x is not None:
         return replace(out, engine=engine, solve_ms=spent, solves=solves)
     name, x = incumbent.best(cs, [("the solver's best", out.x), start])  # type: ignore[misc]
@@ -99,7 +113,9 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
             bad = np.append(bad, np.flatnonzero(line == li))
     x = np.rint(raw).astype(np.int64)
     spent, solves, engine = relaxed.solve_ms, relaxed.solves, "glop, branch and bound by part"
-    for part in np.unique(label[bad]).tolist():
+    parts = sorted(np.unique(label[bad]).tolist(), key=lambda part: (int((label == part).sum()), part))
+    unproven = 0
+    for part in parts:  # smallest first: a part left unproven by the time limit costs the least
         idx = np.flatnonzero(label == part)
         piece = replace(cs, arcs=tuple(cs.arcs[k] for k in idx.tolist()))
         branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
@@ -109,9 +125,30 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
             continue
         out = run_levels(build_model(piece, discrete=True), deadline)
         spent, solves, engine = spent + out.solve_ms, solves + out.solves, "glop+scip by part"
-        if out.status != SolveStatus.OPTIMAL or out.x is None:
+        if out.status == SolveStatus.OPTIMAL and out.x is not None:
+            x[idx] = out.x
+        elif np.abs(raw[idx] - x[idx]).max(initial=0.0) <= INTEGRAL_TOL:
+            x[idx] = incumbent.complete_or_nothing(piece, x[idx])  # feasible: partly filled lines emptied
+            unproven += 1
+        else:
             return None
-        x[idx] = out.x
+    if unproven:
+        reason = (
+            f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (their partly filled "
+            "ship-complete lines left empty)"
+        )
+        levels = tuple(replace(lv, optimal=False) for lv in relaxed.levels)
+        return replace(
+            relaxed,
+            x=x,
+            status=SolveStatus.FEASIBLE,
+            engine=engine,
+            solve_ms=spent,
+            solves=solves,
+            degraded_reason=reason,
+            fractional=None,
+            levels=levels,
+        )
     return replace(
         relaxed,
         x=x,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -162,3 +163,26 @@ def test_ship_complete_lines_competing_for_supply_are_branched_exactly() -> None
     d = solved(hand_problem(lines, (A, B), stock=stock))
     assert [ln.allocated_qty for ln in d.lines] == [0, 7]  # 7 units beat 6; the LP would have split 6 + 4
     assert d.solver.status == SolveStatus.OPTIMAL and "branch and bound" in d.solver.engine
+
+
+def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optimizers.lexicographic as lex
+
+    real = lex.run_levels
+
+    def cut_short(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)  # the relaxation's flow, as if the clock ran out before its last level
+        time.sleep(0.2)  # and it has: the deadline is past when the orchestrator looks again
+        return replace(out, status=SolveStatus.FEASIBLE, degraded_reason="time limit reached at level 4")
+
+    monkeypatch.setattr(lex, "run_levels", cut_short)
+    stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
+    p = hand_problem(
+        (OrderLine(1, "A", 10, 9.0),),
+        (A, B),
+        stock=stock,
+        shipping=(SHIP_1, SHIP_2),
+        customer=Customer("C-1", None, True, 1),
+    )
+    d = decide(p, time_limit_ms=100)  # the relaxation ships from both warehouses; the limit is one
+    assert validate(p, d).ok and d.solver.degraded and len({f.ship_from for f in d.lines[0].fills}) <= 1

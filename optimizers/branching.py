@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from optimizers.candidates import CandidateSet
-from optimizers.incumbent import score
+from optimizers.incumbent import partial_lines, score
 from optimizers.levels import INTEGRAL_TOL, LevelSolver, SolveOutcome
 from optimizers.model import build_model
 
@@ -51,7 +51,7 @@ def ship_complete_branch_and_bound(
         bound = score(cs, x)
         if best is not None and bound <= best[0]:
             continue
-        partial = _partial_lines(cs, x)
+        partial = partial_lines(cs, x)
         if not partial:
             best = (bound, x)
             continue
@@ -71,11 +71,3 @@ def _node(
         row = lp.m.line_row[li]
         lp.set_row_lb(row, float(lp.m.row_hi[row]))
     return lp.solve(deadline)
-
-
-def _partial_lines(cs: CandidateSet, x: np.ndarray) -> list[int]:
-    got: dict[int, int] = {}
-    for k in np.flatnonzero(x).tolist():
-        got[cs.arcs[k].line] = got.get(cs.arcs[k].line, 0) + int(x[k])
-    lines = cs.problem.order.lines
-    return sorted(li for li, q in got.items() if lines[li].ship_complete and q < lines[li].qty - INTEGRAL_TOL)

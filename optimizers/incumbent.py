@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from optimizers.candidates import CandidateSet
+from optimizers.levels import INTEGRAL_TOL
 
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
@@ -56,15 +57,26 @@ def repaired(cs: CandidateSet, x: np.ndarray, solve: Callable[[CandidateSet], np
     return complete_or_nothing(cs, out)
 
 
+def partial_lines(cs: CandidateSet, x: np.ndarray) -> list[int]:
+    """Ship-complete line indices that flow x (integer or not) fills neither to 0 nor to their quantity."""
+    got = np.zeros(len(cs.problem.order.lines))
+    np.add.at(got, _arc_lines(cs), x)
+    return [
+        li
+        for li, ln in enumerate(cs.problem.order.lines)
+        if ln.ship_complete and INTEGRAL_TOL < got[li] < ln.qty - INTEGRAL_TOL
+    ]
+
+
 def complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
     """The flow with every partly filled ship-complete line emptied: feasible, never more."""
-    got = np.zeros(len(cs.problem.order.lines), np.int64)
-    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
-    np.add.at(got, line, x)
-    broken = [li for li, ln in enumerate(cs.problem.order.lines) if ln.ship_complete and 0 < got[li] < ln.qty]
     out = x.copy()
-    out[np.isin(line, broken)] = 0
+    out[np.isin(_arc_lines(cs), partial_lines(cs, x))] = 0
     return out
+
+
+def _arc_lines(cs: CandidateSet) -> np.ndarray:
+    return np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
 
 
 def greedy_flow(cs: CandidateSet) -> np.ndarray:

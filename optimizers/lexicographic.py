@@ -106,11 +106,7 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
     label = _components(cs)
     bad = np.flatnonzero(np.abs(raw - np.rint(raw)) > INTEGRAL_TOL)
     line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
-    got = np.zeros(len(cs.problem.order.lines))
-    np.add.at(got, line, raw)
-    for li, ln in enumerate(cs.problem.order.lines):
-        if ln.ship_complete and INTEGRAL_TOL < got[li] < ln.qty - INTEGRAL_TOL:
-            bad = np.append(bad, np.flatnonzero(line == li))
+    bad = np.concatenate([bad, np.flatnonzero(np.isin(line, incumbent.partial_lines(cs, raw)))])
     x = np.rint(raw).astype(np.int64)
     spent, solves, engine = relaxed.solve_ms, relaxed.solves, "glop, branch and bound by part"
     parts = sorted(np.unique(label[bad]).tolist(), key=lambda part: (int((label == part).sum()), part))
@@ -179,13 +175,7 @@ def _components(cs: CandidateSet) -> np.ndarray:
 
 def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:
     """Does an integral relaxed solution also meet ship-complete and the shipment limit?"""
-    got = np.zeros(len(cs.problem.order.lines), np.int64)
-    origins = set()
-    for k in np.flatnonzero(x).tolist():
-        got[cs.arcs[k].line] += x[k]
-        origins.add(cs.arcs[k].ship_from)
-    for li, ln in enumerate(cs.problem.order.lines):
-        if ln.ship_complete and got[li] not in (0, ln.qty):
-            return False
+    if incumbent.partial_lines(cs, x):
+        return False
     limit = cs.problem.customer().max_shipments
-    return limit is None or len(origins) <= limit
+    return limit is None or len({cs.arcs[k].ship_from for k in np.flatnonzero(x).tolist()}) <= limit

@@ -207,16 +207,14 @@ def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSol
 
 
 def _fix(ls: LevelSolver, levels: tuple[int, ...], x: np.ndarray) -> None:
-    """Hold every solved level at the value it reached while later levels are optimised."""
+    """On the MIP, hold every solved level at the value it reached while later levels are optimised."""
     m = ls.m
     fixed = {1: (m.row_on_time, m.on_time), 2: (m.row_units, None), 3: (m.row_margin, m.margin)}
     for lv in levels:
         if lv in fixed:
             row, coef = fixed[lv]
             value = float(x.sum() if coef is None else coef @ x)
-            # Integer rows: 0.5 is exact. LP: a relative slack within GLOP's tolerances, never a whole unit.
-            slack = 0.5 if m.integer else min(0.5, max(1e-6, 1e-9 * abs(value)))
-            ls.set_row_lb(row, value - slack)
+            ls.set_row_lb(row, value - 0.5)  # the rows have integer coefficients: 0.5 below is exact
 
 
 def _outcome(

@@ -37,8 +37,6 @@ class Model:
     margin: np.ndarray
     tie: np.ndarray
     total_qty: int
-    y_lines: tuple[int, ...]  # line index of each ship-complete binary
-    z_locations: tuple[str, ...]  # ship-from location of each shipment binary
     row_lo: np.ndarray  # row bounds as built (a row made tight keeps its finite side)
     row_hi: np.ndarray
     line_row: dict[int, int]  # line index -> its row
@@ -127,8 +125,6 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
         margin,
         tie,
         total,
-        y_lines,
-        z_locations,
         row_lo,
         row_hi,
         line_row,

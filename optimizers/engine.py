@@ -22,7 +22,8 @@ from optimizers.hashing import problem_hash
 from optimizers.levels import SolveOutcome
 from optimizers.lexicographic import solve_lexicographic
 from optimizers.problem import AllocationProblem
-from optimizers.solved import Solved, objective_values
+from optimizers.solved import Solved
+from optimizers.solved import solved as solved_set
 
 
 def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
@@ -33,7 +34,7 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
     limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
     out = solve_lexicographic(cs, limit, started=t0)
     x = out.x if out.x is not None else np.zeros(len(cs.arcs), np.int64)
-    solved = Solved(cs, x, out)
+    solved = solved_set(cs, x, out)
     lines = line_decisions(solved)
     explanation, lines = explain_decision(solved, lines) if explain else (None, lines)
     wall = (time.perf_counter() - t0) * 1000.0
@@ -42,7 +43,7 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
         as_of=problem.as_of,
         status=decision_status(lines),
         lines=lines,
-        objective=objective_values(cs, x),
+        objective=solved.objective,
         solver=solver_info(out, wall),
         input_hash=problem_hash(problem),
         explanation=explanation,

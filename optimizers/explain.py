@@ -16,7 +16,7 @@ from optimizers.decision import (
     SolveStatus,
 )
 from optimizers.explain_lines import facts, line_candidates, line_summary, summary_needed
-from optimizers.solved import Solved, objective_values
+from optimizers.solved import Solved
 from optimizers.usage import Usage, usage
 
 TIE_BREAK_TEXT = (
@@ -55,7 +55,7 @@ def explain_decision(
 
 
 def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExplanation:
-    values = objective_values(solved.cs, solved.x)
+    values = solved.objective
     numbers = (values.on_time_units, values.units, values.margin, values.tie_break)
     levels = tuple(
         ObjectiveLevel(lv.level, lv.name, lv.sense, numbers[lv.level - 1], lv.optimal) for lv in solved.outcome.levels

@@ -19,6 +19,12 @@ class Solved:
     cs: CandidateSet
     x: np.ndarray
     outcome: SolveOutcome
+    objective: ObjectiveValues
+
+
+def solved(cs: CandidateSet, x: np.ndarray, outcome: SolveOutcome) -> Solved:
+    """The solved set with its objective values computed once."""
+    return Solved(cs, x, outcome, objective_values(cs, x))
 
 
 def objective_values(cs: CandidateSet, x: np.ndarray) -> ObjectiveValues:

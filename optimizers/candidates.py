@@ -103,12 +103,14 @@ def route_table(
 
     A transfer route whose direct twin from the same supply delivers no later and costs no more can be dropped
     without changing the optimum: moving its units to the direct route keeps every row feasible (it frees lane
-    capacity) and is no worse at any level. Only with a shipment limit is that unsafe (the ship-from differs),
-    so then nothing is dropped.
+    capacity) and is no worse at any level. Only with a shipment limit that could bind is that unsafe (the
+    ship-from differs), so then nothing is dropped.
     """
     region = problem.order.ship_to_region
     ship = {s.location: s for s in problem.shipping if s.region == region}
-    prune = problem.customer().max_shipments is None
+    limit = problem.customer().max_shipments
+    origins = set(ship) | {ln.to_location for ln in problem.lanes if ln.to_location in ship}
+    prune = limit is None or limit >= len(origins)  # a limit that cannot bind changes nothing
     lanes: list[LaneSpec] = []
     routes: dict[str, list[Route]] = defaultdict(list)
     dominated: dict[str, list[tuple[Route, Route]]] = defaultdict(list)

@@ -1,4 +1,7 @@
-"""The allocation decision and its explanation: what the service answers, as frozen dataclasses.
+"""The allocation decision and its explanation: what the service answers, as immutable records.
+
+The records made once per fill, candidate or line are NamedTuples: a decision of 2,000 lines holds tens of
+thousands of them, and a NamedTuple is built about four times faster than a frozen dataclass.
 
 Every figure here is recomputable from the fills and the problem (see `optimizers.validation`).
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ReasonCode(StrEnum):
@@ -57,14 +61,12 @@ class SolveStatus(StrEnum):
     TIMEOUT = "TIMEOUT"
 
 
-@dataclass(frozen=True, slots=True)
-class Lane:
+class Lane(NamedTuple):
     from_location: str
     to_location: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fill:
+class Fill(NamedTuple):
     """`qty` units of `item` from supply at `location`, shipped from `ship_from` (via a lane or direct)."""
 
     item: str
@@ -81,8 +83,7 @@ class Fill:
     intercompany: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One supply and route that could serve a line, with what became of it."""
 
     item: str
@@ -100,8 +101,7 @@ class Candidate:
     lines: tuple[int, ...] = ()  # the other lines that took this supply, for EXHAUSTED_BY_OTHER_LINES
 
 
-@dataclass(frozen=True, slots=True)
-class Counterfactual:
+class Counterfactual(NamedTuple):
     """A change of input that would have filled backordered units, and how that was verified."""
 
     item: str
@@ -114,24 +114,21 @@ class Counterfactual:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class BackorderExplanation:
+class BackorderExplanation(NamedTuple):
     qty: int
     binding: BindingConstraint
     limit: str
     counterfactual: Counterfactual | None
 
 
-@dataclass(frozen=True, slots=True)
-class LineExplanation:
+class LineExplanation(NamedTuple):
     candidates: tuple[Candidate, ...]
     backorder: BackorderExplanation | None
     summarised: bool = False
     reason_counts: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LineDecision:
+class LineDecision(NamedTuple):
     line: int
     item: str
     requested_qty: int

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from optimizers.backorders import backorder_explanation, what_if
 from optimizers.candidates import CandidateSet, Rejected
@@ -50,7 +49,7 @@ def explain_decision(
         else:
             kept = tuple(line_candidates(cs, known, u, ld, li, rejected[li], degraded))
         back = backorder_explanation(cs, u, ld, li, rejected[li], degraded, wi) if ld.backorder_qty else None
-        out.append(replace(ld, explanation=LineExplanation(kept, back, brief, counts)))
+        out.append(ld._replace(explanation=LineExplanation(kept, back, brief, counts)))
     return _decision_explanation(solved, u, brief), tuple(out)
 
 

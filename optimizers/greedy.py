@@ -10,7 +10,7 @@ max_shipments (no new ship_from once the limit is reached). Ties end on names, s
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from optimizers.decision import Fill, Lane
@@ -139,7 +139,7 @@ def _take(line: OrderLine, opts: tuple[Option, ...], s: _State) -> list[Fill]:
         lane_cap = s.lanes[lane] if lane else None
         qty = min(want, s.supply[o.node] - used[o.node], want if lane_cap is None else lane_cap - used[lane])
         if qty > 0:
-            fills.append(replace(o.fill, qty=qty))
+            fills.append(o.fill._replace(qty=qty))
             used[o.node] += qty
             used[lane] += qty
             opened.add(o.fill.ship_from)

@@ -194,7 +194,7 @@ def test_crosscheck_matches_brute_force(p: AllocationProblem) -> None:
 @given(problems())
 def test_greedy_never_beats_the_optimum(p: AllocationProblem) -> None:
     opts = {o.fill: o for os in options(p).values() for o in os}
-    greedy = [(opts[replace(f, qty=0)], f.qty) for fs in greedy_fills(p).values() for f in fs]
+    greedy = [(opts[f._replace(qty=0)], f.qty) for fs in greedy_fills(p).values() for f in fs]
     assert fill_levels(p, greedy)[:3] <= levels(crosscheck(p))[:3]
 
 

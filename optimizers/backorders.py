@@ -14,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from optimizers.candidates import CandidateSet, Rejected, Route, routes_by_location
+import numpy as np
+
+from optimizers.candidates import CandidateSet, routes_by_location
 from optimizers.decision import (
     BackorderExplanation,
     BindingConstraint,
@@ -22,6 +24,8 @@ from optimizers.decision import (
     LineDecision,
     ReasonCode,
 )
+from optimizers.refusals import Rejected
+from optimizers.routes import Route
 from optimizers.supply import tier_rank
 from optimizers.usage import Usage
 
@@ -74,7 +78,7 @@ def backorder_explanation(
 def _binding(
     cs: CandidateSet, u: Usage, ld: LineDecision, li: int, rejected: list[Rejected], degraded: bool
 ) -> tuple[BindingConstraint, str]:
-    arcs = u.line_arcs.get(li, [])
+    arcs = u.line_arcs(li)
     line = cs.problem.order.lines[li]
     if degraded:
         return BindingConstraint.TIME_LIMIT, "the solver's time limit expired before this line was optimal"
@@ -90,20 +94,20 @@ def _binding(
         return BindingConstraint.NO_SUPPLY, "no allocatable supply of the line's items"
     if line.ship_complete and ld.allocated_qty == 0:
         return BindingConstraint.SHIP_COMPLETE, f"ships complete: {line.qty} units needed together"
-    open_arcs = [k for k in arcs if u.node_left(cs, cs.arcs[k].node) > 0]
-    if not open_arcs:
-        nodes = {cs.arcs[k].node for k in arcs}
+    node = cs.arcs.node[arcs.start : arcs.stop]
+    open_arcs = np.flatnonzero(u.node_left[node] > 0) + arcs.start
+    if not len(open_arcs):
+        nodes = set(node.tolist())
         total = sum(cs.nodes[n].qty for n in nodes)
         guarded = sum(cs.nodes[n].protected for n in nodes)
         kind = BindingConstraint.PROTECTION if guarded else BindingConstraint.SUPPLY
         extra = f" ({guarded} more protected for higher tiers)" if guarded else ""
         return kind, f"all {total} usable units at {len(nodes)} supply node(s) are allocated{extra}"
-    lanes = {cs.arcs[k].lane for k in open_arcs}
-    if all(ln >= 0 and u.lane_full(cs, ln) for ln in lanes):
+    lanes = set(cs.arcs.lane[open_arcs].tolist())
+    if all(ln >= 0 and u.lane_full[ln] for ln in lanes):
         names = ", ".join(f"{cs.lanes[ln][0]}->{cs.lanes[ln][1]} ({cs.lanes[ln][2]})" for ln in sorted(lanes))
         return BindingConstraint.LANE_CAPACITY, f"lane capacity used up: {names}"
-    limit = cs.problem.customer().max_shipments
-    return BindingConstraint.SHIPMENT_LIMIT, f"the order already ships from {limit} location(s), the limit"
+    return BindingConstraint.SHIPMENT_LIMIT, f"the order already ships from {cs.max_shipments} location(s), the limit"
 
 
 def counterfactual(cs: CandidateSet, u: Usage, li: int, qty: int, wi: WhatIf) -> Counterfactual | None:
@@ -126,9 +130,9 @@ def _feasible(cs: CandidateSet, u: Usage, item: str, loc: str, r: Route, qty: in
         return False
     if r.lane >= 0:
         cap = cs.lanes[r.lane][2]
-        if cap is not None and u.lane_used.get(r.lane, 0) + qty > cap:
+        if cap is not None and u.lane_used[r.lane] + qty > cap:
             return False
-    return r.ship_from in u.ship_from or not u.shipments_full(cs)
+    return r.ship_from in u.ship_from or not u.shipments_full
 
 
 def _protected(cs: CandidateSet, item: str, loc: str) -> int:

@@ -31,7 +31,7 @@ def ship_complete_branch_and_bound(
     if np.abs(root - np.rint(root)).max(initial=0.0) > INTEGRAL_TOL:
         return None
     lp = LevelSolver(build_model(cs, discrete=False))
-    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
+    line = cs.arcs.line
     best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     spent, solves = 0.0, 0

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet, build_candidates
+from optimizers.candidates import MARGIN_SCALE, build_candidates
 from optimizers.decision import (
     AllocationDecision,
     DecisionStatus,
@@ -58,33 +58,43 @@ def canonical_order(problem: AllocationProblem) -> AllocationProblem:
     return replace(problem, order=replace(problem.order, lines=lines))
 
 
-def make_fill(cs: CandidateSet, k: int, qty: int) -> Fill:
-    """The spec's fill for `qty` units on arc k."""
-    a = cs.arcs[k]
-    node = cs.nodes[a.node]
-    lane = Lane(cs.lanes[a.lane][0], cs.lanes[a.lane][1]) if a.lane >= 0 else None
-    return Fill(
-        node.item,
-        node.location,
-        a.ship_from,
-        lane,
-        qty,
-        node.source,
-        node.available_date,
-        a.delivery_date,
-        a.on_time,
-        a.unit_margin,
-        a.substitute_rank > 0,
-        a.intercompany,
-    )
-
-
 def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
     """Per order line: its fills (in canonical arc order), allocated, backordered and on-time units."""
     cs, x = solved.cs, solved.x
+    a = cs.arcs
     per_line: list[list[Fill]] = [[] for _ in cs.problem.order.lines]
-    for k in np.flatnonzero(x).tolist():
-        per_line[cs.arcs[k].line].append(make_fill(cs, k, int(x[k])))
+    used = np.flatnonzero(x)
+    lanes = [Lane(frm, to) for frm, to, _ in cs.lanes] + [None]  # lane -1 reads None
+    for n, li, lane, o, days, on_time, margin, rank, ic, q in zip(
+        a.node[used].tolist(),
+        a.line[used].tolist(),
+        a.lane[used].tolist(),
+        a.origin[used].tolist(),
+        a.days[used].tolist(),
+        a.on_time[used].tolist(),
+        a.margin[used].tolist(),
+        a.rank[used].tolist(),
+        a.intercompany[used].tolist(),
+        x[used].tolist(),
+        strict=True,
+    ):
+        node = cs.nodes[n]
+        per_line[li].append(
+            Fill(
+                node.item,
+                node.location,
+                cs.origins[o],
+                lanes[lane],
+                q,
+                node.source,
+                node.available_date,
+                cs.delivery_date(days),
+                on_time,
+                margin / MARGIN_SCALE,
+                rank > 0,
+                ic,
+            )
+        )
     out = []
     for ln, fills in zip(cs.problem.order.lines, per_line, strict=True):
         got = sum(f.qty for f in fills)

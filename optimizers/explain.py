@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+
+import numpy as np
 
 from optimizers.backorders import backorder_explanation, what_if
-from optimizers.candidates import CandidateSet, Rejected
+from optimizers.candidates import CandidateSet
 from optimizers.decision import (
     BindingItem,
+    Candidate,
     DecisionExplanation,
     LineDecision,
     LineExplanation,
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import facts, line_candidates, line_summary, summary_needed
+from optimizers.explain_lines import arc_candidates, facts, reason_counts, rejected_candidate, summary_needed
+from optimizers.refusals import Rejected
 from optimizers.solved import Solved
 from optimizers.usage import Usage, usage
 
@@ -27,29 +31,35 @@ TIE_BREAK_TEXT = (
 def explain_decision(
     solved: Solved, lines: tuple[LineDecision, ...]
 ) -> tuple[DecisionExplanation, tuple[LineDecision, ...]]:
-    """Attach a line explanation to every line and build the decision-level explanation."""
+    """Attach a line explanation to every line and build the decision-level explanation.
+
+    Above `SUMMARY_ABOVE_LINES` lines a line keeps its used candidates in full and counts the others by reason.
+    """
     cs, x = solved.cs, solved.x
     u = usage(cs, x)
     degraded = solved.outcome.status != SolveStatus.OPTIMAL
     barred: dict[int, list[Rejected]] = defaultdict(list)
     for r in cs.rejected:
         barred[r.line].append(r)
-    rejected = {
-        li: [r for item, _ in cs.usable_items[li] for r in cs.refused.get(item, ())] + barred[li]
-        for li in range(len(lines))
-    }
-    wi = what_if(cs, u)
-    known = facts(cs, x, u)
+    known = facts(cs, x, u, degraded)
     brief = summary_needed(len(lines))
+    shown = np.flatnonzero(x) if brief else np.arange(len(cs.arcs))
+    candidates = arc_candidates(cs, known, u, x, shown)
+    first = np.searchsorted(cs.arcs.line[shown], np.arange(len(lines) + 1)).tolist()
+    counts = reason_counts(cs, known, x) if brief else None
+    wi = what_if(cs, u)
     out = []
     for li, ld in enumerate(lines):
-        counts: tuple[tuple[str, int], ...] = ()
-        if brief:
-            kept, counts = line_summary(cs, known, u, ld, li, rejected[li], degraded)
+        rejected = [r for item, _ in cs.usable_items[li] for r in cs.refused.get(item, ())] + barred[li]
+        kept: tuple[Candidate, ...]
+        tally: tuple[tuple[str, int], ...] = ()
+        if counts is not None:
+            kept = tuple(candidates[first[li] : first[li + 1]])
+            tally = tuple(sorted((counts[li] + Counter(r.reason.value for r in rejected)).items()))
         else:
-            kept = tuple(line_candidates(cs, known, u, ld, li, rejected[li], degraded))
-        back = backorder_explanation(cs, u, ld, li, rejected[li], degraded, wi) if ld.backorder_qty else None
-        out.append(ld._replace(explanation=LineExplanation(kept, back, brief, counts)))
+            kept = (*candidates[first[li] : first[li + 1]], *(rejected_candidate(known, r) for r in rejected))
+        back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi) if ld.backorder_qty else None
+        out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
     return _decision_explanation(solved, u, brief), tuple(out)
 
 
@@ -70,24 +80,16 @@ def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExpl
 def binding_constraints(cs: CandidateSet, u: Usage) -> tuple[BindingItem, ...]:
     """Supply pools, lanes and the shipment limit that the decision uses to the full."""
     out = []
-    for n, node in enumerate(cs.nodes):
-        used = int(u.node_used[n])
-        if used and used >= node.qty:
-            subject = f"{node.item}@{node.location} {node.source} {node.available_date.isoformat()}"
-            detail = f"{node.protected} units protected for higher tiers" if node.protected else ""
-            out.append(BindingItem("supply", subject, node.qty, used, detail))
-    for k, (frm, to, cap) in enumerate(cs.lanes):
-        if u.lane_full(cs, k) and cap is not None:
-            out.append(BindingItem("lane_capacity", f"{frm}->{to}", cap, u.lane_used.get(k, 0), ""))
-    limit = cs.problem.customer().max_shipments
-    if u.shipments_full(cs) and limit is not None:
-        out.append(
-            BindingItem(
-                "shipment_limit",
-                cs.problem.order.customer,
-                limit,
-                len(u.ship_from),
-                "ships from " + ", ".join(sorted(u.ship_from)),
-            )
-        )
+    for n in np.flatnonzero((u.node_used > 0) & (u.node_left <= 0)).tolist():
+        node = cs.nodes[n]
+        subject = f"{node.item}@{node.location} {node.source} {node.available_date.isoformat()}"
+        detail = f"{node.protected} units protected for higher tiers" if node.protected else ""
+        out.append(BindingItem("supply", subject, node.qty, int(u.node_used[n]), detail))
+    for k in np.flatnonzero(u.lane_full).tolist():
+        frm, to, cap = cs.lanes[k]
+        out.append(BindingItem("lane_capacity", f"{frm}->{to}", cap or 0, int(u.lane_used[k]), ""))
+    limit = cs.max_shipments
+    if u.shipments_full and limit is not None:
+        shipped = "ships from " + ", ".join(sorted(u.ship_from))
+        out.append(BindingItem("shipment_limit", cs.problem.order.customer, limit, len(u.ship_from), shipped))
     return tuple(out)

@@ -2,7 +2,9 @@
 
 Reasons are decided from the solved flow by exchange arguments: a candidate whose supply is left over, whose
 lane has room and whose location could still be shipped from was not used because the line needed nothing
-more from it (LATER_DELIVERY, LOWER_MARGIN, TIE_BREAK), or because the line ships complete.
+more from it (LATER_DELIVERY, LOWER_MARGIN, TIE_BREAK), or because the line ships complete. The rule is
+applied to all arcs at once (numpy masks in the order of precedence); only the texts are built per arc, and
+those are shared wherever they read the same.
 """
 
 from __future__ import annotations
@@ -12,141 +14,199 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, Arc, CandidateSet, Rejected
-from optimizers.decision import Candidate, Lane, LineDecision, ReasonCode
+from optimizers.candidates import MARGIN_SCALE, CandidateSet, Rejected
+from optimizers.decision import Candidate, Lane, ReasonCode
 from optimizers.usage import Usage
 
 SUMMARY_ABOVE_LINES = 500
 
+# Reasons an arc can get, in the order `_codes` decides them.
+CODES = (
+    ReasonCode.USED,
+    ReasonCode.EXHAUSTED_BY_THIS_LINE,
+    ReasonCode.EXHAUSTED_BY_OTHER_LINES,
+    ReasonCode.LANE_CAPACITY,
+    ReasonCode.SHIPMENT_LIMIT,
+    ReasonCode.LINE_ALREADY_FILLED,
+    ReasonCode.LATER_DELIVERY,  # after the requested date while the line got on-time supply
+    ReasonCode.LATER_DELIVERY,  # after the latest chosen supply, at no better margin
+    ReasonCode.LOWER_MARGIN,
+    ReasonCode.TIE_BREAK,  # the line is full; equal on-time and margin
+    ReasonCode.SHIP_COMPLETE,
+    ReasonCode.TIME_LIMIT,
+    ReasonCode.TIE_BREAK,  # not needed by the optimal decision
+)
+(USED, THIS_LINE, OTHER_LINES, LANE, LIMIT, NOTHING_ASKED) = range(6)
+(LATE, LATER, MARGIN, TIE_FULL, COMPLETE, TIMEOUT, TIE) = range(6, 13)
+
 
 @dataclass
 class Facts:
-    """What every line's reasons read, computed once per decision (plain lists: cheap to index)."""
+    """Every arc's reason, computed once per decision."""
 
-    x: list[int]
-    left: list[int]  # units each supply node leaves unused
-    lane_full: list[bool]
-    lanes: list[Lane]
-    shipments_full: bool
+    code: np.ndarray  # per arc, an index into CODES
+    latest: np.ndarray  # per line, the latest delivery (days after as_of) among its used arcs
+    worst: np.ndarray  # per line, the lowest unit margin among its used arcs
     rejected: dict[int, Candidate] = field(default_factory=dict)  # id(Rejected) -> its shared Candidate
 
 
-def facts(cs: CandidateSet, x: np.ndarray, u: Usage) -> Facts:
-    """The per-decision facts of a solved flow."""
-    left = [nd.qty - used for nd, used in zip(cs.nodes, u.node_used.tolist(), strict=True)]
-    full = [u.lane_full(cs, k) for k in range(len(cs.lanes))]
-    return Facts(x.tolist(), left, full, [Lane(f, t) for f, t, _ in cs.lanes], u.shipments_full(cs))
+def facts(cs: CandidateSet, x: np.ndarray, u: Usage, degraded: bool) -> Facts:
+    """The reason code of every arc of a solved flow."""
+    a, n_lines = cs.arcs, len(cs.line_qty)
+    used = x > 0
+    got = np.bincount(a.line, x, minlength=n_lines)
+    line_used = np.bincount(a.line[used], minlength=n_lines) > 0
+    line_on_time = np.bincount(a.line[used & a.on_time], minlength=n_lines) > 0
+    latest = np.full(n_lines, np.iinfo(np.int64).min)
+    np.maximum.at(latest, a.line[used], a.days[used])
+    worst = np.full(n_lines, np.iinfo(np.int64).max)
+    np.minimum.at(worst, a.line[used], a.margin[used])
+    full = (got >= cs.line_qty)[a.line]
+    lat, wst = latest[a.line], worst[a.line]
+    exhausted = u.node_left[a.node] <= 0
+    sole = u.node_sole_taker[a.node]
+    conditions = [
+        used,
+        exhausted & ((sole == a.line) | (sole == -2)),  # no other line took any of it
+        exhausted,
+        (a.lane >= 0) & np.append(u.lane_full, False)[a.lane],
+        u.shipments_full & ~u.origin_used[a.origin],
+        full & ~line_used[a.line],
+        full & ~a.on_time & line_on_time[a.line],
+        full & (a.days > lat) & (a.margin <= wst),
+        full & (a.margin < wst),
+        full,
+        cs.ship_complete[a.line],
+        np.full(len(a), degraded),
+    ]
+    return Facts(np.select(conditions, range(len(conditions)), TIE), latest, worst)
 
 
-def line_candidates(
-    cs: CandidateSet,
-    f: Facts,
-    u: Usage,
-    ld: LineDecision,
-    li: int,
-    rejected: list[Rejected],
-    degraded: bool,
-) -> list[Candidate]:
-    """Every arc and every rejected supply for line index li, each with its reason."""
-    arcs = u.line_arcs.get(li, [])
-    chosen = [cs.arcs[k] for k in arcs if f.x[k] > 0]
-    out = [_arc_candidate(cs, f, u, ld, li, k, chosen, degraded) for k in arcs]
-    out += [_rejected_candidate(f, r) for r in rejected]
+def arc_candidates(cs: CandidateSet, f: Facts, u: Usage, x: np.ndarray, arcs: np.ndarray) -> list[Candidate]:
+    """The candidate, with its reason and detail, of each arc listed."""
+    a = cs.arcs
+    texts = _Texts(cs, f, u)
+    nodes = [(nd.item, nd.location, nd.source, nd.available_date) for nd in cs.nodes]
+    lanes: list[Lane | None] = [Lane(frm, to) for frm, to, _ in cs.lanes] + [None]  # lane -1 reads None
+    dates = {d: cs.delivery_date(d) for d in np.unique(a.days[arcs]).tolist()}
+    out = []
+    for k, n, li, lane, o, days, on_time, margin, q, code in zip(
+        arcs.tolist(),
+        a.node[arcs].tolist(),
+        a.line[arcs].tolist(),
+        a.lane[arcs].tolist(),
+        a.origin[arcs].tolist(),
+        a.days[arcs].tolist(),
+        a.on_time[arcs].tolist(),
+        a.margin[arcs].tolist(),
+        x[arcs].tolist(),
+        f.code[arcs].tolist(),
+        strict=True,
+    ):
+        reason, detail, others = texts.of(code, k, n, li, days, on_time, margin, q)
+        item, location, source, available = nodes[n]
+        delivery = dates[days]
+        out.append(
+            Candidate(
+                item,
+                location,
+                source,
+                available,
+                lanes[lane],
+                cs.origins[o],
+                delivery,
+                on_time,
+                margin / MARGIN_SCALE,
+                q,
+                reason,
+                detail,
+                others,
+            )
+        )
     return out
 
 
-def line_summary(
-    cs: CandidateSet,
-    f: Facts,
-    u: Usage,
-    ld: LineDecision,
-    li: int,
-    rejected: list[Rejected],
-    degraded: bool,
-) -> tuple[tuple[Candidate, ...], tuple[tuple[str, int], ...]]:
-    """For very large orders: the used candidates in full, the others counted by reason."""
-    arcs = u.line_arcs.get(li, [])
-    chosen = [cs.arcs[k] for k in arcs if f.x[k] > 0]
-    kept = tuple(_arc_candidate(cs, f, u, ld, li, k, chosen, degraded) for k in arcs if f.x[k] > 0)
-    counts = Counter(_reason(cs, f, u, ld, li, cs.arcs[k], chosen, degraded)[0].value for k in arcs if not f.x[k])
-    counts.update(r.reason.value for r in rejected)
-    return kept, tuple(sorted(counts.items()))
+class _Texts:
+    """The detail of each reason, each distinct text built once."""
+
+    def __init__(self, cs: CandidateSet, f: Facts, u: Usage) -> None:
+        self.cs, self.f, self.u = cs, f, u
+        self.cache: dict[tuple[int, ...], tuple[ReasonCode, str, tuple[int, ...]]] = {}
+
+    def of(
+        self, code: int, k: int, n: int, li: int, days: int, on_time: bool, margin: int, q: int
+    ) -> tuple[ReasonCode, str, tuple[int, ...]]:
+        if code == USED:
+            return ReasonCode.USED, f"{q} units {'on time' if on_time else 'late'}", ()
+        key: tuple[int, ...]
+        if code == THIS_LINE:
+            key = (code, n)
+        elif code == OTHER_LINES:
+            key = (code, n, li if li in self.u.node_lines.get(n, ()) else -1)
+        elif code == LANE:
+            key = (code, int(self.cs.arcs.lane[k]))
+        elif code == LATE:
+            key = (code, days)
+        elif code == LATER:
+            key = (code, days, int(self.f.latest[li]))
+        elif code == MARGIN:
+            key = (code, int(self.f.worst[li]) - margin)
+        else:
+            key = (code,)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = self._build(key, n, li)
+        return hit
+
+    def _build(self, key: tuple[int, ...], n: int, li: int) -> tuple[ReasonCode, str, tuple[int, ...]]:
+        cs, code = self.cs, key[0]
+        if code in (THIS_LINE, OTHER_LINES):
+            node = cs.nodes[n]
+            guard = f"; {node.protected} more protected for a higher tier" if node.protected else ""
+            if code == THIS_LINE:
+                return ReasonCode.EXHAUSTED_BY_THIS_LINE, f"all {node.qty} units taken by this line{guard}", ()
+            takers = [t for t in self.u.node_lines.get(n, []) if t != li]
+            numbers = tuple(cs.problem.order.lines[t].line for t in takers)
+            names = ", ".join(str(number) for number in numbers)
+            text = f"all {node.qty} units taken by line(s) {names}{guard}"
+            return ReasonCode.EXHAUSTED_BY_OTHER_LINES, text, numbers
+        if code == LANE:
+            frm, to, cap = cs.lanes[key[1]]
+            return ReasonCode.LANE_CAPACITY, f"lane {frm}->{to} carries its full capacity of {cap}", ()
+        if code == LIMIT:
+            text = f"order already ships from {cs.max_shipments} location(s), the customer's limit"
+            return ReasonCode.SHIPMENT_LIMIT, text, ()
+        if code == NOTHING_ASKED:
+            return ReasonCode.LINE_ALREADY_FILLED, "the line requests no units", ()
+        if code == LATE:
+            text = f"delivers {cs.delivery_date(key[1]).isoformat()}, after the requested date"
+            return ReasonCode.LATER_DELIVERY, text, ()
+        if code == LATER:
+            when, latest = cs.delivery_date(key[1]).isoformat(), cs.delivery_date(key[2]).isoformat()
+            return ReasonCode.LATER_DELIVERY, f"delivers {when}, after the chosen supply's {latest}", ()
+        if code == MARGIN:
+            text = f"lower margin by {key[1] / MARGIN_SCALE:.4f} per unit than the chosen supply"
+            return ReasonCode.LOWER_MARGIN, text, ()
+        if code == TIE_FULL:
+            return ReasonCode.TIE_BREAK, "equal on-time and margin; the tie-break prefers the chosen supply", ()
+        if code == COMPLETE:
+            return ReasonCode.SHIP_COMPLETE, "line ships complete and the full quantity could not be reached", ()
+        if code == TIMEOUT:
+            return ReasonCode.TIME_LIMIT, "not reached before the time limit", ()
+        return ReasonCode.TIE_BREAK, "not needed by the optimal decision", ()
 
 
-def _arc_candidate(
-    cs: CandidateSet, f: Facts, u: Usage, ld: LineDecision, li: int, k: int, chosen: list[Arc], degraded: bool
-) -> Candidate:
-    a = cs.arcs[k]
-    node = cs.nodes[a.node]
-    q = f.x[k]
-    others: tuple[int, ...] = ()
-    if q:
-        reason, detail = ReasonCode.USED, f"{q} units {'on time' if a.on_time else 'late'}"
-    else:
-        reason, detail, others = _reason(cs, f, u, ld, li, a, chosen, degraded)
-    lane = f.lanes[a.lane] if a.lane >= 0 else None
-    return Candidate(
-        node.item,
-        node.location,
-        node.source,
-        node.available_date,
-        lane,
-        a.ship_from,
-        a.delivery_date,
-        a.on_time,
-        a.unit_margin,
-        q,
-        reason,
-        detail,
-        others,
-    )
+def reason_counts(cs: CandidateSet, f: Facts, x: np.ndarray) -> list[Counter[str]]:
+    """Per line, how many of its unused arcs got each reason (for summarised explanations)."""
+    unused = x == 0
+    pairs, counts = np.unique(cs.arcs.line[unused] * len(CODES) + f.code[unused], return_counts=True)
+    out: list[Counter[str]] = [Counter() for _ in cs.line_qty]
+    for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
+        out[pair // len(CODES)][CODES[pair % len(CODES)].value] += count
+    return out
 
 
-def _reason(
-    cs: CandidateSet, f: Facts, u: Usage, ld: LineDecision, li: int, a: Arc, chosen: list[Arc], degraded: bool
-) -> tuple[ReasonCode, str, tuple[int, ...]]:
-    node = cs.nodes[a.node]
-    if f.left[a.node] <= 0:
-        takers = sorted(u.node_lines.get(a.node, set()) - {li})
-        guard = f"; {node.protected} more protected for a higher tier" if node.protected else ""
-        if not takers:
-            return ReasonCode.EXHAUSTED_BY_THIS_LINE, f"all {node.qty} units taken by this line{guard}", ()
-        numbers = tuple(cs.problem.order.lines[t].line for t in takers)
-        names = ", ".join(str(n) for n in numbers)
-        return ReasonCode.EXHAUSTED_BY_OTHER_LINES, f"all {node.qty} units taken by line(s) {names}{guard}", numbers
-    if a.lane >= 0 and f.lane_full[a.lane]:
-        frm, to, cap = cs.lanes[a.lane]
-        return ReasonCode.LANE_CAPACITY, f"lane {frm}->{to} carries its full capacity of {cap}", ()
-    if f.shipments_full and a.ship_from not in u.ship_from:
-        limit = cs.problem.customer().max_shipments
-        return ReasonCode.SHIPMENT_LIMIT, f"order already ships from {limit} location(s), the customer's limit", ()
-    if ld.backorder_qty == 0:
-        return _compared(a, chosen)
-    if cs.problem.order.lines[li].ship_complete:
-        return ReasonCode.SHIP_COMPLETE, "line ships complete and the full quantity could not be reached", ()
-    if degraded:
-        return ReasonCode.TIME_LIMIT, "not reached before the time limit", ()
-    return ReasonCode.TIE_BREAK, "not needed by the optimal decision", ()
-
-
-def _compared(a: Arc, chosen: list[Arc]) -> tuple[ReasonCode, str, tuple[int, ...]]:
-    """The line is full: compare the candidate with the worst unit the line did get."""
-    if not chosen:
-        return ReasonCode.LINE_ALREADY_FILLED, "the line requests no units", ()
-    if not a.on_time and any(c.on_time for c in chosen):
-        return ReasonCode.LATER_DELIVERY, f"delivers {a.delivery_date.isoformat()}, after the requested date", ()
-    latest = max(c.delivery_date for c in chosen)
-    worst = min(c.margin_units for c in chosen)
-    if a.delivery_date > latest and a.margin_units <= worst:
-        text = f"delivers {a.delivery_date.isoformat()}, after the chosen supply's {latest.isoformat()}"
-        return ReasonCode.LATER_DELIVERY, text, ()
-    if a.margin_units < worst:
-        gap = (worst - a.margin_units) / MARGIN_SCALE
-        return ReasonCode.LOWER_MARGIN, f"lower margin by {gap:.4f} per unit than the chosen supply", ()
-    return ReasonCode.TIE_BREAK, "equal on-time and margin; the tie-break prefers the chosen supply", ()
-
-
-def _rejected_candidate(f: Facts, r: Rejected) -> Candidate:
+def rejected_candidate(f: Facts, r: Rejected) -> Candidate:
     """The same refused supply reads the same for every line: build its candidate once."""
     cand = f.rejected.get(id(r))
     if cand is None:

@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 import numpy as np
 
@@ -20,14 +18,9 @@ from optimizers.levels import INTEGRAL_TOL
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
     """(on-time units, units, margin in 1e-4, -tie cost): larger is better, compared lexicographically."""
-    on_time = units = margin = tie = 0
-    for k in np.flatnonzero(x).tolist():
-        a, q = cs.arcs[k], int(x[k])
-        units += q
-        on_time += q if a.on_time else 0
-        margin += q * a.margin_units
-        tie += q * a.tie_cost
-    return on_time, units, margin, -tie
+    q = np.asarray(x, np.int64)
+    a = cs.arcs
+    return int(q[a.on_time].sum()), int(q.sum()), int(q @ a.margin), -int(q @ a.tie)
 
 
 def best(cs: CandidateSet, flows: Iterable[tuple[str, np.ndarray | None]]) -> tuple[str, np.ndarray] | None:
@@ -40,17 +33,16 @@ def best(cs: CandidateSet, flows: Iterable[tuple[str, np.ndarray | None]]) -> tu
 
 def repaired(cs: CandidateSet, x: np.ndarray, solve: Callable[[CandidateSet], np.ndarray | None]) -> np.ndarray:
     """The relaxed optimum made feasible for the shipment limit and ship-complete lines."""
-    limit = cs.problem.customer().max_shipments
-    per_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for k in np.flatnonzero(x).tolist():
-        a = cs.arcs[k]
-        per_origin[a.ship_from][0] += int(x[k]) if a.on_time else 0
-        per_origin[a.ship_from][1] += int(x[k])
+    limit = cs.max_shipments
+    origin = cs.arcs.origin
+    used = np.unique(origin[x > 0])
     out = x.copy()
-    if limit is not None and len(per_origin) > limit:
-        keep = set(sorted(per_origin, key=lambda o: (-per_origin[o][0], -per_origin[o][1], o))[:limit])
-        picked = [k for k, a in enumerate(cs.arcs) if a.ship_from in keep]
-        sub = solve(replace(cs, arcs=tuple(cs.arcs[k] for k in picked)))
+    if limit is not None and len(used) > limit:
+        units = np.bincount(origin, x, minlength=len(cs.origins))
+        on_time = np.bincount(origin, np.where(cs.arcs.on_time, x, 0), minlength=len(cs.origins))
+        ranked = sorted(used.tolist(), key=lambda o: (-on_time[o], -units[o], cs.origins[o]))
+        picked = np.flatnonzero(np.isin(origin, ranked[:limit]))
+        sub = solve(cs.part(picked))
         out = np.zeros_like(x)
         if sub is not None:
             out[picked] = sub
@@ -59,41 +51,37 @@ def repaired(cs: CandidateSet, x: np.ndarray, solve: Callable[[CandidateSet], np
 
 def partial_lines(cs: CandidateSet, x: np.ndarray) -> list[int]:
     """Ship-complete line indices that flow x (integer or not) fills neither to 0 nor to their quantity."""
-    got = np.zeros(len(cs.problem.order.lines))
-    np.add.at(got, _arc_lines(cs), x)
-    return [
-        li
-        for li, ln in enumerate(cs.problem.order.lines)
-        if ln.ship_complete and INTEGRAL_TOL < got[li] < ln.qty - INTEGRAL_TOL
-    ]
+    got = np.bincount(cs.arcs.line, x, minlength=len(cs.line_qty))
+    partial = cs.ship_complete & (got > INTEGRAL_TOL) & (got < cs.line_qty - INTEGRAL_TOL)
+    return np.flatnonzero(partial).tolist()
 
 
 def complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
     """The flow with every partly filled ship-complete line emptied: feasible, never more."""
     out = x.copy()
-    out[np.isin(_arc_lines(cs), partial_lines(cs, x))] = 0
+    out[np.isin(cs.arcs.line, partial_lines(cs, x))] = 0
     return out
-
-
-def _arc_lines(cs: CandidateSet) -> np.ndarray:
-    return np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
 
 
 def greedy_flow(cs: CandidateSet) -> np.ndarray:
     """The greedy baseline's fills as arc flows."""
     from optimizers.greedy import greedy_fills
 
-    index = {}
-    for k, a in enumerate(cs.arcs):
-        node = cs.nodes[a.node]
-        lane = cs.lanes[a.lane][:2] if a.lane >= 0 else None
-        index[(a.line, node.item, node.location, node.source, node.available_date, lane)] = k
-    x = np.zeros(len(cs.arcs), np.int64)
+    a, n_nodes, n_lanes = cs.arcs, len(cs.nodes), len(cs.lanes) + 1
+    keys = (a.line * n_nodes + a.node) * n_lanes + a.lane + 1  # unique per arc: a line takes a node by a route once
+    order = np.argsort(keys, kind="stable")
+    node_of = {(nd.item, nd.location, nd.source, nd.available_date): n for n, nd in enumerate(cs.nodes)}
+    lane_of = {(frm, to): k for k, (frm, to, _) in enumerate(cs.lanes)}
+    x = np.zeros(len(a), np.int64)
     fills = greedy_fills(cs.problem)
     for li, ln in enumerate(cs.problem.order.lines):
         for f in fills.get(ln.line, ()):
-            lane = (f.via_lane.from_location, f.via_lane.to_location) if f.via_lane else None
-            arc = index.get((li, f.item, f.location, f.source, f.available_date, lane))
-            if arc is not None:  # the baseline only proposes arcs the model has; never trust it blindly
-                x[arc] += f.qty
+            n = node_of.get((f.item, f.location, f.source, f.available_date))
+            lane = lane_of.get((f.via_lane.from_location, f.via_lane.to_location), -2) if f.via_lane else -1
+            if n is None or lane == -2:
+                continue  # the baseline only proposes arcs the model has; never trust it blindly
+            key = (li * n_nodes + n) * n_lanes + lane + 1
+            at = int(np.searchsorted(keys, key, sorter=order))
+            if at < len(keys) and keys[order[at]] == key:
+                x[order[at]] += f.qty
     return x

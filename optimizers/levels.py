@@ -63,15 +63,19 @@ LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max")
 FRACTIONAL = "fractional LP optimum"
 
 
-def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool]]:
-    """(levels, objective over arcs, maximise) for each solve, levels 1 and 2 merged when safe."""
+def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]:
+    """(levels, objective over arcs, maximise, objective over the LP's level columns) for each solve.
+
+    Levels 1 and 2 are merged when safe.
+    """
     w = m.total_qty + 1
-    first: list[tuple[tuple[int, ...], np.ndarray, bool]]
+    cols = m.level_cols or (-1, -1, -1, -1)
+    first: list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]
     if w * m.total_qty <= COMBINE_LIMIT:
-        first = [((1, 2), w * m.on_time + 1.0, True)]
+        first = [((1, 2), w * m.on_time + 1.0, True, {cols[0]: float(w), cols[1]: 1.0})]
     else:
-        first = [((1,), m.on_time, True), ((2,), np.ones(m.n_arcs), True)]
-    return [*first, ((3,), m.margin, True), ((4,), m.tie, False)]
+        first = [((1,), m.on_time, True, {cols[0]: 1.0}), ((2,), np.ones(m.n_arcs), True, {cols[1]: 1.0})]
+    return [*first, ((3,), m.margin, True, {cols[2]: 1.0}), ((4,), m.tie, False, {cols[3]: 1.0})]
 
 
 def run_levels(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
@@ -90,8 +94,11 @@ class LevelSolver:
         self.m = m
         self.engine = "scip" if m.integer else "glop"
         self.plan = _objectives(m)
-        _, first, maximise = self.plan[0]
-        m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
+        _, first, maximise, on_levels = self.plan[0]
+        if m.level_cols:
+            m.helper.set_objective_coefficients(list(on_levels), list(on_levels.values()))
+        else:
+            m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
         m.helper.set_maximize(maximise)
         self.preset = True  # the loaded model already carries the first level's objective
         solver = pywraplp.Solver.CreateSolver(self.engine.upper())
@@ -102,7 +109,8 @@ class LevelSolver:
             # first solve of a big LP.
             solver.SetSolverSpecificParametersAsString("use_preprocessing:false")
         self.solver = solver
-        self.arcs = solver.variables()[: m.n_arcs]
+        self.variables = solver.variables()
+        self.arcs = self.variables[: m.n_arcs]
         self.rows = solver.constraints()
         self.free = np.ones(m.n_arcs, bool)  # arcs not confined to 0 by a branch or an earlier level's face
         self.touched_rows: set[int] = set()
@@ -138,15 +146,19 @@ class LevelSolver:
             solver.SetHint(arcs, hint.astype(np.float64).tolist())
         done: list[int] = []
         spent, solves, reason = 0.0, 0, None
-        for levels, coeffs, maximise in self.plan:
+        for levels, coeffs, maximise, on_levels in self.plan:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 reason = f"time limit reached before level {levels[0]}"
                 break
             if not self.preset:
                 objective.Clear()
-                for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
-                    objective.SetCoefficient(arcs[j], float(coeffs[j]))
+                if m.level_cols:
+                    for j, c in on_levels.items():
+                        objective.SetCoefficient(self.variables[j], c)
+                else:
+                    for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
+                        objective.SetCoefficient(arcs[j], float(coeffs[j]))
                 objective.SetOptimizationDirection(maximise)
             self.preset = False
             if x is not None and m.integer:
@@ -199,7 +211,7 @@ def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSol
     m = ls.m
     reduced = np.abs(np.array(response.reduced_cost)[: m.n_arcs])
     ls.set_ub_zero(np.flatnonzero(reduced > tol))
-    tight = np.abs(np.array(response.dual_value)) > tol
+    tight = (np.abs(np.array(response.dual_value)) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
     for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
         ls.set_row_lb(i, float(m.row_hi[i]))
     for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():

@@ -91,8 +91,8 @@ def _settle(
 
 def _separable(cs: CandidateSet) -> bool:
     """Without a binding shipment limit, parts of the order that share no supply, line or lane are independent."""
-    limit = cs.problem.customer().max_shipments
-    return limit is None or limit >= len({a.ship_from for a in cs.arcs})
+    limit = cs.max_shipments
+    return limit is None or limit >= len(np.unique(cs.arcs.origin))
 
 
 def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> SolveOutcome | None:
@@ -105,15 +105,14 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
     assert raw is not None
     label = _components(cs)
     bad = np.flatnonzero(np.abs(raw - np.rint(raw)) > INTEGRAL_TOL)
-    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs))
-    bad = np.concatenate([bad, np.flatnonzero(np.isin(line, incumbent.partial_lines(cs, raw)))])
+    bad = np.concatenate([bad, np.flatnonzero(np.isin(cs.arcs.line, incumbent.partial_lines(cs, raw)))])
     x = np.rint(raw).astype(np.int64)
     spent, solves, engine = relaxed.solve_ms, relaxed.solves, "glop, branch and bound by part"
     parts = sorted(np.unique(label[bad]).tolist(), key=lambda part: (int((label == part).sum()), part))
     unproven = 0
     for part in parts:  # smallest first: a part left unproven by the time limit costs the least
         idx = np.flatnonzero(label == part)
-        piece = replace(cs, arcs=tuple(cs.arcs[k] for k in idx.tolist()))
+        piece = cs.part(idx)
         branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
         if branched is not None:
             x[idx], ms, count = branched
@@ -160,9 +159,7 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
 def _components(cs: CandidateSet) -> np.ndarray:
     """Per arc, the id of its connected part in the graph of supply nodes, lines and capacitated lanes."""
     n_nodes, n_lines = len(cs.nodes), len(cs.problem.order.lines)
-    node = np.fromiter((a.node for a in cs.arcs), np.int64, len(cs.arcs))
-    line = np.fromiter((a.line for a in cs.arcs), np.int64, len(cs.arcs)) + n_nodes
-    lane = np.fromiter((a.lane for a in cs.arcs), np.int64, len(cs.arcs))
+    node, line, lane = cs.arcs.node, cs.arcs.line + n_nodes, cs.arcs.lane
     binding = binding_lane_caps(cs, node, lane) < np.inf  # a lane that cannot bind has no row to couple parts
     capped = np.append(binding, False)[lane]  # lane -1 (direct) reads the appended False
     src = np.concatenate([node, node[capped]])
@@ -177,5 +174,5 @@ def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:
     """Does an integral relaxed solution also meet ship-complete and the shipment limit?"""
     if incumbent.partial_lines(cs, x):
         return False
-    limit = cs.problem.customer().max_shipments
-    return limit is None or len({cs.arcs[k].ship_from for k in np.flatnonzero(x).tolist()}) <= limit
+    limit = cs.max_shipments
+    return limit is None or len(np.unique(cs.arcs.origin[x > 0])) <= limit

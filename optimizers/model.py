@@ -8,7 +8,8 @@ Mathematics. Arcs a = (supply node n, line l, route r) with integer flow x_a >= 
 The relaxed model drops (3b) and (4) and keeps x continuous; `optimizers.lexicographic` says when its answer
 is exact. Objective rows, whose bounds fix each lexicographic level once it is solved:
   on_time = sum on_time_a x_a,  units = sum x_a,  margin = sum m_a x_a (m_a in 1e-4 units, integers).
-The level-4 tie-break minimises sum tie_a x_a.
+The level-4 tie-break minimises sum tie_a x_a. In the LP each level row defines a free column v_k, so changing
+the level changes one or two objective coefficients, not one per arc.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Model:
     row_lo: np.ndarray  # row bounds as built (a row made tight keeps its finite side)
     row_hi: np.ndarray
     line_row: dict[int, int]  # line index -> its row
+    level_cols: tuple[int, ...]  # LP only: the columns v_k = c_k . x of levels 1-4 (on time, units, margin, tie)
 
 
 class _Rows:
@@ -74,16 +76,14 @@ class _Rows:
 def build_model(cs: CandidateSet, discrete: bool) -> Model:
     """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
     arcs, n = cs.arcs, len(cs.arcs)
-    node = np.fromiter((a.node for a in arcs), np.int64, n)
-    line = np.fromiter((a.line for a in arcs), np.int64, n)
-    lane = np.fromiter((a.lane for a in arcs), np.int64, n)
-    on_time = np.fromiter((a.on_time for a in arcs), np.float64, n)
-    margin = np.fromiter((a.margin_units for a in arcs), np.float64, n)
-    tie = np.fromiter((a.tie_cost for a in arcs), np.float64, n)
-    qty = np.array([ln.qty for ln in cs.problem.order.lines], np.float64)
+    node, line, lane = arcs.node, arcs.line, arcs.lane
+    on_time = arcs.on_time.astype(np.float64)
+    margin = arcs.margin.astype(np.float64)
+    tie = arcs.tie.astype(np.float64)
+    qty = cs.line_qty.astype(np.float64)
     cols = np.arange(n)
     rows = _Rows()
-    rows.grouped(node, cols, np.array([nd.qty for nd in cs.nodes], np.float64))
+    rows.grouped(node, cols, cs.node_qty.astype(np.float64))
     caps = binding_lane_caps(cs, node, lane)
     on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
     on_lane &= lane >= 0
@@ -92,23 +92,39 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     z_locations = _shipment_rows(rows, cs, node, line, qty, n + len(y_lines)) if discrete else ()
     n_vars = n + len(y_lines) + len(z_locations)
     total = int(qty.sum())
-    # Finite bounds that never bind: some OR-Tools loaders drop free rows, and these must stay addressable.
-    low_margin = -float(np.abs(margin).sum() * max(1, total)) - 1.0
-    first = rows.block(
-        np.repeat(np.arange(3), n),
-        np.tile(cols, 3),
-        np.concatenate([on_time, np.ones(n), margin]),
-        np.array([0.0, 0.0, low_margin]),
-        np.full(3, np.inf),
-    )
+    level_cols: tuple[int, ...] = ()
+    if discrete:
+        # Finite bounds that never bind: some OR-Tools loaders drop free rows, and these must stay addressable.
+        low_margin = -float(np.abs(margin).sum() * max(1, total)) - 1.0
+        first = rows.block(
+            np.repeat(np.arange(3), n),
+            np.tile(cols, 3),
+            np.concatenate([on_time, np.ones(n), margin]),
+            np.array([0.0, 0.0, low_margin]),
+            np.full(3, np.inf),
+        )
+    else:
+        # One free column per level, v_k = c_k . x: a level's objective is then one or two coefficients on these
+        # columns instead of one per arc, which pywraplp would set one call at a time.
+        level_cols = tuple(range(n_vars, n_vars + 4))
+        first = rows.block(
+            np.concatenate([np.repeat(np.arange(4), n), np.arange(4)]),
+            np.concatenate([np.tile(cols, 4), np.array(level_cols)]),
+            np.concatenate([on_time, np.ones(n), margin, tie, np.full(4, -1.0)]),
+            np.zeros(4),
+            np.zeros(4),
+        )
+        n_vars += 4
     matrix = sp.csr_matrix(
         (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(rows.count, n_vars)
     )
     helper = mbh.ModelBuilderHelper()
+    lower = np.zeros(n_vars)
     upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
+    lower[list(level_cols)], upper[list(level_cols)] = -np.inf, np.inf
     row_lo, row_hi = np.concatenate(rows.lo), np.concatenate(rows.hi)
     fill: Any = helper.fill_model_from_sparse_data  # its stubs type ndarray unlike numpy does
-    fill(np.zeros(n_vars), upper, np.zeros(n_vars), row_lo, row_hi, matrix)
+    fill(lower, upper, np.zeros(n_vars), row_lo, row_hi, matrix)
     if discrete:
         for j in range(n_vars):
             helper.set_var_integrality(j, True)
@@ -128,17 +144,22 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
         row_lo,
         row_hi,
         line_row,
+        level_cols,
     )
 
 
 def binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> np.ndarray:
     """Per lane, its capacity if the supply that may route through it could exceed it, else inf."""
     caps = np.full(len(cs.lanes), np.inf)
+    limited = np.array([cap is not None for _, _, cap in cs.lanes], bool)
+    if not limited.any() or not len(node):
+        return caps
     via = lane >= 0
-    supply = np.array([nd.qty for nd in cs.nodes], np.float64)
-    for k, (_, _, cap) in enumerate(cs.lanes):
-        if cap is not None and supply[np.unique(node[via & (lane == k)])].sum() > cap:
-            caps[k] = float(cap)
+    pairs = np.unique(lane[via] * len(cs.nodes) + node[via])  # each (lane, node) once: a node's supply counts once
+    reach = np.bincount(pairs // len(cs.nodes), cs.node_qty[pairs % len(cs.nodes)], minlength=len(cs.lanes))
+    cap = np.array([c if c is not None else 0 for _, _, c in cs.lanes], np.float64)
+    binding = limited & (reach > cap)
+    caps[binding] = cap[binding]
     return caps
 
 
@@ -154,8 +175,7 @@ def _line_rows(
     if not len(line):
         return (), {}
     present, inverse = np.unique(line, return_inverse=True)
-    lines = cs.problem.order.lines
-    complete = np.array([lines[li].ship_complete for li in present.tolist()], bool) & discrete
+    complete = cs.ship_complete[present] & discrete
     y_rows = np.flatnonzero(complete)
     y_cols = len(cols) + np.arange(len(y_rows))  # the y binaries follow the arc columns
     first = rows.block(
@@ -170,17 +190,15 @@ def _line_rows(
 
 def _shipment_rows(
     rows: _Rows, cs: CandidateSet, node: np.ndarray, line: np.ndarray, qty: np.ndarray, first_z: int
-) -> tuple[str, ...]:
+) -> tuple[int, ...]:
     """Shipment-limit rows, only when the limit is below the number of possible ship-from locations."""
-    limit = cs.problem.customer().max_shipments
-    origins = sorted({a.ship_from for a in cs.arcs})
+    limit = cs.max_shipments
+    origins, origin = np.unique(cs.arcs.origin, return_inverse=True)
     if limit is None or limit >= len(origins):
         return ()
-    pos = {o: i for i, o in enumerate(origins)}
     n = len(cs.arcs)
-    origin = np.fromiter((pos[a.ship_from] for a in cs.arcs), np.int64, n)
     # x_a <= min(supply, line qty) * z_f, one row per arc: tighter than one big-M per location.
-    bound = np.minimum(np.array([nd.qty for nd in cs.nodes], np.float64)[node], qty[line])
+    bound = np.minimum(cs.node_qty[node].astype(np.float64), qty[line])
     arange = np.arange(n)
     rows.block(
         np.concatenate([arange, arange]),
@@ -191,4 +209,4 @@ def _shipment_rows(
     )
     zs = np.arange(first_z, first_z + len(origins))
     rows.block(np.zeros(len(origins), np.int64), zs, np.ones(len(origins)), np.array([-np.inf]), np.array([limit]))
-    return tuple(origins)
+    return tuple(origins.tolist())

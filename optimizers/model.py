@@ -120,7 +120,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     )
     helper = mbh.ModelBuilderHelper()
     lower = np.zeros(n_vars)
-    upper = np.concatenate([np.full(n, np.inf), np.ones(n_vars - n)])
+    upper = np.concatenate([np.where(hopeless_arcs(cs), 0.0, np.inf), np.ones(n_vars - n)])
     lower[list(level_cols)], upper[list(level_cols)] = -np.inf, np.inf
     row_lo, row_hi = np.concatenate(rows.lo), np.concatenate(rows.hi)
     fill: Any = helper.fill_model_from_sparse_data  # its stubs type ndarray unlike numpy does
@@ -146,6 +146,20 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
         line_row,
         level_cols,
     )
+
+
+def hopeless_arcs(cs: CandidateSet) -> np.ndarray:
+    """Per arc, True when its line ships complete but all the supply it can draw on is less than its quantity.
+
+    Such a line gets nothing in every feasible decision, so its arcs are fixed at 0 in both models: the
+    relaxation then needs no branching on it.
+    """
+    a = cs.arcs
+    if not len(a):
+        return np.zeros(0, bool)
+    pairs = np.unique(a.line * len(cs.nodes) + a.node)  # each (line, node) once
+    reach = np.bincount(pairs // len(cs.nodes), cs.node_qty[pairs % len(cs.nodes)], minlength=len(cs.line_qty))
+    return (cs.ship_complete & (reach < cs.line_qty))[a.line]
 
 
 def binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> np.ndarray:

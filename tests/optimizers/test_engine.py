@@ -105,6 +105,8 @@ def test_ship_complete_is_all_or_nothing() -> None:
     d = solved(hand_problem(lines, (A, B), stock=stock))
     assert [ln.allocated_qty for ln in d.lines] == [0, 5]
     assert d.lines[0].explanation.backorder.binding == BindingConstraint.SHIP_COMPLETE  # type: ignore[union-attr]
+    # 7 units can never fill 10: the line is fixed empty before solving, so the relaxation is exact at once
+    assert d.solver.engine == "or-tools/glop" and reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIP_COMPLETE
 
 
 def test_shipment_limit_picks_the_better_location() -> None:

@@ -1,15 +1,17 @@
 """`input_hash`: one digest per problem as the service reads it.
 
 The digest is sha256 over a canonical JSON array: the problem after defaults are applied, money rounded to 4
-decimals, dates ISO, every list sorted (except `policy.tiers`, whose order is a ranking). So it does not
-change with JSON key order, whitespace or the order of list entries, none of which change the decision.
+decimals, dates ISO, every list sorted (except `policy.tiers`, whose order is a ranking), serialised by orjson
+(compact, UTF-8). So it does not change with JSON key order, whitespace or the order of list entries, none of
+which change the decision.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+import orjson
 
 from optimizers.problem import AllocationProblem
 
@@ -41,6 +43,5 @@ def canonical(p: AllocationProblem) -> list[Any]:
 
 
 def problem_hash(problem: AllocationProblem) -> str:
-    """'sha256:' + hex digest of the canonical JSON (compact separators, ASCII)."""
-    text = json.dumps(canonical(problem), separators=(",", ":"), ensure_ascii=True)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    """'sha256:' + hex digest of the canonical JSON (orjson: compact, UTF-8)."""
+    return "sha256:" + hashlib.sha256(orjson.dumps(canonical(problem))).hexdigest()

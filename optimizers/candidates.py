@@ -181,45 +181,56 @@ def _templates(
     """Per item, every (node, route) with its line-independent figures, and the nodes no route serves.
 
     All lines of an order share its region and requested date, so only price and substitute rank differ
-    between lines: computing the rest once per item keeps candidate generation linear in the arcs.
+    between lines: computing the rest once per item keeps candidate generation linear in the arcs. Each
+    served node repeats its location's routes, in node order then route order.
     """
-    entity = {loc.id: loc.entity for loc in problem.locations}
+    locs = sorted(table.routes)
+    at = {loc: i for i, loc in enumerate(locs)}
+    flat = [r for loc in locs for r in table.routes[loc]]
     where = {o: i for i, o in enumerate(origins)}
-    as_of, region = problem.as_of, problem.order.ship_to_region
-    rows: list[tuple[int, int, int, int, int, bool]] = []
-    span: dict[str, tuple[int, int]] = {}
-    refused: dict[str, list[Rejected]] = defaultdict(list)
+    entity = {loc.id: loc.entity for loc in problem.locations}
+    r_count = np.array([len(table.routes[loc]) for loc in locs] + [0], np.int64)  # the last: no route at all
+    r_first = np.cumsum(r_count) - r_count
+    r_lane = np.array([r.lane for r in flat], np.int64)
+    r_origin = np.array([where[r.ship_from] for r in flat], np.int64)
+    r_days = np.array([r.days for r in flat], np.int64)
+    r_cost = np.array([r.cost_units for r in flat], np.int64)
+    loc_ic = np.array([entity.get(loc) != problem.order.entity for loc in locs] + [False], bool)
+    node_loc = np.array([at.get(nd.location, len(locs)) for nd in nodes], np.int64)
+    node_ready = np.array([(nd.available_date - problem.as_of).days for nd in nodes], np.int64)
+    items = sorted({nd.item for nd in nodes})
+    index = {item: i for i, item in enumerate(items)}
+    node_item = np.array([index[nd.item] for nd in nodes], np.int64)
+    qty = np.array([nd.qty for nd in nodes], np.int64)
+    served = np.flatnonzero((qty > 0) & (node_loc < len(locs)))
+    counts = r_count[node_loc[served]]
+    node = np.repeat(served, counts)
+    route = r_first[node_loc[node]] + np.arange(len(node)) - np.repeat(np.cumsum(counts) - counts, counts)
+    present, first, count = np.unique(node_item[node], return_index=True, return_counts=True)
+    span = {items[i]: (f, c) for i, f, c in zip(present.tolist(), first.tolist(), count.tolist(), strict=True)}
+    days = node_ready[node] + r_days[route]
+    templates = _Templates(node, r_lane[route], r_origin[route], days, r_cost[route], loc_ic[node_loc[node]], span)
+    return templates, _refused(problem, nodes, table, node_loc == len(locs))
+
+
+def _refused(
+    problem: AllocationProblem, nodes: list[SupplyNode], table: RouteTable, no_route: np.ndarray
+) -> dict[str, list[Rejected]]:
+    """Per item, in node order: supply with no route to the region, supply all protected, dominated routes."""
     pruned = table.dominated
     details = {(loc, r.ship_from): refusals.dominated_detail(r, by) for loc, rs in pruned.items() for r, by in rs}
+    region = problem.order.ship_to_region
+    refused: dict[str, list[Rejected]] = defaultdict(list)
     for n, node in enumerate(nodes):
-        here = table.routes.get(node.location)
-        if not here:
+        if no_route[n]:
             refused[node.item].append(refusals.no_route(node, region))
-            continue
-        if node.qty == 0:
+        elif node.qty == 0:
             if node.protected:
                 refused[node.item].append(refusals.protected(node))
-            continue
-        for r, _ in table.dominated.get(node.location, ()):
-            refused[node.item].append(refusals.dominated(node, r.ship_from, details[(node.location, r.ship_from)]))
-        ic = entity.get(node.location) != problem.order.entity
-        ready = (node.available_date - as_of).days
-        first, count = span.get(node.item, (len(rows), 0))
-        span[node.item] = (first, count + len(here))
-        rows.extend((n, r.lane, where[r.ship_from], ready + r.days, r.cost_units, ic) for r in here)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 6
-    return (
-        _Templates(
-            np.array(cols[0], np.int64),
-            np.array(cols[1], np.int64),
-            np.array(cols[2], np.int64),
-            np.array(cols[3], np.int64),
-            np.array(cols[4], np.int64),
-            np.array(cols[5], bool),
-            span,
-        ),
-        refused,
-    )
+        elif node.location in pruned:
+            for r, _ in pruned[node.location]:
+                refused[node.item].append(refusals.dominated(node, r.ship_from, details[(node.location, r.ship_from)]))
+    return refused
 
 
 __all__ = ["MARGIN_SCALE", "Arcs", "CandidateSet", "Rejected", "Route", "build_candidates", "routes_by_location"]

@@ -7,14 +7,13 @@ stock and inbound of one pool are two nodes whose capacities add up to the pool'
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from optimizers.problem import AllocationProblem
 
 
-@dataclass(frozen=True, slots=True)
-class SupplyNode:
+class SupplyNode(NamedTuple):
     item: str
     location: str
     available_date: date

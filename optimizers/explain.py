@@ -17,7 +17,14 @@ from optimizers.decision import (
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import arc_candidates, facts, reason_counts, rejected_candidate, summary_needed
+from optimizers.explain_lines import (
+    arc_candidates,
+    facts,
+    reason_counts,
+    rejected_candidate,
+    rejected_candidates,
+    summary_needed,
+)
 from optimizers.refusals import Rejected
 from optimizers.solved import Solved
 from optimizers.usage import Usage, usage
@@ -41,6 +48,7 @@ def explain_decision(
     barred: dict[int, list[Rejected]] = defaultdict(list)
     for r in cs.rejected:
         barred[r.line].append(r)
+    none: tuple[Rejected, ...] = ()
     known = facts(cs, x, u, degraded)
     brief = summary_needed(len(lines))
     shown = np.flatnonzero(x) if brief else np.arange(len(cs.arcs))
@@ -50,14 +58,18 @@ def explain_decision(
     wi = what_if(cs, u)
     out = []
     for li, ld in enumerate(lines):
-        rejected = [r for item, _ in cs.usable_items[li] for r in cs.refused.get(item, ())] + barred[li]
+        refused = [cs.refused.get(item, none) for item, _ in cs.usable_items[li]]
+        rejected = [r for rows in refused for r in rows] + barred[li]
         kept: tuple[Candidate, ...]
         tally: tuple[tuple[str, int], ...] = ()
         if counts is not None:
             kept = tuple(candidates[first[li] : first[li + 1]])
             tally = tuple(sorted((counts[li] + Counter(r.reason.value for r in rejected)).items()))
         else:
-            kept = (*candidates[first[li] : first[li + 1]], *(rejected_candidate(known, r) for r in rejected))
+            kept = tuple(candidates[first[li] : first[li + 1]])
+            for rows in refused:
+                kept += rejected_candidates(known, rows)
+            kept += tuple(rejected_candidate(r) for r in barred[li])  # this line's own: not shared
         back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi) if ld.backorder_qty else None
         out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
     return _decision_explanation(solved, u, brief), tuple(out)

@@ -47,7 +47,7 @@ class Facts:
     code: np.ndarray  # per arc, an index into CODES
     latest: np.ndarray  # per line, the latest delivery (days after as_of) among its used arcs
     worst: np.ndarray  # per line, the lowest unit margin among its used arcs
-    rejected: dict[int, Candidate] = field(default_factory=dict)  # id(Rejected) -> its shared Candidate
+    rejected: dict[int, tuple[Candidate, ...]] = field(default_factory=dict)  # id(refused rows) -> candidates
 
 
 def facts(cs: CandidateSet, x: np.ndarray, u: Usage, degraded: bool) -> Facts:
@@ -206,17 +206,24 @@ def reason_counts(cs: CandidateSet, f: Facts, x: np.ndarray) -> list[Counter[str
     return out
 
 
-def rejected_candidate(f: Facts, r: Rejected) -> Candidate:
-    """The same refused supply reads the same for every line: build its candidate once."""
-    cand = f.rejected.get(id(r))
-    if cand is None:
-        lane = Lane(*r.lane) if r.lane else None
-        ship_from = r.lane[1] if r.lane else None
-        cand = Candidate(
-            r.item, r.location, r.source, r.available_date, lane, ship_from, None, None, None, 0, r.reason, r.detail
-        )
-        f.rejected[id(r)] = cand
-    return cand
+def rejected_candidates(f: Facts, rows: tuple[Rejected, ...]) -> tuple[Candidate, ...]:
+    """An item's refused supply as candidates: it reads the same for every line, so it is built once per decision.
+
+    `rows` must be one of the candidate set's own tuples (`CandidateSet.refused`): the cache is keyed by identity.
+    """
+    key = id(rows)
+    cands = f.rejected.get(key)
+    if cands is None:
+        cands = f.rejected[key] = tuple(rejected_candidate(r) for r in rows)
+    return cands
+
+
+def rejected_candidate(r: Rejected) -> Candidate:
+    lane = Lane(*r.lane) if r.lane else None
+    ship_from = r.lane[1] if r.lane else None
+    return Candidate(
+        r.item, r.location, r.source, r.available_date, lane, ship_from, None, None, None, 0, r.reason, r.detail
+    )
 
 
 def summary_needed(n_lines: int) -> bool:

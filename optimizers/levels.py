@@ -109,38 +109,38 @@ class LevelSolver:
             # first solve of a big LP.
             solver.SetSolverSpecificParametersAsString("use_preprocessing:false")
         self.solver = solver
-        self.variables = solver.variables()
-        self.arcs = self.variables[: m.n_arcs]
-        self.rows = solver.constraints()
+        # Proxies are made on demand: building all of them costs more than a small LP's solve.
+        self.var, self.row = solver.variable, solver.constraint
         self.free = np.ones(m.n_arcs, bool)  # arcs not confined to 0 by a branch or an earlier level's face
         self.touched_rows: set[int] = set()
 
     def restore(self) -> None:
         """Undo every bound change since the model was loaded."""
         for j in np.flatnonzero(~self.free).tolist():
-            self.arcs[j].SetUb(float("inf"))
+            self.var(j).SetUb(float("inf"))
         self.free[:] = True
         for i in self.touched_rows:
-            self.rows[i].SetBounds(float(self.m.row_lo[i]), float(self.m.row_hi[i]))
+            self.row(i).SetBounds(float(self.m.row_lo[i]), float(self.m.row_hi[i]))
         self.touched_rows.clear()
 
     def set_ub_zero(self, cols: np.ndarray) -> None:
         """Confine these arcs to carry nothing."""
         for j in cols[self.free[cols]].tolist():
-            self.arcs[j].SetUb(0.0)
+            self.var(j).SetUb(0.0)
         self.free[cols] = False
 
     def set_row_lb(self, row: int, value: float) -> None:
-        self.rows[row].SetLb(value)
+        self.row(row).SetLb(value)
         self.touched_rows.add(row)
 
     def set_row_ub(self, row: int, value: float) -> None:
-        self.rows[row].SetUb(value)
+        self.row(row).SetUb(value)
         self.touched_rows.add(row)
 
     def solve(self, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
         """Each level in turn, each confined to the optimum of the ones before."""
-        m, solver, arcs, objective = self.m, self.solver, self.arcs, self.solver.Objective()
+        m, solver, objective = self.m, self.solver, self.solver.Objective()
+        arcs = solver.variables()[: m.n_arcs] if m.integer else []  # the MIP's hints and objectives name every arc
         x: np.ndarray | None = None
         if hint is not None and m.integer:
             solver.SetHint(arcs, hint.astype(np.float64).tolist())
@@ -155,7 +155,7 @@ class LevelSolver:
                 objective.Clear()
                 if m.level_cols:
                     for j, c in on_levels.items():
-                        objective.SetCoefficient(self.variables[j], c)
+                        objective.SetCoefficient(self.var(j), c)
                 else:
                     for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
                         objective.SetCoefficient(arcs[j], float(coeffs[j]))

@@ -36,6 +36,7 @@ class WhatIf:
 
     options: tuple[tuple[str, Route], ...]  # (location, route), most preferred first
     raw_stock: dict[tuple[str, str], int]
+    protected: dict[tuple[str, str], int]  # (item, location) -> units protected from this customer
 
 
 def what_if(cs: CandidateSet, u: Usage) -> WhatIf:
@@ -58,7 +59,13 @@ def what_if(cs: CandidateSet, u: Usage) -> WhatIf:
     for s in cs.problem.stock:
         if s.status == "available":
             raw[(s.item, s.location)] += s.qty
-    return WhatIf(tuple(options), raw)
+    tiers = cs.problem.policy.tiers
+    rank = tier_rank(tiers, cs.problem.customer().tier)
+    guarded: dict[tuple[str, str], int] = defaultdict(int)
+    for p in cs.problem.protections:
+        if rank > tier_rank(tiers, p.min_tier):
+            guarded[(p.item, p.location)] += p.qty
+    return WhatIf(tuple(options), raw, guarded)
 
 
 def backorder_explanation(
@@ -114,7 +121,8 @@ def counterfactual(cs: CandidateSet, u: Usage, li: int, qty: int, wi: WhatIf) ->
     """The best location where `qty` more units of the line's item would have filled it."""
     item = cs.problem.order.lines[li].item
     for loc, r in wi.options:
-        if _feasible(cs, u, item, loc, r, qty, wi.raw_stock.get((item, loc), 0)):
+        guard = wi.protected.get((item, loc), 0)
+        if _feasible(cs, u, r, qty, wi.raw_stock.get((item, loc), 0), guard):
             return _describe(cs, li, item, loc, r, qty)
     return None
 
@@ -123,9 +131,9 @@ def _delivery(cs: CandidateSet, r: Route) -> date:
     return cs.problem.as_of + timedelta(days=r.days)
 
 
-def _feasible(cs: CandidateSet, u: Usage, item: str, loc: str, r: Route, qty: int, raw: int) -> bool:
-    """Would the decision plus `qty` units of new stock at loc, shipped by r, satisfy every constraint?"""
-    guard = _protected(cs, item, loc)
+def _feasible(cs: CandidateSet, u: Usage, r: Route, qty: int, raw: int, guard: int) -> bool:
+    """Would the decision plus `qty` units of new stock (`raw` there already, `guard` of it protected), shipped
+    by r, satisfy every constraint?"""
     if max(0, raw + qty - guard) - max(0, raw - guard) != qty:
         return False
     if r.lane >= 0:
@@ -133,16 +141,6 @@ def _feasible(cs: CandidateSet, u: Usage, item: str, loc: str, r: Route, qty: in
         if cap is not None and u.lane_used[r.lane] + qty > cap:
             return False
     return r.ship_from in u.ship_from or not u.shipments_full
-
-
-def _protected(cs: CandidateSet, item: str, loc: str) -> int:
-    tiers = cs.problem.policy.tiers
-    rank = tier_rank(tiers, cs.problem.customer().tier)
-    return sum(
-        p.qty
-        for p in cs.problem.protections
-        if p.item == item and p.location == loc and rank > tier_rank(tiers, p.min_tier)
-    )
 
 
 def _describe(cs: CandidateSet, li: int, item: str, loc: str, r: Route, qty: int) -> Counterfactual:

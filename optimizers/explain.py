@@ -56,6 +56,7 @@ def explain_decision(
     first = np.searchsorted(cs.arcs.line[shown], np.arange(len(lines) + 1)).tolist()
     counts = reason_counts(cs, known, x) if brief else None
     wi = what_if(cs, u)
+    seen: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
     out = []
     for li, ld in enumerate(lines):
         refused = [cs.refused.get(item, none) for item, _ in cs.usable_items[li]]
@@ -64,7 +65,7 @@ def explain_decision(
         tally: tuple[tuple[str, int], ...] = ()
         if counts is not None:
             kept = tuple(candidates[first[li] : first[li + 1]])
-            tally = tuple(sorted((counts[li] + Counter(r.reason.value for r in rejected)).items()))
+            tally = _tally(counts[li], _refused_reasons(seen, cs, li), barred[li])
         else:
             kept = tuple(candidates[first[li] : first[li + 1]])
             for rows in refused:
@@ -73,6 +74,26 @@ def explain_decision(
         back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi) if ld.backorder_qty else None
         out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
     return _decision_explanation(solved, u, brief), tuple(out)
+
+
+def _refused_reasons(
+    seen: dict[tuple[tuple[str, int], ...], dict[str, int]], cs: CandidateSet, li: int
+) -> dict[str, int]:
+    """The refused supply of a line's usable items counted by reason; lines with the same items share it."""
+    usable = cs.usable_items[li]
+    tally = seen.get(usable)
+    if tally is None:
+        tally = seen[usable] = Counter(r.reason.value for item, _ in usable for r in cs.refused.get(item, ()))
+    return tally
+
+
+def _tally(arcs: Counter[str], refused: dict[str, int], barred: list[Rejected]) -> tuple[tuple[str, int], ...]:
+    total = dict(arcs)
+    for reason, count in refused.items():
+        total[reason] = total.get(reason, 0) + count
+    for r in barred:
+        total[r.reason.value] = total.get(r.reason.value, 0) + 1
+    return tuple(sorted(total.items()))
 
 
 def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExplanation:

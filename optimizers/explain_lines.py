@@ -89,9 +89,9 @@ def arc_candidates(cs: CandidateSet, f: Facts, u: Usage, x: np.ndarray, arcs: np
     nodes = [(nd.item, nd.location, nd.source, nd.available_date) for nd in cs.nodes]
     lanes: list[Lane | None] = [Lane(frm, to) for frm, to, _ in cs.lanes] + [None]  # lane -1 reads None
     dates = {d: cs.delivery_date(d) for d in np.unique(a.days[arcs]).tolist()}
+    fixed = {code: texts.build((code,), -1, -1) for code in (LIMIT, NOTHING_ASKED, TIE_FULL, COMPLETE, TIMEOUT, TIE)}
     out = []
-    for k, n, li, lane, o, days, on_time, margin, q, code in zip(
-        arcs.tolist(),
+    for n, li, lane, o, days, on_time, margin, q, code in zip(
         a.node[arcs].tolist(),
         a.line[arcs].tolist(),
         a.lane[arcs].tolist(),
@@ -103,7 +103,8 @@ def arc_candidates(cs: CandidateSet, f: Facts, u: Usage, x: np.ndarray, arcs: np
         f.code[arcs].tolist(),
         strict=True,
     ):
-        reason, detail, others = texts.of(code, k, n, li, days, on_time, margin, q)
+        hit = fixed.get(code)
+        reason, detail, others = hit if hit is not None else texts.of(code, lane, n, li, days, on_time, margin, q)
         item, location, source, available = nodes[n]
         delivery = dates[days]
         out.append(
@@ -134,7 +135,7 @@ class _Texts:
         self.cache: dict[tuple[int, ...], tuple[ReasonCode, str, tuple[int, ...]]] = {}
 
     def of(
-        self, code: int, k: int, n: int, li: int, days: int, on_time: bool, margin: int, q: int
+        self, code: int, lane: int, n: int, li: int, days: int, on_time: bool, margin: int, q: int
     ) -> tuple[ReasonCode, str, tuple[int, ...]]:
         if code == USED:
             return ReasonCode.USED, f"{q} units {'on time' if on_time else 'late'}", ()
@@ -144,7 +145,7 @@ class _Texts:
         elif code == OTHER_LINES:
             key = (code, n, li if li in self.u.node_lines.get(n, ()) else -1)
         elif code == LANE:
-            key = (code, int(self.cs.arcs.lane[k]))
+            key = (code, lane)
         elif code == LATE:
             key = (code, days)
         elif code == LATER:
@@ -155,10 +156,10 @@ class _Texts:
             key = (code,)
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = self._build(key, n, li)
+            hit = self.cache[key] = self.build(key, n, li)
         return hit
 
-    def _build(self, key: tuple[int, ...], n: int, li: int) -> tuple[ReasonCode, str, tuple[int, ...]]:
+    def build(self, key: tuple[int, ...], n: int, li: int) -> tuple[ReasonCode, str, tuple[int, ...]]:
         cs, code = self.cs, key[0]
         if code in (THIS_LINE, OTHER_LINES):
             node = cs.nodes[n]

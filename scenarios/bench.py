@@ -117,10 +117,29 @@ def rules_bench() -> dict[str, Any] | None:
     return result
 
 
+def machine_reference_ms() -> float:
+    """Best of 5 of `sum(range(10**6))`: how fast this machine runs plain Python at this moment.
+
+    The machines this runs on differ up to threefold (34 ms here on 2026-11-23, about 12 ms on a fast desktop),
+    so figures from different runs compare only beside this one.
+    """
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, (time.perf_counter() - start) * 1000.0)
+    return round(best, 2)
+
+
 def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
     """Every measurement of the benchmark, as one JSON-ready dict."""
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "reference_ms": machine_reference_ms(),
+        },
         "presets": {},
     }
     for name in RUNS:

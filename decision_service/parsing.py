@@ -7,10 +7,12 @@ raises `RequestValidationError` (answered by `errors.py`) instead of flask-smore
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, NoReturn
 
 import marshmallow as ma
+import orjson
 from flask import Request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
@@ -27,13 +29,29 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def read_json_body(req: Request) -> Any:
-    """The body as JSON; numbers with a fraction or exponent become `Decimal` so their places survive."""
+# A number with more than four places or an exponent, or anything that looks like one: such a body is read
+# exactly (Decimal), never through binary floats.
+_INEXACT = re.compile(rb"\d\.\d{5}|\d[eE]")
+
+
+def read_json_body(req: Request, *, floats: bool = False) -> Any:
+    """The body as JSON; numbers with a fraction or exponent become `Decimal` so their places survive.
+
+    With `floats`, a body whose numbers all have at most four places (and no exponent) is read by orjson into
+    floats, about ten times faster: each such float is the nearest double to its text, so `repr` gives the text
+    back and every check of places reads the same. Anything orjson refuses is read again exactly, which
+    reports the error.
+    """
     if not req.is_json:
         raise UnsupportedContentType(f"Send the body as application/json, not {req.mimetype or 'no type'}.")
     raw = req.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
     if not raw.strip():
         raise MalformedJson("The request body is empty.")
+    if floats and not _INEXACT.search(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
     except RecursionError:
@@ -67,7 +85,21 @@ class StrictJsonParser(FlaskParser):
         raise RequestValidationError(flatten_messages(messages))
 
 
+class FloatJsonParser(StrictJsonParser):
+    """`StrictJsonParser` reading plain four-place numbers as floats (`read_json_body(floats=True)`)."""
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        """The strictly parsed JSON body, four-place numbers as floats."""
+        return read_json_body(req, floats=True)
+
+
 class ApiBlueprint(Blueprint):
     """A flask-smorest blueprint parsing bodies with `StrictJsonParser`."""
 
     ARGUMENTS_PARSER = StrictJsonParser()
+
+
+class FloatApiBlueprint(ApiBlueprint):
+    """An `ApiBlueprint` whose bodies are read by `FloatJsonParser`: for schemas whose money fields take floats."""
+
+    ARGUMENTS_PARSER = FloatJsonParser()

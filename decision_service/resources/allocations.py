@@ -10,14 +10,14 @@ from flask import Response, current_app
 
 from decision_service.order_policy.service import decide_order
 from decision_service.order_policy.terms import OrderRequest
-from decision_service.parsing import ApiBlueprint
+from decision_service.parsing import FloatApiBlueprint
 from decision_service.ports import current_ports
 from decision_service.schemas.request import AllocationRequestSchema
 from decision_service.schemas.response import ProblemSchema
 from decision_service.schemas.response_order import OrderDecisionSchema
 from decision_service.serialize_order import order_decision_json
 
-blp = ApiBlueprint(
+blp = FloatApiBlueprint(
     "allocations",
     __name__,
     url_prefix="/v1",

@@ -57,43 +57,55 @@ def _order(v: Any) -> tuple[p.Order, str, tuple[LinePrices, ...]]:
     return order, text(v.get("channel", DEFAULT_CHANNEL)), tuple(prices for _, prices in lines if prices is not None)
 
 
+LOCATION_KEYS = keys("id", "entity")
+SUBSTITUTE_KEYS = keys("item", "rank")
+ITEM_KEYS = keys("id", "unit_cost")
+ITEM_ALLOWED = ITEM_KEYS | keys("substitutes")
+STOCK_KEYS = keys("item", "location", "qty")
+STOCK_ALLOWED = STOCK_KEYS | keys("status")
+INBOUND_KEYS = keys("item", "location", "qty", "eta")
+SHIPPING_KEYS = keys("location", "region", "unit_cost", "transit_days")
+LANE_KEYS = keys("from", "to", "unit_cost", "lead_days")
+LANE_ALLOWED = LANE_KEYS | keys("capacity")
+PROTECTION_KEYS = keys("item", "location", "qty", "min_tier")
+CUSTOMER_ID = keys("id")
+
+
 def _location(v: Any) -> p.Location:
-    v = obj(v, keys("id", "entity"), keys("id", "entity"))
+    v = obj(v, LOCATION_KEYS, LOCATION_KEYS)
     return p.Location(text(v["id"]), text(v["entity"]))
 
 
 def _substitute(v: Any) -> p.Substitute:
-    v = obj(v, keys("item", "rank"), keys("item", "rank"))
+    v = obj(v, SUBSTITUTE_KEYS, SUBSTITUTE_KEYS)
     return p.Substitute(text(v["item"]), integer(v["rank"], 1000))
 
 
 def _item(v: Any) -> p.Item:
-    v = obj(v, keys("id", "unit_cost"), keys("id", "unit_cost", "substitutes"))
+    v = obj(v, ITEM_KEYS, ITEM_ALLOWED)
     subs = rows(v.get("substitutes", []), _substitute, f.MAX_TEXT)
     return p.Item(text(v["id"]), money(v["unit_cost"]), subs)
 
 
 def _stock(v: Any) -> p.StockPosition:
-    v = obj(v, keys("item", "location", "qty"), keys("item", "location", "qty", "status"))
+    v = obj(v, STOCK_KEYS, STOCK_ALLOWED)
     status = text(v.get("status", "available"))
     return p.StockPosition(text(v["item"]), text(v["location"]), integer(v["qty"], f.MAX_QTY), status)
 
 
 def _inbound(v: Any) -> p.InboundSupply:
-    names = keys("item", "location", "qty", "eta")
-    v = obj(v, names, names)
+    v = obj(v, INBOUND_KEYS, INBOUND_KEYS)
     return p.InboundSupply(text(v["item"]), text(v["location"]), integer(v["qty"], f.MAX_QTY), day(v["eta"]))
 
 
 def _shipping(v: Any) -> p.ShippingRoute:
-    names = keys("location", "region", "unit_cost", "transit_days")
-    v = obj(v, names, names)
+    v = obj(v, SHIPPING_KEYS, SHIPPING_KEYS)
     cost, days = money(v["unit_cost"]), integer(v["transit_days"], f.MAX_DAYS)
     return p.ShippingRoute(text(v["location"]), text(v["region"]), cost, days)
 
 
 def _lane(v: Any) -> p.TransferLane:
-    v = obj(v, keys("from", "to", "unit_cost", "lead_days"), keys("from", "to", "unit_cost", "lead_days", "capacity"))
+    v = obj(v, LANE_KEYS, LANE_ALLOWED)
     capacity = v.get("capacity")
     capacity = None if capacity is None else integer(capacity, f.MAX_QTY)
     cost, days = money(v["unit_cost"]), integer(v["lead_days"], f.MAX_DAYS)
@@ -105,7 +117,7 @@ CUSTOMER_KEYS = keys("id", "tier", "allow_substitution", "max_shipments") | CRED
 
 
 def _customer(v: Any) -> tuple[p.Customer, CustomerCredit | None]:
-    v = obj(v, keys("id"), CUSTOMER_KEYS)
+    v = obj(v, CUSTOMER_ID, CUSTOMER_KEYS)
     tier, limit = optional(v.get("tier"), text), optional(v.get("max_shipments"), lambda n: integer(n, f.MAX_QTY))
     customer = p.Customer(text(v["id"]), tier, boolean(v.get("allow_substitution", True)), limit)
     return customer, _credit(customer.id, v) if CREDIT_KEYS & v.keys() else None
@@ -122,8 +134,7 @@ def _credit(customer: str, v: dict[str, Any]) -> CustomerCredit:
 
 
 def _protection(v: Any) -> p.Protection:
-    names = keys("item", "location", "qty", "min_tier")
-    v = obj(v, names, names)
+    v = obj(v, PROTECTION_KEYS, PROTECTION_KEYS)
     return p.Protection(text(v["item"]), text(v["location"]), integer(v["qty"], f.MAX_QTY), text(v["min_tier"]))
 
 

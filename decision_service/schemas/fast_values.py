@@ -55,8 +55,12 @@ def money(value: Any) -> float:
     """A non-negative amount with at most four places, as a float."""
     if type(value) is int and 0 <= value <= f.MAX_MONEY:
         return float(value)
-    if type(value) is float and math.isfinite(value):
-        value = Decimal(repr(value))  # as the Money field reads a float
+    if type(value) is float:
+        # As the Money field reads a float (Decimal(repr(value))), without the Decimal: a finite float rounds to
+        # itself at four places exactly when its shortest repr has at most four places.
+        if math.isfinite(value) and 0 <= value <= f.MAX_MONEY and round(value, f.MONEY_PLACES) == value:
+            return value
+        give_up()
     if type(value) is not Decimal or not value.is_finite() or not 0 <= value <= f.MAX_MONEY:
         give_up()
     exponent = value.as_tuple().exponent

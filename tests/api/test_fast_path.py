@@ -35,6 +35,10 @@ EDGE_VALUES: list[Any] = [  # one of each way a leaf can be wrong, and a few tha
 PLAUSIBLE = st.sampled_from(EDGE_VALUES) | st.decimals(
     min_value=-10, max_value=10**9 + 1, places=6, allow_nan=False
 ).map(lambda d: Decimal(str(d)))
+# The allocation endpoint reads plain four-place numbers as floats: the float leaves must agree too.
+FLOATS = st.floats(min_value=-10, max_value=10**9 + 1, allow_nan=False) | st.decimals(
+    min_value=0, max_value=10**9, places=4, allow_nan=False
+).map(float)
 
 
 def _example_at(path: tuple[Any, ...]) -> Any:
@@ -78,6 +82,26 @@ SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 def test_fast_and_schema_paths_agree_on_the_spec_example(path: tuple[Any, ...], value: Any, action: str) -> None:
     data = _mutated(_EXAMPLE, path, value, action)
     assert _outcome(AllocationRequestSchema(), data) == _outcome(SchemaOnly(), data)
+
+
+@SETTINGS
+@given(st.sampled_from(LEAVES), FLOATS)
+def test_fast_and_schema_paths_agree_on_float_leaves(path: tuple[Any, ...], value: float) -> None:
+    data = _mutated(AS_PARSED, path, value, "set", via_json=False)
+    assert _outcome(AllocationRequestSchema(), data) == _outcome(SchemaOnly(), data)
+
+
+@pytest.mark.parametrize(
+    ("price", "status"),
+    [("12.3456", 200), ("12.34567", 422), ("0.10000000000000000001", 422), ("1.2e1", 200), ("12", 200)],
+)
+def test_allocation_bodies_read_as_floats_keep_exact_places(client: FlaskClient, price: str, status: int) -> None:
+    body = json.dumps(_EXAMPLE).replace('"unit_price": 12.5', f'"unit_price": {price}', 1)
+    assert body != json.dumps(_EXAMPLE)
+    resp = client.post(URL, data=body, content_type="application/json")
+    assert resp.status_code == status, resp.get_json()
+    if status == 422:
+        assert "order.lines[0].unit_price" in json.dumps(resp.get_json())
 
 
 def test_fast_and_schema_paths_agree_on_every_edge_value_everywhere() -> None:
@@ -134,3 +158,14 @@ def test_fast_and_schema_paths_agree_on_the_commercial_terms() -> None:
                 if _outcome(AllocationRequestSchema(), data) != _outcome(SchemaOnly(), data):
                     mismatches.append((path, value, action))
     assert mismatches == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [(b"12.5", float), (b"12.34567", Decimal), (b"1e3", Decimal)])
+def test_float_reading_is_taken_only_for_plain_four_place_numbers(text: bytes, kind: type) -> None:
+    from flask import Flask
+
+    from decision_service.parsing import read_json_body
+
+    with Flask(__name__).test_request_context(data=b'{"x": ' + text + b"}", content_type="application/json") as ctx:
+        assert type(read_json_body(ctx.request, floats=True)["x"]) is kind
+        assert type(read_json_body(ctx.request)["x"]) is Decimal

@@ -65,6 +65,7 @@ def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
     per_line: list[list[Fill]] = [[] for _ in cs.problem.order.lines]
     used = np.flatnonzero(x)
     lanes = [Lane(frm, to) for frm, to, _ in cs.lanes] + [None]  # lane -1 reads None
+    dates = {d: cs.delivery_date(d) for d in np.unique(a.days[used]).tolist()}
     for n, li, lane, o, days, on_time, margin, rank, ic, q in zip(
         a.node[used].tolist(),
         a.line[used].tolist(),
@@ -88,7 +89,7 @@ def line_decisions(solved: Solved) -> tuple[LineDecision, ...]:
                 q,
                 node.source,
                 node.available_date,
-                cs.delivery_date(days),
+                dates[days],
                 on_time,
                 margin / MARGIN_SCALE,
                 rank > 0,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -60,18 +62,20 @@ def explain_decision(
     out = []
     for li, ld in enumerate(lines):
         refused = [cs.refused.get(item, none) for item, _ in cs.usable_items[li]]
-        rejected = [r for rows in refused for r in rows] + barred[li]
         kept: tuple[Candidate, ...]
         tally: tuple[tuple[str, int], ...] = ()
         if counts is not None:
             kept = tuple(candidates[first[li] : first[li + 1]])
             tally = _tally(counts[li], _refused_reasons(seen, cs, li), barred[li])
         else:
-            kept = tuple(candidates[first[li] : first[li + 1]])
-            for rows in refused:
-                kept += rejected_candidates(known, rows)
-            kept += tuple(rejected_candidate(r) for r in barred[li])  # this line's own: not shared
-        back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi) if ld.backorder_qty else None
+            parts: list[Sequence[Candidate]] = [candidates[first[li] : first[li + 1]]]
+            parts += [rejected_candidates(known, rows) for rows in refused]
+            parts.append([rejected_candidate(known, r) for r in barred[li]])
+            kept = tuple(chain.from_iterable(parts))
+        back = None
+        if ld.backorder_qty:
+            rejected = [r for rows in refused for r in rows] + barred[li]
+            back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi)
         out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
     return _decision_explanation(solved, u, brief), tuple(out)
 

@@ -48,6 +48,7 @@ class Facts:
     latest: np.ndarray  # per line, the latest delivery (days after as_of) among its used arcs
     worst: np.ndarray  # per line, the lowest unit margin among its used arcs
     rejected: dict[int, tuple[Candidate, ...]] = field(default_factory=dict)  # id(refused rows) -> candidates
+    barred: dict[tuple[object, ...], Candidate] = field(default_factory=dict)  # refusal but its line -> candidate
 
 
 def facts(cs: CandidateSet, x: np.ndarray, u: Usage, degraded: bool) -> Facts:
@@ -215,11 +216,20 @@ def rejected_candidates(f: Facts, rows: tuple[Rejected, ...]) -> tuple[Candidate
     key = id(rows)
     cands = f.rejected.get(key)
     if cands is None:
-        cands = f.rejected[key] = tuple(rejected_candidate(r) for r in rows)
+        cands = f.rejected[key] = tuple(_candidate(r) for r in rows)
     return cands
 
 
-def rejected_candidate(r: Rejected) -> Candidate:
+def rejected_candidate(f: Facts, r: Rejected) -> Candidate:
+    """A line's own refusal (a substitute it may not take); lines refused alike share one candidate."""
+    key = r[1:]  # all but the line
+    cand = f.barred.get(key)
+    if cand is None:
+        cand = f.barred[key] = _candidate(r)
+    return cand
+
+
+def _candidate(r: Rejected) -> Candidate:
     lane = Lane(*r.lane) if r.lane else None
     ship_from = r.lane[1] if r.lane else None
     return Candidate(

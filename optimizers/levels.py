@@ -212,6 +212,7 @@ def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSol
     reduced = np.abs(np.array(response.reduced_cost)[: m.n_arcs])
     ls.set_ub_zero(np.flatnonzero(reduced > tol))
     tight = (np.abs(np.array(response.dual_value)) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
+    tight[list(ls.touched_rows)] = False  # made tight at their one finite side before: nothing to change
     for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
         ls.set_row_lb(i, float(m.row_hi[i]))
     for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():

@@ -40,8 +40,9 @@ def supply_nodes(problem: AllocationProblem) -> list[SupplyNode]:
     for p in problem.protections:
         if rank > tier_rank(problem.policy.tiers, p.min_tier):
             protected[(p.item, p.location)] += p.qty
+    guard = protected.get
     nodes = [
-        SupplyNode(i, loc, as_of, "stock", max(0, q - protected[(i, loc)]), q, min(q, protected[(i, loc)]))
+        SupplyNode(i, loc, as_of, "stock", max(0, q - guard((i, loc), 0)), q, min(q, guard((i, loc), 0)))
         for (i, loc), q in stock.items()
     ]
     horizon = as_of + timedelta(days=problem.policy.horizon_days)
@@ -50,5 +51,5 @@ def supply_nodes(problem: AllocationProblem) -> list[SupplyNode]:
         if r.eta <= horizon:
             inbound[(r.item, r.location, max(r.eta, as_of))] += r.qty
     nodes += [SupplyNode(i, loc, d, "inbound", q, q, 0) for (i, loc, d), q in inbound.items()]
-    nodes.sort(key=lambda n: (n.item, n.location, n.available_date, n.source))
+    nodes.sort()  # by (item, location, available date, source), unique per node: the fields in that order
     return nodes

@@ -2,28 +2,38 @@
 
 A node fixes some ship-complete lines to 0 (their arcs removed) or to their full quantity (their row made an
 equality) and solves the relaxation lexicographically. Its value vector bounds, lexicographically, every
-integer solution below it; a node is pruned when that bound is no better than the incumbent, and is a leaf when
-its solution is integral and fills every ship-complete line fully or not at all. Depth first, the line filled
+integer solution below it; a node is pruned when that bound is no better than the incumbent (from the first
+level at which it falls below), and is a leaf when its solution is integral and fills every ship-complete line
+fully or not at all. The first incumbent is the root with its partly filled lines emptied. Depth first, the line filled
 in full first. Gives up (returns None) on a fractional node, on the node budget or on the deadline, and the
 caller falls back to SCIP; so the answer is either exact or not given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 
 from optimizers.candidates import CandidateSet
-from optimizers.incumbent import partial_lines, score
+from optimizers.incumbent import complete_or_nothing, partial_lines, score
 from optimizers.levels import INTEGRAL_TOL, LevelSolver, SolveOutcome
 from optimizers.model import build_model
 
 MAX_NODES = 64
 
 
-def ship_complete_branch_and_bound(
-    cs: CandidateSet, deadline: float, root: np.ndarray
-) -> tuple[np.ndarray, float, int] | None:
-    """(optimal flow, solver ms, solves) for a part whose only discrete rule is ship-complete, or None.
+class Branched(NamedTuple):
+    x: np.ndarray  # the best feasible flow found
+    solve_ms: float
+    solves: int
+    proven: bool  # the tree was searched to the end: x is optimal
+
+
+def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float, root: np.ndarray) -> Branched | None:
+    """The optimal flow of a part whose only discrete rule is ship-complete, or the best found when the search
+    stops early (on a fractional node, the node budget or the deadline; `proven` False); None for a fractional root.
 
     `root` is the relaxation's optimum on this part (already solved with the whole order). Every node reuses
     one loaded LP: its bounds are restored and the node's fixings applied, and GLOP starts from the last basis.
@@ -32,24 +42,27 @@ def ship_complete_branch_and_bound(
         return None
     lp = LevelSolver(build_model(cs, discrete=False))
     line = cs.arcs.line
-    best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
+    start = complete_or_nothing(cs, np.rint(root).astype(np.int64))  # feasible: the root with partial lines emptied
+    best: tuple[tuple[int, int, int, int], np.ndarray] = (score(cs, start), start)
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     spent, solves = 0.0, 0
     for _ in range(MAX_NODES):
         if not stack:
-            return (best[1], spent, solves) if best is not None else None
+            return Branched(best[1], spent, solves, True)
         zero, full = stack.pop()
-        x = np.rint(root).astype(np.int64)
+        x, skipped = np.rint(root).astype(np.int64), False
         if zero or full:
-            out = _node(lp, line, zero, full, deadline)
+            out = _node(lp, line, zero, full, deadline, best[0], lambda y: not partial_lines(cs, y))
             spent, solves = spent + out.solve_ms, solves + out.solves
-            if out.infeasible:
+            if out.infeasible or out.pruned:
                 continue
-            if out.x is None or not all(lv.optimal for lv in out.levels):
-                return None  # fractional or out of time: not ours to decide
-            x = out.x
+            if out.x is None or not all(lv.optimal for lv in out.levels[:3]):
+                return Branched(best[1], spent, solves, False)  # fractional or out of time: not ours to decide
+            x, skipped = out.x, not out.levels[3].optimal
         bound = score(cs, x)
-        if best is not None and bound <= best[0]:
+        if skipped:  # level 4 not solved (lines still partial): -tie <= 0 bounds it, so never prune on it
+            bound = (*bound[:3], 0)
+        if bound <= best[0]:
             continue
         partial = partial_lines(cs, x)
         if not partial:
@@ -58,11 +71,17 @@ def ship_complete_branch_and_bound(
         li = partial[0]
         stack.append((zero | {li}, full))
         stack.append((zero, full | {li}))
-    return None
+    return Branched(best[1], spent, solves, False)
 
 
 def _node(
-    lp: LevelSolver, line: np.ndarray, zero: frozenset[int], full: frozenset[int], deadline: float
+    lp: LevelSolver,
+    line: np.ndarray,
+    zero: frozenset[int],
+    full: frozenset[int],
+    deadline: float,
+    floor: tuple[int, int, int, int],
+    last_if: Callable[[np.ndarray], bool],
 ) -> SolveOutcome:
     """The relaxation with lines in `zero` emptied and lines in `full` filled in full."""
     lp.restore()
@@ -70,4 +89,4 @@ def _node(
     for li in full:
         row = lp.m.line_row[li]
         lp.set_row_lb(row, float(lp.m.row_hi[row]))
-    return lp.solve(deadline)
+    return lp.solve(deadline, floor=floor, last_if=last_if)

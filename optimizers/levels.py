@@ -13,6 +13,7 @@ integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is boun
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,7 @@ class SolveOutcome:
     degraded_reason: str | None = None
     fractional: np.ndarray | None = None  # the LP's flow when it was not integral
     infeasible: bool = False  # only a branch that forces lines complete can be
+    pruned: bool = False  # stopped early: its bound fell below the floor it was given
 
 
 def _exact_params() -> pywraplp.MPSolverParameters:
@@ -137,8 +139,20 @@ class LevelSolver:
         self.row(row).SetUb(value)
         self.touched_rows.add(row)
 
-    def solve(self, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
-        """Each level in turn, each confined to the optimum of the ones before."""
+    def solve(
+        self,
+        deadline: float,
+        hint: np.ndarray | None = None,
+        floor: tuple[int, int, int, int] | None = None,
+        last_if: Callable[[np.ndarray], bool] | None = None,
+    ) -> SolveOutcome:
+        """Each level in turn, each confined to the optimum of the ones before.
+
+        On the LP, `floor` is the score of a known integer solution (`incumbent.score`): as soon as the levels
+        solved so far bound every solution here below it, the solve stops (`pruned`), saving the later levels.
+        `last_if` decides from the level-3 solution whether the tie-break level is worth solving; when it is
+        not, the outcome has levels 1-3 optimal and level 4 not solved.
+        """
         m, solver, objective = self.m, self.solver, self.solver.Objective()
         arcs = solver.variables()[: m.n_arcs] if m.integer else []  # the MIP's hints and objectives name every arc
         x: np.ndarray | None = None
@@ -193,6 +207,10 @@ class LevelSolver:
             done.extend(levels)
             if 4 in levels:
                 break  # the last level: nothing left to constrain
+            if floor is not None and not m.integer and _below(m, x, done, floor):
+                return _outcome(m, self.engine, None, done, spent, solves, "pruned", pruned=True)
+            if 3 in levels and last_if is not None and not last_if(x):
+                return _outcome(m, self.engine, x, done, spent, solves, "level 4 not needed")
             if m.integer:
                 _fix(self, levels, x)
             else:
@@ -219,6 +237,17 @@ def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSol
         ls.set_row_ub(i, float(m.row_lo[i]))
 
 
+def _below(m: Model, x: np.ndarray, done: list[int], floor: tuple[int, int, int, int]) -> bool:
+    """Do the LP values of the solved levels bound every solution here lexicographically below `floor`?"""
+    values = {1: float(m.on_time @ x), 2: float(x.sum()), 3: float(m.margin @ x)}
+    for lv in sorted(done):
+        if values[lv] < floor[lv - 1] - 0.5:  # the levels are integers on integer points: 0.5 below is below
+            return True
+        if values[lv] > floor[lv - 1] + 0.5:
+            return False
+    return False
+
+
 def _fix(ls: LevelSolver, levels: tuple[int, ...], x: np.ndarray) -> None:
     """On the MIP, hold every solved level at the value it reached while later levels are optimised."""
     m = ls.m
@@ -238,10 +267,13 @@ def _outcome(
     spent: float,
     solves: int,
     reason: str | None,
+    pruned: bool = False,
 ) -> SolveOutcome:
     levels = tuple(LevelResult(k, n, s, k in done) for k, n, s in LEVELS)
     if x is None:
-        return SolveOutcome(None, SolveStatus.TIMEOUT, engine, levels, spent, solves, m.n_vars, m.n_rows, reason)
+        return SolveOutcome(
+            None, SolveStatus.TIMEOUT, engine, levels, spent, solves, m.n_vars, m.n_rows, reason, pruned=pruned
+        )
     xi = np.rint(x)
     if np.abs(x - xi).max(initial=0.0) > INTEGRAL_TOL:
         if not m.integer:

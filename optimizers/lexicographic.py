@@ -115,22 +115,25 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
         piece = cs.part(idx)
         branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
         if branched is not None:
-            x[idx], ms, count = branched
-            spent, solves = spent + ms, solves + count
-            continue
+            spent, solves = spent + branched.solve_ms, solves + branched.solves
+            if branched.proven:
+                x[idx] = branched.x
+                continue
         out = run_levels(build_model(piece, discrete=True), deadline)
         spent, solves, engine = spent + out.solve_ms, solves + out.solves, "glop+scip by part"
         if out.status == SolveStatus.OPTIMAL and out.x is not None:
             x[idx] = out.x
-        elif np.abs(raw[idx] - x[idx]).max(initial=0.0) <= INTEGRAL_TOL:
-            x[idx] = incumbent.complete_or_nothing(piece, x[idx])  # feasible: partly filled lines emptied
+        elif branched is not None:  # the best the branch and bound found: feasible, never below the root emptied
+            found = incumbent.best(piece, [("the solver's", out.x), ("branched", branched.x)])
+            assert found is not None
+            x[idx] = found[1]
             unproven += 1
         else:
             return None
     if unproven:
         reason = (
-            f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (their partly filled "
-            "ship-complete lines left empty)"
+            f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (each answered with the best "
+            "feasible flow its search found, at worst its partly filled ship-complete lines left empty)"
         )
         levels = tuple(replace(lv, optimal=False) for lv in relaxed.levels)
         return replace(

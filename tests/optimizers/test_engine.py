@@ -188,3 +188,23 @@ def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monke
     )
     d = decide(p, time_limit_ms=100)  # the relaxation ships from both warehouses; the limit is one
     assert validate(p, d).ok and d.solver.degraded and len({f.ship_from for f in d.lines[0].fills}) <= 1
+
+
+def test_branch_and_bound_out_of_time_still_offers_a_feasible_flow() -> None:
+    from optimizers.branching import ship_complete_branch_and_bound
+    from optimizers.candidates import build_candidates
+    from optimizers.incumbent import partial_lines, score
+    from optimizers.levels import run_levels
+    from optimizers.lexicographic import solve_lexicographic
+    from optimizers.model import build_model
+
+    stock = (StockPosition("A", "WH-1", 10),)
+    lines = tuple(OrderLine(k, "A", 4 + k, 9.0, ship_complete=True) for k in (1, 2, 3))
+    cs = build_candidates(hand_problem(lines, (A, B), stock=stock))
+    root = run_levels(build_model(cs, discrete=False), time.perf_counter() + 10).x
+    assert root is not None and partial_lines(cs, root)  # the LP splits the stock across lines
+    done = ship_complete_branch_and_bound(cs, time.perf_counter() + 10, root)
+    assert done is not None and done.proven and not partial_lines(cs, done.x)
+    assert score(cs, done.x)[:2] == score(cs, solve_lexicographic(cs, 10_000).x)[:2] == (7, 7)  # type: ignore[arg-type]
+    late = ship_complete_branch_and_bound(cs, time.perf_counter() - 1, root)
+    assert late is not None and not late.proven and not partial_lines(cs, late.x)

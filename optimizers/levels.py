@@ -80,9 +80,11 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[
     return [*first, ((3,), m.margin, True, {cols[2]: 1.0}), ((4,), m.tie, False, {cols[3]: 1.0})]
 
 
-def run_levels(m: Model, deadline: float, hint: np.ndarray | None = None) -> SolveOutcome:
-    """Solve the levels of a freshly built model in turn."""
-    return LevelSolver(m).solve(deadline, hint)
+def run_levels(
+    m: Model, deadline: float, hint: np.ndarray | None = None, floor: tuple[int, int, int, int] | None = None
+) -> SolveOutcome:
+    """Solve the levels of a freshly built model in turn (see `LevelSolver.solve`)."""
+    return LevelSolver(m).solve(deadline, hint, floor)
 
 
 class LevelSolver:

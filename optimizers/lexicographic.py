@@ -8,8 +8,10 @@ for the real problem: each level's relaxed value bounds the real one from above,
 Otherwise, without a binding shipment limit the order splits into independent parts (supply nodes, lines and
 binding lanes connected by arcs); only the parts where the relaxation breaks ship-complete are re-solved, by
 branch and bound on the warm LP (`optimizers.branching`) or, failing that, by SCIP. With a binding shipment
-limit the whole exact MIP goes to SCIP (LP-based branch and bound suits these nearly integral relaxations;
-CP-SAT was measured 100x slower on them), warm-started from the best incumbent. When time runs out the answer
+limit the sets of ship-from locations are searched best bound first (`optimizers.origins`): each set is an
+order without a binding limit, solved as above. Only when there are too many sets, or time runs out, does the
+whole exact MIP go to SCIP (LP-based branch and bound suits these nearly integral relaxations; CP-SAT was
+measured 100x slower on them), warm-started from the best incumbent. When time runs out the answer
 is the best feasible flow found, never worse than the greedy baseline, marked degraded with the reason.
 """
 
@@ -28,6 +30,7 @@ from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.levels import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome, run_levels
 from optimizers.model import binding_lane_caps, build_model
+from optimizers.origins import best_origin_set
 
 
 def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | None = None) -> SolveOutcome:
@@ -36,11 +39,24 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
     The time limit counts from `started` (default: now). When it expires the answer is the best feasible flow
     found (the solver's, the repaired relaxation's or the greedy baseline's), marked with the reason.
     """
-    deadline = (started if started is not None else time.perf_counter()) + time_limit_ms / 1000.0
+    return _solve(cs, (started if started is not None else time.perf_counter()) + time_limit_ms / 1000.0)
+
+
+def _solve(
+    cs: CandidateSet, deadline: float, floor: tuple[int, int, int, int] | None = None, part: bool = False
+) -> SolveOutcome:
+    """`solve_lexicographic` by a deadline.
+
+    A `part` is the order restricted to one set of ship-from locations: the greedy baseline, which serves the
+    whole order, is not its fallback. With a `floor` (the score of a known solution), a candidate set whose
+    relaxation is bounded below it is not solved further: the outcome is `pruned`, without a flow.
+    """
     if not cs.arcs:
         levels = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)
         return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", levels, 0.0, 0, 0, 0)
-    relaxed = run_levels(build_model(cs, discrete=False), deadline)
+    relaxed = run_levels(build_model(cs, discrete=False), deadline, floor=floor)
+    if relaxed.pruned:
+        return relaxed
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
         return relaxed
     split = (
@@ -48,7 +64,22 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
     )
     if split is not None and split.status == SolveStatus.OPTIMAL:
         return split
-    fixes: list[tuple[str, np.ndarray | None]] = [("the greedy baseline", incumbent.greedy_flow(cs))]
+    fixes: list[tuple[str, np.ndarray | None]] = []
+    if not part:  # first: the fallback that must exist when time runs out
+        fixes.append(("the greedy baseline", incumbent.greedy_flow(cs)))
+    search = None
+    if relaxed.x is not None and not _separable(cs):
+        search = best_origin_set(cs, deadline, lambda sub, by, floor: _solve(sub, by, floor, part=True))
+    if search is not None and search.proven:
+        return replace(
+            relaxed,
+            x=search.x,
+            engine=f"glop, best of {search.sets} ship-from set(s)",
+            solve_ms=relaxed.solve_ms + search.solve_ms,
+            solves=relaxed.solves + search.solves,
+        )
+    if search is not None:
+        fixes.insert(0, (f"the best of {search.sets} ship-from set(s) solved", search.x))
     if split is not None:
         fixes.insert(0, ("the parts proven optimal, the rest repaired", split.x))
     if relaxed.x is not None:
@@ -58,7 +89,8 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
 
         fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
     start = incumbent.best(cs, fixes)
-    assert start is not None
+    if start is None:  # a part whose relaxation ran out of time: nothing feasible to offer (the whole has greedy)
+        return replace(relaxed, x=None)
     if (relaxed.x is None and relaxed.degraded_reason != FRACTIONAL) or time.perf_counter() >= deadline:
         # Out of time already. The relaxation's own flow may break ship-complete or the shipment limit: never
         # offer it as an answer, only the split's (feasible by construction) or the incumbents.

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet, routes_by_location
+from optimizers.candidates import CandidateSet
 from optimizers.decision import (
     BackorderExplanation,
     BindingConstraint,
@@ -41,7 +41,7 @@ class WhatIf:
 
 def what_if(cs: CandidateSet, u: Usage) -> WhatIf:
     """Routes ranked for counterfactual supply: on time, already shipping from, direct, fast, cheap."""
-    routes, _ = routes_by_location(cs.problem)
+    routes = cs.routes
     requested = cs.problem.order.requested_date
     options = sorted(
         ((loc, r) for loc, rs in routes.items() for r in rs),

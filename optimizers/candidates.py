@@ -60,6 +60,7 @@ class CandidateSet:
     line_qty: np.ndarray  # per order line, its quantity
     ship_complete: np.ndarray  # per order line, bool
     max_shipments: int | None  # the customer's limit
+    routes: dict[str, list[Route]]  # per location, every route to the order's region (direct first)
 
     def part(self, idx: np.ndarray) -> CandidateSet:
         """The same set restricted to the arcs at these indices."""
@@ -76,6 +77,7 @@ class CandidateSet:
             self.line_qty,
             self.ship_complete,
             self.max_shipments,
+            self.routes,
         )
 
     def delivery_date(self, days: int) -> date:
@@ -94,12 +96,6 @@ def usable_items(problem: AllocationProblem, items: dict[str, Item]) -> list[tup
                     ranks[sub.item] = min(ranks.get(sub.item, sub.rank), sub.rank)
         out.append(tuple(sorted(ranks.items(), key=lambda kv: (kv[1], kv[0]))))
     return out
-
-
-def routes_by_location(problem: AllocationProblem) -> tuple[dict[str, list[Route]], list[LaneSpec]]:
-    """Every route from each location to the order's region, and the lanes those routes use."""
-    table = route_table(problem)
-    return table.routes, table.lanes
 
 
 @dataclass(frozen=True)
@@ -172,6 +168,7 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
         np.array([ln.qty for ln in lines], np.int64),
         np.array([ln.ship_complete for ln in lines], bool),
         problem.customer().max_shipments,
+        table.routes,
     )
 
 
@@ -233,4 +230,4 @@ def _refused(
     return refused
 
 
-__all__ = ["MARGIN_SCALE", "Arcs", "CandidateSet", "Rejected", "Route", "build_candidates", "routes_by_location"]
+__all__ = ["MARGIN_SCALE", "Arcs", "CandidateSet", "Rejected", "Route", "build_candidates"]

@@ -66,6 +66,16 @@ class _Rows:
         self.count += len(lo)
         return first
 
+    def csr(self, n_cols: int) -> sp.csr_matrix:
+        """The rows as a CSR matrix, built directly: every (row, column) occurs once, and within a row the
+        columns already ascend (blocks add arcs in order, then their extra columns), so no COO pass is needed."""
+        rows = np.concatenate(self.r)
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(self.count + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=self.count), out=indptr[1:])
+        values, columns = np.concatenate(self.v)[order], np.concatenate(self.c)[order]
+        return sp.csr_matrix((values, columns, indptr), (self.count, n_cols))
+
     def grouped(self, keys: np.ndarray, cols: np.ndarray, caps: np.ndarray) -> None:
         """One `sum x <= cap[key]` row for every key that occurs, over the columns with that key."""
         if len(keys):
@@ -115,9 +125,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
             np.zeros(4),
         )
         n_vars += 4
-    matrix = sp.csr_matrix(
-        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(rows.count, n_vars)
-    )
+    matrix = rows.csr(n_vars)
     helper = mbh.ModelBuilderHelper()
     lower = np.zeros(n_vars)
     upper = np.concatenate([np.where(hopeless_arcs(cs), 0.0, np.inf), np.ones(n_vars - n)])

@@ -15,29 +15,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optimizers.candidates import MARGIN_SCALE, CandidateSet, Rejected
-from optimizers.decision import Candidate, Lane, ReasonCode
+from optimizers.decision import Candidate, Lane
+from optimizers.reason_texts import (
+    CODES,
+    COMPLETE,
+    LIMIT,
+    NOTHING_ASKED,
+    TIE,
+    TIE_FULL,
+    TIMEOUT,
+    ReasonTexts,
+)
 from optimizers.usage import Usage
 
 SUMMARY_ABOVE_LINES = 500
-
-# Reasons an arc can get, in the order `_codes` decides them.
-CODES = (
-    ReasonCode.USED,
-    ReasonCode.EXHAUSTED_BY_THIS_LINE,
-    ReasonCode.EXHAUSTED_BY_OTHER_LINES,
-    ReasonCode.LANE_CAPACITY,
-    ReasonCode.SHIPMENT_LIMIT,
-    ReasonCode.LINE_ALREADY_FILLED,
-    ReasonCode.LATER_DELIVERY,  # after the requested date while the line got on-time supply
-    ReasonCode.LATER_DELIVERY,  # after the latest chosen supply, at no better margin
-    ReasonCode.LOWER_MARGIN,
-    ReasonCode.TIE_BREAK,  # the line is full; equal on-time and margin
-    ReasonCode.SHIP_COMPLETE,
-    ReasonCode.TIME_LIMIT,
-    ReasonCode.TIE_BREAK,  # not needed by the optimal decision
-)
-(USED, THIS_LINE, OTHER_LINES, LANE, LIMIT, NOTHING_ASKED) = range(6)
-(LATE, LATER, MARGIN, TIE_FULL, COMPLETE, TIMEOUT, TIE) = range(6, 13)
 
 
 @dataclass
@@ -86,7 +77,7 @@ def facts(cs: CandidateSet, x: np.ndarray, u: Usage, degraded: bool) -> Facts:
 def arc_candidates(cs: CandidateSet, f: Facts, u: Usage, x: np.ndarray, arcs: np.ndarray) -> list[Candidate]:
     """The candidate, with its reason and detail, of each arc listed."""
     a = cs.arcs
-    texts = _Texts(cs, f, u)
+    texts = ReasonTexts(cs, u, f.latest, f.worst)
     nodes = [(nd.item, nd.location, nd.source, nd.available_date) for nd in cs.nodes]
     lanes: list[Lane | None] = [Lane(frm, to) for frm, to, _ in cs.lanes] + [None]  # lane -1 reads None
     dates = {d: cs.delivery_date(d) for d in np.unique(a.days[arcs]).tolist()}
@@ -126,76 +117,6 @@ def arc_candidates(cs: CandidateSet, f: Facts, u: Usage, x: np.ndarray, arcs: np
             )
         )
     return out
-
-
-class _Texts:
-    """The detail of each reason, each distinct text built once."""
-
-    def __init__(self, cs: CandidateSet, f: Facts, u: Usage) -> None:
-        self.cs, self.f, self.u = cs, f, u
-        self.cache: dict[tuple[int, ...], tuple[ReasonCode, str, tuple[int, ...]]] = {}
-
-    def of(
-        self, code: int, lane: int, n: int, li: int, days: int, on_time: bool, margin: int, q: int
-    ) -> tuple[ReasonCode, str, tuple[int, ...]]:
-        if code == USED:
-            return ReasonCode.USED, f"{q} units {'on time' if on_time else 'late'}", ()
-        key: tuple[int, ...]
-        if code == THIS_LINE:
-            key = (code, n)
-        elif code == OTHER_LINES:
-            key = (code, n, li if li in self.u.node_lines.get(n, ()) else -1)
-        elif code == LANE:
-            key = (code, lane)
-        elif code == LATE:
-            key = (code, days)
-        elif code == LATER:
-            key = (code, days, int(self.f.latest[li]))
-        elif code == MARGIN:
-            key = (code, int(self.f.worst[li]) - margin)
-        else:
-            key = (code,)
-        hit = self.cache.get(key)
-        if hit is None:
-            hit = self.cache[key] = self.build(key, n, li)
-        return hit
-
-    def build(self, key: tuple[int, ...], n: int, li: int) -> tuple[ReasonCode, str, tuple[int, ...]]:
-        cs, code = self.cs, key[0]
-        if code in (THIS_LINE, OTHER_LINES):
-            node = cs.nodes[n]
-            guard = f"; {node.protected} more protected for a higher tier" if node.protected else ""
-            if code == THIS_LINE:
-                return ReasonCode.EXHAUSTED_BY_THIS_LINE, f"all {node.qty} units taken by this line{guard}", ()
-            takers = [t for t in self.u.node_lines.get(n, []) if t != li]
-            numbers = tuple(cs.problem.order.lines[t].line for t in takers)
-            names = ", ".join(str(number) for number in numbers)
-            text = f"all {node.qty} units taken by line(s) {names}{guard}"
-            return ReasonCode.EXHAUSTED_BY_OTHER_LINES, text, numbers
-        if code == LANE:
-            frm, to, cap = cs.lanes[key[1]]
-            return ReasonCode.LANE_CAPACITY, f"lane {frm}->{to} carries its full capacity of {cap}", ()
-        if code == LIMIT:
-            text = f"order already ships from {cs.max_shipments} location(s), the customer's limit"
-            return ReasonCode.SHIPMENT_LIMIT, text, ()
-        if code == NOTHING_ASKED:
-            return ReasonCode.LINE_ALREADY_FILLED, "the line requests no units", ()
-        if code == LATE:
-            text = f"delivers {cs.delivery_date(key[1]).isoformat()}, after the requested date"
-            return ReasonCode.LATER_DELIVERY, text, ()
-        if code == LATER:
-            when, latest = cs.delivery_date(key[1]).isoformat(), cs.delivery_date(key[2]).isoformat()
-            return ReasonCode.LATER_DELIVERY, f"delivers {when}, after the chosen supply's {latest}", ()
-        if code == MARGIN:
-            text = f"lower margin by {key[1] / MARGIN_SCALE:.4f} per unit than the chosen supply"
-            return ReasonCode.LOWER_MARGIN, text, ()
-        if code == TIE_FULL:
-            return ReasonCode.TIE_BREAK, "equal on-time and margin; the tie-break prefers the chosen supply", ()
-        if code == COMPLETE:
-            return ReasonCode.SHIP_COMPLETE, "line ships complete and the full quantity could not be reached", ()
-        if code == TIMEOUT:
-            return ReasonCode.TIME_LIMIT, "not reached before the time limit", ()
-        return ReasonCode.TIE_BREAK, "not needed by the optimal decision", ()
 
 
 def reason_counts(cs: CandidateSet, f: Facts, x: np.ndarray) -> list[Counter[str]]:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder_helper as mbh
 
 from optimizers.candidates import CandidateSet
+from optimizers.sparse_rows import SparseRows
 
 
 @dataclass(frozen=True)
@@ -44,45 +44,6 @@ class Model:
     level_cols: tuple[int, ...]  # LP only: the columns v_k = c_k . x of levels 1-4 (on time, units, margin, tie)
 
 
-class _Rows:
-    """Accumulates blocks of sparse rows as COO triplets with their bounds."""
-
-    def __init__(self) -> None:
-        self.r: list[np.ndarray] = []
-        self.c: list[np.ndarray] = []
-        self.v: list[np.ndarray] = []
-        self.lo: list[np.ndarray] = []
-        self.hi: list[np.ndarray] = []
-        self.count = 0
-
-    def block(self, row_of: np.ndarray, cols: np.ndarray, vals: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
-        """Rows 0..len(lo)-1 of this block get entry (row_of[k], cols[k], vals[k]); returns the first row id."""
-        first = self.count
-        self.r.append(row_of + first)
-        self.c.append(cols)
-        self.v.append(vals)
-        self.lo.append(np.asarray(lo, np.float64))
-        self.hi.append(np.asarray(hi, np.float64))
-        self.count += len(lo)
-        return first
-
-    def csr(self, n_cols: int) -> sp.csr_matrix:
-        """The rows as a CSR matrix, built directly: every (row, column) occurs once, and within a row the
-        columns already ascend (blocks add arcs in order, then their extra columns), so no COO pass is needed."""
-        rows = np.concatenate(self.r)
-        order = np.argsort(rows, kind="stable")
-        indptr = np.zeros(self.count + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=self.count), out=indptr[1:])
-        values, columns = np.concatenate(self.v)[order], np.concatenate(self.c)[order]
-        return sp.csr_matrix((values, columns, indptr), (self.count, n_cols))
-
-    def grouped(self, keys: np.ndarray, cols: np.ndarray, caps: np.ndarray) -> None:
-        """One `sum x <= cap[key]` row for every key that occurs, over the columns with that key."""
-        if len(keys):
-            present, inverse = np.unique(keys, return_inverse=True)
-            self.block(inverse, cols, np.ones(len(cols)), np.full(len(present), -np.inf), caps[present])
-
-
 def build_model(cs: CandidateSet, discrete: bool) -> Model:
     """The sparse model; `discrete=False` relaxes ship-complete and the shipment limit, with continuous flows."""
     arcs, n = cs.arcs, len(cs.arcs)
@@ -92,7 +53,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     tie = arcs.tie.astype(np.float64)
     qty = cs.line_qty.astype(np.float64)
     cols = np.arange(n)
-    rows = _Rows()
+    rows = SparseRows()
     rows.grouped(node, cols, cs.node_qty.astype(np.float64))
     caps = binding_lane_caps(cs, node, lane)
     on_lane = caps[np.maximum(lane, 0)] < np.inf if len(caps) else np.zeros(n, bool)
@@ -186,7 +147,7 @@ def binding_lane_caps(cs: CandidateSet, node: np.ndarray, lane: np.ndarray) -> n
 
 
 def _line_rows(
-    rows: _Rows,
+    rows: SparseRows,
     cs: CandidateSet,
     line: np.ndarray,
     cols: np.ndarray,
@@ -211,7 +172,7 @@ def _line_rows(
 
 
 def _shipment_rows(
-    rows: _Rows, cs: CandidateSet, node: np.ndarray, line: np.ndarray, qty: np.ndarray, first_z: int
+    rows: SparseRows, cs: CandidateSet, node: np.ndarray, line: np.ndarray, qty: np.ndarray, first_z: int
 ) -> tuple[int, ...]:
     """Shipment-limit rows, only when the limit is below the number of possible ship-from locations."""
     limit = cs.max_shipments

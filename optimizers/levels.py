@@ -71,13 +71,13 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[
     Levels 1 and 2 are merged when safe.
     """
     w = m.total_qty + 1
-    cols = m.level_cols or (-1, -1, -1, -1)
     first: list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]
     if w * m.total_qty <= COMBINE_LIMIT:
-        first = [((1, 2), w * m.on_time + 1.0, True, {cols[0]: float(w), cols[1]: 1.0})]
+        first = [((1, 2), w * m.on_time + 1.0, True, {})]
     else:
-        first = [((1,), m.on_time, True, {cols[0]: 1.0}), ((2,), np.ones(m.n_arcs), True, {cols[1]: 1.0})]
-    return [*first, ((3,), m.margin, True, {cols[2]: 1.0}), ((4,), m.tie, False, {cols[3]: 1.0})]
+        first = [((1,), m.on_time, True, {}), ((2,), np.ones(m.n_arcs), True, {})]
+    margin, tie = ({m.level_cols[0]: 1.0}, {m.level_cols[1]: 1.0}) if m.level_cols else ({}, {})
+    return [*first, ((3,), m.margin, True, margin), ((4,), m.tie, False, tie)]
 
 
 def run_levels(
@@ -98,11 +98,8 @@ class LevelSolver:
         self.m = m
         self.engine = "scip" if m.integer else "glop"
         self.plan = _objectives(m)
-        _, first, maximise, on_levels = self.plan[0]
-        if m.level_cols:
-            m.helper.set_objective_coefficients(list(on_levels), list(on_levels.values()))
-        else:
-            m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
+        _, first, maximise, _ = self.plan[0]
+        m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
         m.helper.set_maximize(maximise)
         self.preset = True  # the loaded model already carries the first level's objective
         solver = pywraplp.Solver.CreateSolver(self.engine.upper())
@@ -156,9 +153,10 @@ class LevelSolver:
         not, the outcome has levels 1-3 optimal and level 4 not solved.
         """
         m, solver, objective = self.m, self.solver, self.solver.Objective()
-        arcs = solver.variables()[: m.n_arcs] if m.integer else []  # the MIP's hints and objectives name every arc
+        arcs: list[pywraplp.Variable] = []  # every arc's proxy, made only if a level sets coefficients per arc
         x: np.ndarray | None = None
         if hint is not None and m.integer:
+            arcs = arcs or solver.variables()[: m.n_arcs]
             solver.SetHint(arcs, hint.astype(np.float64).tolist())
         done: list[int] = []
         spent, solves, reason = 0.0, 0, None
@@ -169,15 +167,15 @@ class LevelSolver:
                 break
             if not self.preset:
                 objective.Clear()
-                if m.level_cols:
-                    for j, c in on_levels.items():
-                        objective.SetCoefficient(self.var(j), c)
-                else:
+                for j, c in on_levels.items():
+                    objective.SetCoefficient(self.var(j), c)
+                if not on_levels:
                     for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
-                        objective.SetCoefficient(arcs[j], float(coeffs[j]))
+                        objective.SetCoefficient(self.var(j), float(coeffs[j]))
                 objective.SetOptimizationDirection(maximise)
             self.preset = False
             if x is not None and m.integer:
+                arcs = arcs or solver.variables()[: m.n_arcs]
                 solver.SetHint(arcs, x.tolist())
             solver.SetTimeLimit(max(1, int(remaining * 1000)))
             t0 = time.perf_counter()

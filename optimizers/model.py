@@ -8,8 +8,8 @@ Mathematics. Arcs a = (supply node n, line l, route r) with integer flow x_a >= 
 The relaxed model drops (3b) and (4) and keeps x continuous; `optimizers.lexicographic` says when its answer
 is exact. Objective rows, whose bounds fix each lexicographic level once it is solved:
   on_time = sum on_time_a x_a,  units = sum x_a,  margin = sum m_a x_a (m_a in 1e-4 units, integers).
-The level-4 tie-break minimises sum tie_a x_a. In the LP each level row defines a free column v_k, so changing
-the level changes one or two objective coefficients, not one per arc.
+The level-4 tie-break minimises sum tie_a x_a. In the LP the margin and tie rows define free columns, so moving
+to level 3 or 4 changes one objective coefficient, not one per arc.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Model:
     row_lo: np.ndarray  # row bounds as built (a row made tight keeps its finite side)
     row_hi: np.ndarray
     line_row: dict[int, int]  # line index -> its row
-    level_cols: tuple[int, ...]  # LP only: the columns v_k = c_k . x of levels 1-4 (on time, units, margin, tie)
+    level_cols: tuple[int, ...]  # LP only: the columns v = c . x of levels 3 and 4 (margin, tie)
 
 
 def build_model(cs: CandidateSet, discrete: bool) -> Model:
@@ -75,17 +75,18 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
             np.full(3, np.inf),
         )
     else:
-        # One free column per level, v_k = c_k . x: a level's objective is then one or two coefficients on these
-        # columns instead of one per arc, which pywraplp would set one call at a time.
-        level_cols = tuple(range(n_vars, n_vars + 4))
+        # A free column per tie-breaking level, v = c . x (margin, then tie): those levels' objectives are then
+        # one coefficient instead of one per arc, which pywraplp sets one call at a time. Levels 1-2 need none:
+        # the first objective is loaded with the model. Each such row is dense and costs GLOP time, so only two.
+        level_cols = (n_vars, n_vars + 1)
         first = rows.block(
-            np.concatenate([np.repeat(np.arange(4), n), np.arange(4)]),
-            np.concatenate([np.tile(cols, 4), np.array(level_cols)]),
-            np.concatenate([on_time, np.ones(n), margin, tie, np.full(4, -1.0)]),
-            np.zeros(4),
-            np.zeros(4),
+            np.concatenate([np.zeros(n, np.int64), np.ones(n, np.int64), np.arange(2)]),
+            np.concatenate([cols, cols, np.array(level_cols)]),
+            np.concatenate([margin, tie, np.full(2, -1.0)]),
+            np.zeros(2),
+            np.zeros(2),
         )
-        n_vars += 4
+        n_vars += 2
     matrix = rows.csr(n_vars)
     helper = mbh.ModelBuilderHelper()
     lower = np.zeros(n_vars)

@@ -1,4 +1,4 @@
-"""The explanation parts of a decision as JSON-ready values (see `decision_service.serialize`)."""
+"""The explanation parts of a decision as values orjson writes (see `decision_service.serialize`)."""
 
 from __future__ import annotations
 
@@ -31,21 +31,14 @@ def line_explanation_dict(e: LineExplanation) -> dict[str, Any]:
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
-    return {
-        "item": c.item,
-        "location": c.location,
-        "source": c.source,
-        "available_date": None if c.available_date is None else c.available_date.isoformat(),
-        "via_lane": lane_dict(c.via_lane),
-        "ship_from": c.ship_from,
-        "delivery_date": None if c.delivery_date is None else c.delivery_date.isoformat(),
-        "on_time": c.on_time,
-        "unit_margin": None if c.unit_margin is None else round(c.unit_margin, MONEY_PLACES),
-        "used_qty": c.used_qty,
-        "reason": c.reason.value,
-        "detail": c.detail,
-        "lines": list(c.lines),
-    }
+    # Built from the record's own field names (the spec's), in C; dates and the reason code stay as they are,
+    # for orjson writes them natively (ISO dates, the code's value).
+    out: dict[str, Any] = dict(zip(Candidate._fields, c, strict=True))
+    if c.via_lane is not None:
+        out["via_lane"] = lane_dict(c.via_lane)
+    if c.unit_margin is not None:
+        out["unit_margin"] = round(c.unit_margin, MONEY_PLACES)
+    return out
 
 
 def _backorder(b: BackorderExplanation) -> dict[str, Any]:

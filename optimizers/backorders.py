@@ -20,11 +20,11 @@ from optimizers.candidates import CandidateSet
 from optimizers.decision import (
     BackorderExplanation,
     BindingConstraint,
+    Candidate,
     Counterfactual,
     LineDecision,
     ReasonCode,
 )
-from optimizers.refusals import Rejected
 from optimizers.routes import Route
 from optimizers.supply import tier_rank
 from optimizers.usage import Usage
@@ -73,7 +73,7 @@ def backorder_explanation(
     u: Usage,
     ld: LineDecision,
     li: int,
-    rejected: list[Rejected],
+    rejected: list[Candidate],
     degraded: bool,
     wi: WhatIf,
 ) -> BackorderExplanation:
@@ -83,7 +83,7 @@ def backorder_explanation(
 
 
 def _binding(
-    cs: CandidateSet, u: Usage, ld: LineDecision, li: int, rejected: list[Rejected], degraded: bool
+    cs: CandidateSet, u: Usage, ld: LineDecision, li: int, rejected: list[Candidate], degraded: bool
 ) -> tuple[BindingConstraint, str]:
     arcs = u.line_arcs(li)
     line = cs.problem.order.lines[li]

@@ -5,7 +5,7 @@ way a node can serve a line: direct, or through one transfer lane. Arcs are held
 (one entry per arc), built in bulk: an order of 2,000 lines has tens of thousands of them. Everything is
 sorted canonically (arcs by line, then the line's items by substitute rank, then supply node, then route), so
 the model, and therefore the decision, does not depend on the order of the input lists. Supply that can never
-serve the order is kept aside as `Rejected`, for the explanation.
+serve the order is kept aside, as explanation candidates with the reason (`optimizers.refusals`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from optimizers import refusals
+from optimizers.decision import Candidate
 from optimizers.problem import AllocationProblem, Item
-from optimizers.refusals import Rejected
 from optimizers.routes import MARGIN_SCALE, LaneSpec, Route, RouteTable, money_units, route_table
 from optimizers.supply import SupplyNode, supply_nodes
 
@@ -53,9 +53,9 @@ class CandidateSet:
     arcs: Arcs
     lanes: tuple[LaneSpec, ...]  # the lanes any route uses
     origins: tuple[str, ...]  # the ship-from locations any route uses, sorted
-    rejected: tuple[Rejected, ...]  # per line: substitutes the line may not take
+    barred: tuple[tuple[Candidate, ...], ...]  # per line: the substitutes it may not take
     usable_items: tuple[tuple[tuple[str, int], ...], ...]  # per line: (item, rank)
-    refused: dict[str, tuple[Rejected, ...]]  # per item, supply no line can use, with the reason (line -1)
+    refused: dict[str, tuple[Candidate, ...]]  # per item, supply no line can use, with the reason
     node_qty: np.ndarray  # per supply node, its usable quantity
     line_qty: np.ndarray  # per order line, its quantity
     ship_complete: np.ndarray  # per order line, bool
@@ -70,7 +70,7 @@ class CandidateSet:
             self.arcs.take(idx),
             self.lanes,
             self.origins,
-            self.rejected,
+            self.barred,
             self.usable_items,
             self.refused,
             self.node_qty,
@@ -121,7 +121,8 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
     usable = usable_items(problem, items)
     lines = problem.order.lines
     pair_line, pair_rank, pair_base, pair_first, pair_count = [], [], [], [], []
-    rejected: list[Rejected] = []
+    barred: list[tuple[Candidate, ...]] = []
+    seen: dict[str, Candidate] = {}
     for li, line in enumerate(lines):
         price = money_units(line.unit_price)
         for item, rank in usable[li]:
@@ -132,7 +133,7 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
                 pair_base.append(price - money_units(items[item].unit_cost) if item in items else 0)
                 pair_first.append(first)
                 pair_count.append(count)
-        rejected.extend(refusals.substitution_refused(problem, li, items))
+        barred.append(refusals.substitution_refused(problem, li, items, seen))
     counts = np.array(pair_count, np.int64)
     pair = np.repeat(np.arange(len(counts)), counts)  # the (line, item) pair of each arc
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -154,14 +155,14 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
         intercompany=intercompany,
     )
     for item, rows in refusals.blocked_supply(problem).items():
-        refused[item].extend(Rejected(-1, item, *b) for b in rows)
+        refused[item].extend(rows)
     return CandidateSet(
         problem,
         tuple(nodes),
         arcs,
         tuple(table.lanes),
         origins,
-        tuple(rejected),
+        tuple(barred),
         tuple(usable),
         {item: tuple(rows) for item, rows in refused.items()},
         np.array([nd.qty for nd in nodes], np.int64),
@@ -174,7 +175,7 @@ def build_candidates(problem: AllocationProblem) -> CandidateSet:
 
 def _templates(
     problem: AllocationProblem, nodes: list[SupplyNode], table: RouteTable, origins: tuple[str, ...]
-) -> tuple[_Templates, dict[str, list[Rejected]]]:
+) -> tuple[_Templates, dict[str, list[Candidate]]]:
     """Per item, every (node, route) with its line-independent figures, and the nodes no route serves.
 
     All lines of an order share its region and requested date, so only price and substitute rank differ
@@ -212,12 +213,12 @@ def _templates(
 
 def _refused(
     problem: AllocationProblem, nodes: list[SupplyNode], table: RouteTable, no_route: np.ndarray
-) -> dict[str, list[Rejected]]:
+) -> dict[str, list[Candidate]]:
     """Per item, in node order: supply with no route to the region, supply all protected, dominated routes."""
     pruned = table.dominated
     details = {(loc, r.ship_from): refusals.dominated_detail(r, by) for loc, rs in pruned.items() for r, by in rs}
     region = problem.order.ship_to_region
-    refused: dict[str, list[Rejected]] = defaultdict(list)
+    refused: dict[str, list[Candidate]] = defaultdict(list)
     for n, node in enumerate(nodes):
         if no_route[n]:
             refused[node.item].append(refusals.no_route(node, region))
@@ -230,4 +231,4 @@ def _refused(
     return refused
 
 
-__all__ = ["MARGIN_SCALE", "Arcs", "CandidateSet", "Rejected", "Route", "build_candidates"]
+__all__ = ["MARGIN_SCALE", "Arcs", "CandidateSet", "Route", "build_candidates"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
@@ -23,11 +23,8 @@ from optimizers.explain_lines import (
     arc_candidates,
     facts,
     reason_counts,
-    rejected_candidate,
-    rejected_candidates,
     summary_needed,
 )
-from optimizers.refusals import Rejected
 from optimizers.solved import Solved
 from optimizers.usage import Usage, usage
 
@@ -47,10 +44,7 @@ def explain_decision(
     cs, x = solved.cs, solved.x
     u = usage(cs, x)
     degraded = solved.outcome.status != SolveStatus.OPTIMAL
-    barred: dict[int, list[Rejected]] = defaultdict(list)
-    for r in cs.rejected:
-        barred[r.line].append(r)
-    none: tuple[Rejected, ...] = ()
+    none: tuple[Candidate, ...] = ()
     known = facts(cs, x, u, degraded)
     brief = summary_needed(len(lines))
     shown = np.flatnonzero(x) if brief else np.arange(len(cs.arcs))
@@ -66,15 +60,15 @@ def explain_decision(
         tally: tuple[tuple[str, int], ...] = ()
         if counts is not None:
             kept = tuple(candidates[first[li] : first[li + 1]])
-            tally = _tally(counts[li], _refused_reasons(seen, cs, li), barred[li])
+            tally = _tally(counts[li], _refused_reasons(seen, cs, li), cs.barred[li])
         else:
             parts: list[Sequence[Candidate]] = [candidates[first[li] : first[li + 1]]]
-            parts += [rejected_candidates(known, rows) for rows in refused]
-            parts.append([rejected_candidate(known, r) for r in barred[li]])
+            parts += refused
+            parts.append(cs.barred[li])
             kept = tuple(chain.from_iterable(parts))
         back = None
         if ld.backorder_qty:
-            rejected = [r for rows in refused for r in rows] + barred[li]
+            rejected = [*chain.from_iterable(refused), *cs.barred[li]]
             back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi)
         out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
     return _decision_explanation(solved, u, brief), tuple(out)
@@ -91,7 +85,7 @@ def _refused_reasons(
     return tally
 
 
-def _tally(arcs: Counter[str], refused: dict[str, int], barred: list[Rejected]) -> tuple[tuple[str, int], ...]:
+def _tally(arcs: Counter[str], refused: dict[str, int], barred: tuple[Candidate, ...]) -> tuple[tuple[str, int], ...]:
     total = dict(arcs)
     for reason, count in refused.items():
         total[reason] = total.get(reason, 0) + count

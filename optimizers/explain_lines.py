@@ -10,11 +10,11 @@ those are shared wherever they read the same.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, CandidateSet, Rejected
+from optimizers.candidates import MARGIN_SCALE, CandidateSet
 from optimizers.decision import Candidate, Lane
 from optimizers.reason_texts import (
     CODES,
@@ -38,8 +38,6 @@ class Facts:
     code: np.ndarray  # per arc, an index into CODES
     latest: np.ndarray  # per line, the latest delivery (days after as_of) among its used arcs
     worst: np.ndarray  # per line, the lowest unit margin among its used arcs
-    rejected: dict[int, tuple[Candidate, ...]] = field(default_factory=dict)  # id(refused rows) -> candidates
-    barred: dict[tuple[object, ...], Candidate] = field(default_factory=dict)  # refusal but its line -> candidate
 
 
 def facts(cs: CandidateSet, x: np.ndarray, u: Usage, degraded: bool) -> Facts:
@@ -127,35 +125,6 @@ def reason_counts(cs: CandidateSet, f: Facts, x: np.ndarray) -> list[Counter[str
     for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
         out[pair // len(CODES)][CODES[pair % len(CODES)].value] += count
     return out
-
-
-def rejected_candidates(f: Facts, rows: tuple[Rejected, ...]) -> tuple[Candidate, ...]:
-    """An item's refused supply as candidates: it reads the same for every line, so it is built once per decision.
-
-    `rows` must be one of the candidate set's own tuples (`CandidateSet.refused`): the cache is keyed by identity.
-    """
-    key = id(rows)
-    cands = f.rejected.get(key)
-    if cands is None:
-        cands = f.rejected[key] = tuple(_candidate(r) for r in rows)
-    return cands
-
-
-def rejected_candidate(f: Facts, r: Rejected) -> Candidate:
-    """A line's own refusal (a substitute it may not take); lines refused alike share one candidate."""
-    key = r[1:]  # all but the line
-    cand = f.barred.get(key)
-    if cand is None:
-        cand = f.barred[key] = _candidate(r)
-    return cand
-
-
-def _candidate(r: Rejected) -> Candidate:
-    lane = Lane(*r.lane) if r.lane else None
-    ship_from = r.lane[1] if r.lane else None
-    return Candidate(
-        r.item, r.location, r.source, r.available_date, lane, ship_from, None, None, None, 0, r.reason, r.detail
-    )
 
 
 def summary_needed(n_lines: int) -> bool:

@@ -1,39 +1,43 @@
-"""Supply that can never serve a line, each with its reason: what the explanation lists beside the arcs."""
+"""Supply that can never serve a line, each with its reason: what the explanation lists beside the arcs.
+
+Each refusal is built once, as the `Candidate` the explanation shows (nothing used, the reason and its detail):
+the same refused supply reads the same for every line that could have used its item, so lines share it.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from optimizers.decision import ReasonCode
+from optimizers.decision import Candidate, Lane, ReasonCode
 from optimizers.problem import AllocationProblem, Item
 from optimizers.routes import MARGIN_SCALE, Route
 from optimizers.supply import SupplyNode
 
 
-class Rejected(NamedTuple):
-    """Supply of a usable item that cannot serve a line at all, with the reason."""
+def refusal(
+    item: str,
+    location: str,
+    source: str,
+    available: date | None,
+    reason: ReasonCode,
+    detail: str,
+    lane: Lane | None = None,
+) -> Candidate:
+    """Supply that cannot serve a line, as its explanation candidate."""
+    ship_from = lane.to_location if lane is not None else None
+    return Candidate(item, location, source, available, lane, ship_from, None, None, None, 0, reason, detail)
 
-    line: int  # index into order.lines, or -1 when no line of the order can use it
-    item: str
-    location: str
-    source: str
-    available_date: date | None
-    qty: int
-    reason: ReasonCode
-    detail: str
-    lane: tuple[str, str] | None = None
 
-
-def no_route(node: SupplyNode, region: str) -> Rejected:
+def no_route(node: SupplyNode, region: str) -> Candidate:
     detail = f"no shipping from {node.location} (or via a lane from it) to {region}"
-    return _node(node, node.qty, ReasonCode.NO_SHIPPING_ROUTE, detail)
+    return refusal(node.item, node.location, node.source, node.available_date, ReasonCode.NO_SHIPPING_ROUTE, detail)
 
 
-def protected(node: SupplyNode) -> Rejected:
+def protected(node: SupplyNode) -> Candidate:
     detail = f"{node.protected} units protected for a higher tier than the customer's"
-    return _node(node, node.raw_qty, ReasonCode.PROTECTED_FOR_HIGHER_TIER, detail)
+    reason = ReasonCode.PROTECTED_FOR_HIGHER_TIER
+    return refusal(node.item, node.location, node.source, node.available_date, reason, detail)
 
 
 def dominated_detail(r: Route, by: Route) -> str:
@@ -44,63 +48,49 @@ def dominated_detail(r: Route, by: Route) -> str:
     )
 
 
-def dominated(node: SupplyNode, ship_from: str, detail: str) -> Rejected:
-    return Rejected(
-        -1,
-        node.item,
-        node.location,
-        node.source,
-        node.available_date,
-        node.qty,
-        ReasonCode.ROUTE_DOMINATED,
-        detail,
-        (node.location, ship_from),
-    )
+def dominated(node: SupplyNode, ship_from: str, detail: str) -> Candidate:
+    lane = Lane(node.location, ship_from)
+    reason = ReasonCode.ROUTE_DOMINATED
+    return refusal(node.item, node.location, node.source, node.available_date, reason, detail, lane)
 
 
-def _node(node: SupplyNode, qty: int, reason: ReasonCode, detail: str) -> Rejected:
-    return Rejected(-1, node.item, node.location, node.source, node.available_date, qty, reason, detail)
-
-
-Blocked = tuple[str, str, date | None, int, ReasonCode, str]  # location, source, date, qty, reason, detail
-
-
-def blocked_supply(problem: AllocationProblem) -> dict[str, list[Blocked]]:
+def blocked_supply(problem: AllocationProblem) -> dict[str, list[Candidate]]:
     """Per item, supply the spec never allows: unsellable stock status, inbound beyond the horizon."""
-    out: dict[str, list[Blocked]] = defaultdict(list)
+    out: dict[str, list[Candidate]] = defaultdict(list)
     for s in problem.stock:
         if s.status != "available":
             detail = f"stock status {s.status!r} is not sellable"
-            out[s.item].append((s.location, "stock", None, s.qty, ReasonCode.NOT_SELLABLE_STATUS, detail))
+            out[s.item].append(refusal(s.item, s.location, "stock", None, ReasonCode.NOT_SELLABLE_STATUS, detail))
     horizon = problem.as_of + timedelta(days=problem.policy.horizon_days)
     for r in problem.inbound:
         if r.eta > horizon:
             detail = f"eta {r.eta.isoformat()} is after the horizon {horizon.isoformat()}"
-            out[r.item].append((r.location, "inbound", r.eta, r.qty, ReasonCode.BEYOND_HORIZON, detail))
+            out[r.item].append(refusal(r.item, r.location, "inbound", r.eta, ReasonCode.BEYOND_HORIZON, detail))
     for rows in out.values():
-        rows.sort(key=lambda b: (b[0], b[1], b[4], str(b[2])))
+        rows.sort(key=lambda c: (c.location, c.source, c.reason, str(c.available_date)))
     return out
 
 
-def substitution_refused(problem: AllocationProblem, li: int, items: dict[str, Item]) -> list[Rejected]:
-    """The substitutes a line may not take, because the customer or the line does not allow it."""
+def substitution_refused(
+    problem: AllocationProblem, li: int, items: dict[str, Item], seen: dict[str, Candidate]
+) -> tuple[Candidate, ...]:
+    """The substitutes a line may not take, because the customer or the line does not allow it.
+
+    `seen` shares one candidate between lines refused alike (by the customer, the same substitute and rank).
+    """
     line = problem.order.lines[li]
     ordered = items.get(line.item)
     allowed = problem.customer().allow_substitution and line.allow_substitution
     if ordered is None or allowed:
-        return []
+        return ()
     who = "the customer" if not problem.customer().allow_substitution else f"line {line.line}"
-    return [
-        Rejected(
-            li,
-            sub.item,
-            "*",
-            "any",
-            None,
-            0,
-            ReasonCode.SUBSTITUTION_NOT_ALLOWED,
-            f"substitute {sub.item} (rank {sub.rank}) not allowed by {who}",
-        )
-        for sub in ordered.substitutes
-        if sub.item != line.item
-    ]
+    out = []
+    for sub in ordered.substitutes:
+        if sub.item != line.item:
+            detail = f"substitute {sub.item} (rank {sub.rank}) not allowed by {who}"
+            cand = seen.get(detail)
+            if cand is None:
+                reason = ReasonCode.SUBSTITUTION_NOT_ALLOWED
+                cand = seen[detail] = refusal(sub.item, "*", "any", None, reason, detail)
+            out.append(cand)
+    return tuple(out)

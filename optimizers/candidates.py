@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from optimizers import refusals
-from optimizers.decision import Candidate
+from optimizers.decision import Candidate, Lane
 from optimizers.problem import AllocationProblem, Item
 from optimizers.routes import MARGIN_SCALE, LaneSpec, Route, RouteTable, money_units, route_table
 from optimizers.supply import SupplyNode, supply_nodes
@@ -215,8 +215,11 @@ def _refused(
     problem: AllocationProblem, nodes: list[SupplyNode], table: RouteTable, no_route: np.ndarray
 ) -> dict[str, list[Candidate]]:
     """Per item, in node order: supply with no route to the region, supply all protected, dominated routes."""
-    pruned = table.dominated
-    details = {(loc, r.ship_from): refusals.dominated_detail(r, by) for loc, rs in pruned.items() for r, by in rs}
+    # Per location, each dropped transfer route's lane and text: the same for every supply node there.
+    pruned = {
+        loc: [(Lane(loc, r.ship_from), refusals.dominated_detail(r, by)) for r, by in rs]
+        for loc, rs in table.dominated.items()
+    }
     region = problem.order.ship_to_region
     refused: dict[str, list[Candidate]] = defaultdict(list)
     for n, node in enumerate(nodes):
@@ -226,8 +229,7 @@ def _refused(
             if node.protected:
                 refused[node.item].append(refusals.protected(node))
         elif node.location in pruned:
-            for r, _ in pruned[node.location]:
-                refused[node.item].append(refusals.dominated(node, r.ship_from, details[(node.location, r.ship_from)]))
+            refused[node.item].extend(refusals.dominated(node, lane, text) for lane, text in pruned[node.location])
     return refused
 
 

@@ -48,10 +48,22 @@ def dominated_detail(r: Route, by: Route) -> str:
     )
 
 
-def dominated(node: SupplyNode, ship_from: str, detail: str) -> Candidate:
-    lane = Lane(node.location, ship_from)
-    reason = ReasonCode.ROUTE_DOMINATED
-    return refusal(node.item, node.location, node.source, node.available_date, reason, detail, lane)
+def dominated(node: SupplyNode, lane: Lane, detail: str) -> Candidate:
+    """A transfer route from the node's location that its direct route dominates."""
+    return Candidate(
+        node.item,
+        node.location,
+        node.source,
+        node.available_date,
+        lane,
+        lane.to_location,
+        None,
+        None,
+        None,
+        0,
+        ReasonCode.ROUTE_DOMINATED,
+        detail,
+    )
 
 
 def blocked_supply(problem: AllocationProblem) -> dict[str, list[Candidate]]:

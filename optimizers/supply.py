@@ -40,11 +40,11 @@ def supply_nodes(problem: AllocationProblem) -> list[SupplyNode]:
     for p in problem.protections:
         if rank > tier_rank(problem.policy.tiers, p.min_tier):
             protected[(p.item, p.location)] += p.qty
-    guard = protected.get
-    nodes = [
-        SupplyNode(i, loc, as_of, "stock", max(0, q - guard((i, loc), 0)), q, min(q, guard((i, loc), 0)))
-        for (i, loc), q in stock.items()
-    ]
+    nodes = [SupplyNode(i, loc, as_of, "stock", q, q, 0) for (i, loc), q in stock.items() if (i, loc) not in protected]
+    for (i, loc), guard in protected.items():
+        q = stock.get((i, loc))
+        if q is not None:
+            nodes.append(SupplyNode(i, loc, as_of, "stock", max(0, q - guard), q, min(q, guard)))
     horizon = as_of + timedelta(days=problem.policy.horizon_days)
     inbound: dict[tuple[str, str, date], int] = defaultdict(int)
     for r in problem.inbound:

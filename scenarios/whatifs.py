@@ -19,14 +19,14 @@ WhatIf = Callable[[AllocationProblem], AllocationProblem]
 def supplier_slip(problem: AllocationProblem, days: int, items: frozenset[str] | None = None) -> AllocationProblem:
     """Every inbound ETA (of `items`, if given) moves `days` later."""
     inbound = tuple(
-        replace(x, eta=x.eta + timedelta(days=days)) if items is None or x.item in items else x for x in problem.inbound
+        x._replace(eta=x.eta + timedelta(days=days)) if items is None or x.item in items else x for x in problem.inbound
     )
     return replace(problem, inbound=inbound)
 
 
 def demand_spike(problem: AllocationProblem, factor: float) -> AllocationProblem:
     """Every order line's quantity multiplied by `factor`, rounded up to whole units."""
-    lines = tuple(replace(x, qty=math.ceil(x.qty * factor)) for x in problem.order.lines)
+    lines = tuple(x._replace(qty=math.ceil(x.qty * factor)) for x in problem.order.lines)
     return replace(problem, order=replace(problem.order, lines=lines))
 
 

@@ -54,5 +54,5 @@ def without_rejected(problem: AllocationProblem, rejected: frozenset[int]) -> Al
     """The problem the engine solves: rejected lines keep their place with quantity 0, so nothing fills them."""
     if not rejected:
         return problem
-    lines = tuple(replace(line, qty=0) if line.line in rejected else line for line in problem.order.lines)
+    lines = tuple(line._replace(qty=0) if line.line in rejected else line for line in problem.order.lines)
     return replace(problem, order=replace(problem.order, lines=lines))

@@ -37,8 +37,8 @@ def test_price_inputs_use_contract_before_list_and_the_cheapest_shipping() -> No
     assert price_variance_pct(line, LinePrices(1, list_price=10.0)) == -20.0
     assert price_variance_pct(line, LinePrices(1)) == 0.0
     assert unit_margin_pct(line, PriceBasis.of(problem)) == 31.25  # (8 - 5 - 0.5) / 8
-    assert unit_margin_pct(replace(line, unit_price=1.0), PriceBasis.of(problem)) == -100.0  # clamped
-    assert unit_margin_pct(replace(line, unit_price=0.0), PriceBasis.of(problem)) == -100.0
+    assert unit_margin_pct(line._replace(unit_price=1.0), PriceBasis.of(problem)) == -100.0  # clamped
+    assert unit_margin_pct(line._replace(unit_price=0.0), PriceBasis.of(problem)) == -100.0
 
 
 def test_tiers_outside_the_tables_are_unrated() -> None:

@@ -86,7 +86,7 @@ def rows(value: Any, make: Callable[[Any], Any], high: int = f.MAX_ROWS, low: in
     """A list of bounded length, each row converted."""
     if type(value) is not list or not low <= len(value) <= high:
         give_up()
-    return tuple(make(row) for row in value)
+    return tuple([make(row) for row in value])  # a list comprehension: faster than a generator here
 
 
 def optional(value: Any, convert: Callable[[Any], Any]) -> Any:

@@ -70,13 +70,16 @@ def _solve(
     search = None
     if relaxed.x is not None and not _separable(cs):
         search = best_origin_set(cs, deadline, lambda sub, by, floor: _solve(sub, by, floor, part=True))
-    if search is not None and search.proven:
+    if search is not None and search.proven:  # every set that could beat it was solved to optimality
         return replace(
             relaxed,
             x=search.x,
+            status=SolveStatus.OPTIMAL,
             engine=f"glop, best of {search.sets} ship-from set(s)",
+            levels=tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS),
             solve_ms=relaxed.solve_ms + search.solve_ms,
             solves=relaxed.solves + search.solves,
+            degraded_reason=None,
         )
     if search is not None:
         fixes.insert(0, (f"the best of {search.sets} ship-from set(s) solved", search.x))
@@ -84,8 +87,8 @@ def _solve(
         fixes.insert(0, ("the parts proven optimal, the rest repaired", split.x))
     if relaxed.x is not None:
 
-        def sub(part: CandidateSet) -> np.ndarray | None:
-            return run_levels(build_model(part, discrete=False), deadline).x
+        def sub(piece: CandidateSet) -> np.ndarray | None:
+            return run_levels(build_model(piece, discrete=False), deadline).x
 
         fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
     start = incumbent.best(cs, fixes)

@@ -32,6 +32,8 @@ from optimizers.levels import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, Sol
 from optimizers.model import binding_lane_caps, build_model
 from optimizers.origins import best_origin_set
 
+ALL_OPTIMAL = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)
+
 
 def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | None = None) -> SolveOutcome:
     """Solve every level exactly: the LP relaxation first, SCIP when that answer is fractional or infeasible.
@@ -52,8 +54,7 @@ def _solve(
     relaxation is bounded below it is not solved further: the outcome is `pruned`, without a flow.
     """
     if not cs.arcs:
-        levels = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)
-        return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", levels, 0.0, 0, 0, 0)
+        return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", ALL_OPTIMAL, 0.0, 0, 0, 0)
     relaxed = run_levels(build_model(cs, discrete=False), deadline, floor=floor)
     if relaxed.pruned:
         return relaxed
@@ -76,7 +77,7 @@ def _solve(
             x=search.x,
             status=SolveStatus.OPTIMAL,
             engine=f"glop, best of {search.sets} ship-from set(s)",
-            levels=tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS),
+            levels=ALL_OPTIMAL,
             solve_ms=relaxed.solve_ms + search.solve_ms,
             solves=relaxed.solves + search.solves,
             degraded_reason=None,
@@ -165,32 +166,23 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
             unproven += 1
         else:
             return None
+    reason, levels = None, relaxed.levels
     if unproven:
         reason = (
             f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (each answered with the best "
             "feasible flow its search found, at worst its partly filled ship-complete lines left empty)"
         )
         levels = tuple(replace(lv, optimal=False) for lv in relaxed.levels)
-        return replace(
-            relaxed,
-            x=x,
-            status=SolveStatus.FEASIBLE,
-            engine=engine,
-            solve_ms=spent,
-            solves=solves,
-            degraded_reason=reason,
-            fractional=None,
-            levels=levels,
-        )
     return replace(
         relaxed,
         x=x,
-        status=SolveStatus.OPTIMAL,
+        status=SolveStatus.FEASIBLE if unproven else SolveStatus.OPTIMAL,
         engine=engine,
         solve_ms=spent,
         solves=solves,
-        degraded_reason=None,
+        degraded_reason=reason,
         fractional=None,
+        levels=levels,
     )
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
 from optimizers.decision import Fill, Lane
-from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute
+from optimizers.problem import AllocationProblem, Item, OrderLine
 
 MONEY_SCALE = 10_000
 Node = tuple[str, str, date, str]  # item, location, available date, source
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One way to serve a line: a supply node, a route, and the fill it makes (with qty 0)."""
 
     node: Node
@@ -52,7 +53,10 @@ def _money(value: float) -> int:
     return round(value * MONEY_SCALE)
 
 
-Route = tuple[Lane | None, str, int, int]  # lane, ship_from, lead days, lane cost in 1e-4
+Route = tuple[Lane | None, str, int, int]  # lane, ship_from, lead days (lane and shipping), cost in 1e-4
+# A node reached by a route, independent of the line: the preference key after the substitute rank (delivery,
+# route cost, by lane, item, location, source, ship_from), then the node, the lane and whether intercompany.
+Leg = tuple[date, int, bool, str, str, str, str, Node, Lane | None, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +64,30 @@ class _Network:
     """The problem's tables indexed once, so options cost O(candidates), not O(lines x network)."""
 
     items: dict[str, Item]
-    nodes: dict[str, list[Node]]  # item -> its supply nodes, sorted
-    routes: dict[str, list[Route]]  # location -> direct and lane routes ending where shipping starts
-    shipping: dict[str, ShippingRoute]
-    entity: dict[str, str]
+    supply: dict[Node, int]
+    legs: dict[str, list[Leg]]  # item -> every way its supply can ship to the order
 
     @staticmethod
     def of(p: AllocationProblem) -> _Network:
         shipping = {s.location: s for s in p.shipping if s.region == p.order.ship_to_region}
-        nodes: dict[str, list[Node]] = defaultdict(list)
-        for node in sorted(supply(p)):
-            nodes[node[0]].append(node)
         routes: dict[str, list[Route]] = defaultdict(list)
-        for loc in shipping:
-            routes[loc].append((None, loc, 0, 0))
+        for loc, s in shipping.items():
+            routes[loc].append((None, loc, s.transit_days, _money(s.unit_cost)))
         for k in (k for k in p.lanes if k.to_location in shipping):
+            s = shipping[k.to_location]
             lane = Lane(k.from_location, k.to_location)
-            routes[k.from_location].append((lane, k.to_location, k.lead_days, _money(k.unit_cost)))
+            cost = _money(s.unit_cost) + _money(k.unit_cost)
+            routes[k.from_location].append((lane, k.to_location, k.lead_days + s.transit_days, cost))
         entity = {loc.id: loc.entity for loc in p.locations}
-        return _Network({i.id: i for i in p.items}, nodes, routes, shipping, entity)
+        quantities = supply(p)
+        legs: dict[str, list[Leg]] = defaultdict(list)
+        for node in sorted(quantities):
+            item, loc, avail, source = node
+            intercompany = entity.get(loc) != p.order.entity
+            for via, f, days, cost in routes.get(loc, ()):
+                delivery = avail + timedelta(days=days)
+                legs[item].append((delivery, cost, via is not None, item, loc, source, f, node, via, intercompany))
+        return _Network({i.id: i for i in p.items}, quantities, legs)
 
 
 def _ranks(p: AllocationProblem, net: _Network, line: OrderLine) -> dict[str, int]:
@@ -90,31 +99,27 @@ def _ranks(p: AllocationProblem, net: _Network, line: OrderLine) -> dict[str, in
 
 
 def _line_options(p: AllocationProblem, net: _Network, line: OrderLine) -> list[Option]:
-    out = []
+    """The line's options in the greedy's order of preference: substitute rank, earliest delivery, cheapest
+    route, direct before a lane, then names."""
+    keyed = []
+    requested = p.order.requested_date
     for item, rank in _ranks(p, net, line).items():
-        unit = _money(line.unit_price) - _money(net.items[item].unit_cost)
-        for node in net.nodes.get(item, ()):
-            _, loc, avail, source = node
-            intercompany = net.entity.get(loc) != p.order.entity
-            for via, f, lead, lane_cost in net.routes.get(loc, ()):
-                delivery = avail + timedelta(days=lead + net.shipping[f].transit_days)
-                route_cost = _money(net.shipping[f].unit_cost) + lane_cost
-                on_time, margin = delivery <= p.order.requested_date, (unit - route_cost) / MONEY_SCALE
-                fill = Fill(
-                    item, loc, f, via, 0, source, avail, delivery, on_time, margin, item != line.item, intercompany
-                )
-                out.append(Option(node, rank, route_cost, fill))
-    return sorted(out, key=_preference)
+        unit, substitute = _money(line.unit_price) - _money(net.items[item].unit_cost), item != line.item
+        for leg in net.legs.get(item, ()):
+            delivery, cost, _, _, loc, source, f, node, via, intercompany = leg
+            avail = node[2]
+            margin = (unit - cost) / MONEY_SCALE
+            fill = Fill(
+                item, loc, f, via, 0, source, avail, delivery, delivery <= requested, margin, substitute, intercompany
+            )
+            keyed.append(((rank, *leg[:7]), Option(node, rank, cost, fill)))
+    keyed.sort(key=itemgetter(0))
+    return [o for _, o in keyed]
 
 
-def _preference(o: Option) -> tuple[int, date, int, bool, str, str, str, str]:
-    f = o.fill
-    return (o.rank, f.delivery_date, o.route_cost, f.via_lane is not None, f.item, f.location, f.source, f.ship_from)
-
-
-def options(problem: AllocationProblem) -> dict[int, tuple[Option, ...]]:
+def options(problem: AllocationProblem, net: _Network | None = None) -> dict[int, tuple[Option, ...]]:
     """Line number -> every option that could serve it, in the greedy's order of preference."""
-    net = _Network.of(problem)
+    net = net or _Network.of(problem)
     return {ln.line: tuple(_line_options(problem, net, ln)) for ln in problem.order.lines}
 
 
@@ -159,8 +164,9 @@ def _commit(fills: list[Fill], s: _State) -> None:
 def greedy_fills(problem: AllocationProblem) -> dict[int, tuple[Fill, ...]]:
     """Line number -> the greedy's fills for it; always feasible, the same for the same input."""
     lanes = {Lane(k.from_location, k.to_location): k.capacity for k in problem.lanes}
-    state = _State(supply(problem), lanes, set(), problem.customer().max_shipments)
-    opts = options(problem)
+    net = _Network.of(problem)
+    state = _State(dict(net.supply), lanes, set(), problem.customer().max_shipments)
+    opts = options(problem, net)
     out: dict[int, tuple[Fill, ...]] = {}
     for line in sorted(problem.order.lines, key=lambda ln: ln.line):
         fills = _take(line, opts[line.line], state)

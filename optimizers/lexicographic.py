@@ -12,7 +12,9 @@ limit the sets of ship-from locations are searched best bound first (`optimizers
 order without a binding limit, solved as above. Only when there are too many sets, or time runs out, does the
 whole exact MIP go to SCIP (LP-based branch and bound suits these nearly integral relaxations; CP-SAT was
 measured 100x slower on them), warm-started from the best incumbent. When time runs out the answer
-is the best feasible flow found, never worse than the greedy baseline, marked degraded with the reason.
+is the best feasible flow found, marked degraded with the reason: never worse than the greedy baseline, except
+that an order split into parts offers, once time is out, its parts as solved (each never worse than its relaxation
+with its partly filled ship-complete lines emptied) without spending more time on the baseline.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def _solve(
     if split is not None and split.status == SolveStatus.OPTIMAL:
         return split
     fixes: list[tuple[str, np.ndarray | None]] = []
-    if not part:  # first: the fallback that must exist when time runs out
+    if not part and split is None:  # first: the fallback that must exist when time runs out
         fixes.append(("the greedy baseline", incumbent.greedy_flow(cs)))
     search = None
     if relaxed.x is not None and not _separable(cs):
@@ -155,6 +157,10 @@ def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> 
             if branched.proven:
                 x[idx] = branched.x
                 continue
+        if branched is not None and time.perf_counter() >= deadline:  # no time left for SCIP to do better
+            x[idx] = branched.x
+            unproven += 1
+            continue
         out = run_levels(build_model(piece, discrete=True), deadline)
         spent, solves, engine = spent + out.solve_ms, solves + out.solves, "glop+scip by part"
         if out.status == SolveStatus.OPTIMAL and out.x is not None:

@@ -220,3 +220,27 @@ def test_a_binding_shipment_limit_is_solved_exactly_by_ship_from_sets() -> None:
     assert sets < 66  # the bounds spared the rest
     # The proven optimum: the Pyomo/HiGHS cross-check needed 220 s to prove the margin; SCIP did not in 10 s.
     assert (d.objective.on_time_units, d.objective.units, d.objective.margin) == (2646, 3297, 40762.82)
+
+
+def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optimizers.incumbent as inc
+    import optimizers.lexicographic as lex
+
+    real = lex.ship_complete_branch_and_bound
+
+    def slow(cs, deadline, root):  # type: ignore[no-untyped-def]
+        out = real(cs, time.perf_counter() - 1, root)  # out of time at once: the root with partial lines emptied
+        time.sleep(max(0.0, deadline - time.perf_counter()) + 0.01)  # and the order's deadline is past too
+        return out
+
+    def forbidden(cs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the greedy baseline was computed after the time limit")
+
+    monkeypatch.setattr(lex, "ship_complete_branch_and_bound", slow)
+    monkeypatch.setattr(inc, "greedy_flow", forbidden)
+    stock = (StockPosition("A", "WH-1", 10),)
+    lines = tuple(OrderLine(k, "A", 4 + k, 9.0, ship_complete=True) for k in (1, 2, 3))
+    p = hand_problem(lines, (A, B), stock=stock)
+    d = decide(p, time_limit_ms=200)
+    assert validate(p, d).ok and d.solver.status == SolveStatus.FEASIBLE and d.solver.degraded
+    assert "1 of 1 parts not proven" in (d.solver.degraded_reason or "")

@@ -47,17 +47,22 @@ def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | N
 
 
 def _solve(
-    cs: CandidateSet, deadline: float, floor: tuple[int, int, int, int] | None = None, part: bool = False
+    cs: CandidateSet,
+    deadline: float,
+    floor: tuple[int, int, int, int] | None = None,
+    part: bool = False,
+    relaxed: SolveOutcome | None = None,
 ) -> SolveOutcome:
     """`solve_lexicographic` by a deadline.
 
     A `part` is the order restricted to one set of ship-from locations: the greedy baseline, which serves the
     whole order, is not its fallback. With a `floor` (the score of a known solution), a candidate set whose
-    relaxation is bounded below it is not solved further: the outcome is `pruned`, without a flow.
+    relaxation is bounded below it is not solved further: the outcome is `pruned`, without a flow. `relaxed` is
+    the relaxation when it is solved already.
     """
     if not cs.arcs:
         return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", ALL_OPTIMAL, 0.0, 0, 0, 0)
-    relaxed = run_levels(build_model(cs, discrete=False), deadline, floor=floor)
+    relaxed = relaxed or run_levels(build_model(cs, discrete=False), deadline, floor=floor)
     if relaxed.pruned:
         return relaxed
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
@@ -72,7 +77,7 @@ def _solve(
         fixes.append(("the greedy baseline", incumbent.greedy_flow(cs)))
     search = None
     if relaxed.x is not None and not _separable(cs):
-        search = best_origin_set(cs, deadline, lambda sub, by, floor: _solve(sub, by, floor, part=True))
+        search = best_origin_set(cs, deadline, lambda sub, by, floor, lp: _solve(sub, by, floor, True, lp))
     if search is not None and search.proven:  # every set that could beat it was solved to optimality
         return replace(
             relaxed,

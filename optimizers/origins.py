@@ -5,15 +5,26 @@ With a limit of K ship-from locations, every feasible decision ships from some s
 solve (LP relaxation, then branch and bound where ship-complete breaks) is exact there. So the optimum is the
 best, lexicographically, of the sets' optima.
 
-Most sets need no solve. For each set the on-time units and the units it could reach are bounded from the data
-alone: per line, at most its quantity and at most the supply that can reach it from T on time (respectively at
-all). Sets are solved in descending order of that bound pair; once the next set's bound is below the best
-solution found on the first two levels, no later set can beat it, and the best is proven optimal. A set that is
-solved stops at its LP relaxation when that already falls below the best (`pruned`).
+Most sets need no solve. Each set's on-time units and units are bounded in stages, each tighter and dearer than
+the one before, and a set goes only as far as it must:
+1. from the data alone, for every set at once: the smaller of a bound by demand (per line, at most its quantity
+   and at most the supply that can reach it from T on time, respectively at all) and a bound by supply (per
+   location of T, the supply there plus, per lane into it, at most the lane's capacity and the supply it can
+   carry);
+2. by two maximum flows on T's arcs, a relaxation of the decision that counts each unit of supply once however
+   many lines could take it (the arcs of a lane that could bind pass through one vertex of the lane's
+   capacity, from which they may reach any line the lane serves);
+3. by T's LP relaxation, stopped as soon as it falls below the best solution found (`pruned`);
+4. the set is solved: the relaxation is already at hand, so only the branch and bound of its ship-complete lines
+   is left, if any.
+Sets are taken best bound first, each moved to its next stage and put back in line. Once the best bound left is
+below the best solution found on the first two levels, no remaining set can beat it and the best is proven
+optimal.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections.abc import Callable
@@ -25,10 +36,11 @@ import numpy as np
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.incumbent import score
-from optimizers.levels import SolveOutcome
+from optimizers.levels import INTEGRAL_TOL, SolveOutcome, run_levels
+from optimizers.model import build_model
+from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
 
 MAX_SETS = 20_000  # more sets than this and the bounds alone cost too much: leave the order to the MIP
-CHUNK = 4_000_000  # table entries per step of the bound computation
 
 
 class OriginSearch(NamedTuple):
@@ -39,12 +51,14 @@ class OriginSearch(NamedTuple):
     solves: int
 
 
-def best_origin_set(
-    cs: CandidateSet,
-    deadline: float,
-    solve: Callable[[CandidateSet, float, tuple[int, int, int, int] | None], SolveOutcome],
-) -> OriginSearch | None:
-    """The best decision over the K-sets of ship-from locations, or None when there are too many sets."""
+Solve = Callable[[CandidateSet, float, tuple[int, int, int, int] | None, SolveOutcome], SolveOutcome]
+
+
+def best_origin_set(cs: CandidateSet, deadline: float, solve: Solve) -> OriginSearch | None:
+    """The best decision over the K-sets of ship-from locations, or None when there are too many sets.
+
+    `solve(part, deadline, floor, relaxed)` finishes the solve of one set from its LP relaxation.
+    """
     limit = cs.max_shipments
     origins = np.unique(cs.arcs.origin)
     if limit is None or limit >= len(origins) or math.comb(len(origins), limit) > MAX_SETS:
@@ -52,22 +66,47 @@ def best_origin_set(
     combos = list(combinations(range(len(origins)), limit))  # a limit of 0 has one set: the empty one
     sets = np.array(combos, np.int64).reshape(len(combos), limit)
     column = np.searchsorted(origins, cs.arcs.origin)  # each arc's origin as a column of the bound tables
-    b1 = _reach_bound(cs, column, cs.arcs.on_time, len(origins), sets)
-    b2 = _reach_bound(cs, column, np.ones(len(cs.arcs), bool), len(origins), sets)
-    order = np.lexsort((np.arange(len(sets)), -b2, -b1))
+    b1, b2 = (
+        np.minimum(demand_bound(cs, column, arcs, len(origins), sets), supply_bound(cs, column, arcs, sets))
+        for arcs in (cs.arcs.on_time, np.ones(len(cs.arcs), bool))
+    )
+    # (minus on-time bound, minus units bound, set, stage reached): best bound first
+    queue = [(-int(u), -int(v), k, 1) for k, (u, v) in enumerate(zip(b1, b2, strict=True))]
+    heapq.heapify(queue)
+    relaxed: dict[int, SolveOutcome] = {}
     best: tuple[tuple[int, int, int, int], np.ndarray] | None = None
     proven, solved, spent, solves = True, 0, 0.0, 0
-    for k in order.tolist():
-        if best is not None and (b1[k], b2[k]) < best[0][:2]:
-            break  # this set and every later one is bounded below the best
+    while queue:
+        if best is not None and (-queue[0][0], -queue[0][1]) < best[0][:2]:
+            break  # every set left is bounded below the best
         if time.perf_counter() >= deadline:
             proven = False
             break
+        _, _, k, stage = heapq.heappop(queue)
         idx = np.flatnonzero(np.isin(column, sets[k]))
-        out = solve(cs.part(idx), deadline, None if best is None else best[0])
-        solved, spent, solves = solved + 1, spent + out.solve_ms, solves + out.solves
+        floor = None if best is None else best[0]
+        if stage == 1:
+            on_time, units = flow_bound(cs, idx)
+            heapq.heappush(queue, (-on_time, -units, k, 2))
+            continue
+        if stage == 2:
+            out = run_levels(build_model(cs.part(idx), discrete=False), deadline, floor=floor)
+            solved, spent, solves = solved + 1, spent + out.solve_ms, solves + out.solves
+            bound = _relaxed_bound(cs.arcs.on_time[idx], out)
+            if bound is None:  # pruned: bounded below the best, and so is every decision from this set
+                proven = proven and out.pruned
+                continue
+            relaxed[k] = out
+            heapq.heappush(queue, (-bound[0], -bound[1], k, 3))
+            continue
+        part, lp = cs.part(idx), relaxed.pop(k)
+        exact = all(lv.optimal for lv in lp.levels)
+        if floor is not None and lp.x is not None and exact and score(part, lp.x) <= floor:
+            continue  # an integral relaxation solved at every level bounds the set exactly: it cannot beat the best
+        out = solve(part, deadline, floor, lp)
+        spent, solves = spent + out.solve_ms, solves + out.solves
         if out.pruned:
-            continue  # its relaxation is bounded below the best: so is every decision from this set
+            continue
         if out.x is None:
             proven = False
             continue
@@ -80,16 +119,10 @@ def best_origin_set(
     return OriginSearch(None if best is None else best[1], proven and best is not None, solved, spent, solves)
 
 
-def _reach_bound(
-    cs: CandidateSet, column: np.ndarray, arcs: np.ndarray, n_origins: int, sets: np.ndarray
-) -> np.ndarray:
-    """Per set, sum over lines of min(line quantity, supply reaching the line from the set by these arcs)."""
-    reach = np.zeros((len(cs.line_qty), n_origins))
-    a = cs.arcs
-    np.add.at(reach, (a.line[arcs], column[arcs]), cs.node_qty[a.node[arcs]])
-    out = np.empty(len(sets), np.int64)
-    step = max(1, CHUNK // max(1, len(cs.line_qty) * sets.shape[1]))  # bounded memory: lines x sets x K at a time
-    for first in range(0, len(sets), step):
-        per_set = reach[:, sets[first : first + step]].sum(axis=2)  # lines x sets
-        out[first : first + step] = np.minimum(per_set, cs.line_qty[:, None]).sum(axis=0)
-    return out
+def _relaxed_bound(on_time: np.ndarray, out: SolveOutcome) -> tuple[int, int] | None:
+    """The relaxation's on-time units and units, rounded down (integer decisions cannot do better); None when it
+    was pruned or not solved."""
+    x = out.x if out.x is not None else out.fractional
+    if out.pruned or x is None or not out.levels or not out.levels[0].optimal:
+        return None
+    return math.floor(float(x[on_time].sum()) + INTEGRAL_TOL), math.floor(float(x.sum()) + INTEGRAL_TOL)

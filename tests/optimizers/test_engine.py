@@ -217,7 +217,7 @@ def test_a_binding_shipment_limit_is_solved_exactly_by_ship_from_sets() -> None:
     d = decide(replace(p, policy=replace(p.policy, time_limit_ms=30_000)))  # a loaded CI machine must not degrade
     assert validate(p, d).ok and d.solver.status == SolveStatus.OPTIMAL, d.solver
     sets = int(d.solver.engine.split("best of ")[1].split()[0])
-    assert sets < 66  # the bounds spared the rest
+    assert sets <= 10  # relaxations solved: the bounds spared the rest (3 of 66 when this was written)
     # The proven optimum: the Pyomo/HiGHS cross-check needed 220 s to prove the margin; SCIP did not in 10 s.
     assert (d.objective.on_time_units, d.objective.units, d.objective.margin) == (2646, 3297, 40762.82)
 

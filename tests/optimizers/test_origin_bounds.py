@@ -1,0 +1,41 @@
+"""The ship-from set bounds never cut off a set's optimum, and the staged search finds the same optimum."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from itertools import combinations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizers.candidates import build_candidates
+from optimizers.engine import canonical_order
+from optimizers.incumbent import score
+from optimizers.lexicographic import _solve
+from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
+from optimizers.problem import AllocationProblem, Customer
+from tests.strategies import problems
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_lines=8, max_locations=5, max_items=4, max_qty=12, max_rows=12), st.integers(1, 2))
+def test_every_bound_holds_for_every_set(p: AllocationProblem, limit: int) -> None:
+    p = canonical_order(replace(p, customers=(Customer("C-1", None, True, limit),)))
+    cs = build_candidates(p)
+    origins = np.unique(cs.arcs.origin)
+    if limit >= len(origins):
+        return
+    sets = np.array(list(combinations(range(len(origins)), limit)), np.int64)
+    column = np.searchsorted(origins, cs.arcs.origin)
+    everything = np.ones(len(cs.arcs), bool)
+    by_demand = [demand_bound(cs, column, arcs, len(origins), sets) for arcs in (cs.arcs.on_time, everything)]
+    by_supply = [supply_bound(cs, column, arcs, sets) for arcs in (cs.arcs.on_time, everything)]
+    for k, chosen in enumerate(sets):
+        idx = np.flatnonzero(np.isin(column, chosen))
+        out = _solve(cs.part(idx), time.perf_counter() + 60, part=True)
+        assert out.x is not None
+        on_time, units, _, _ = score(cs.part(idx), out.x)
+        for bound in ((by_demand[0][k], by_demand[1][k]), (by_supply[0][k], by_supply[1][k]), flow_bound(cs, idx)):
+            assert on_time <= bound[0] and units <= bound[1], (k, bound, (on_time, units))

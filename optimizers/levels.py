@@ -4,8 +4,9 @@
 Levels 1 and 2 are integers, so when W = total_qty + 1 keeps numbers small they are solved at once by
 maximising W * on_time + units: on integer points this ranks exactly like the pair (on_time, units).
 
-The model is built in bulk by model_builder and loaded into one pywraplp solver, so that GLOP re-solves each
-level warm from the previous basis. On the LP, a solved level confines the next ones to its optimal face by
+The model is built in bulk by model_builder. Small LPs are solved by model_builder's own GLOP, cold each time;
+the others are loaded into one pywraplp solver, so that GLOP re-solves each level warm from the previous basis
+(`optimizers.lp_backends`). On the LP, a solved level confines the next ones to its optimal face by
 complementary slackness (bounds only, so transportation rows stay totally unimodular and the final vertex stays
 integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is bounded at the value it reached.
 """
@@ -17,15 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import linear_solver_pb2, pywraplp  # type: ignore[attr-defined]
-from ortools.linear_solver.python import model_builder_helper as mbh
 
 from optimizers.decision import SolveStatus
+from optimizers.lp_backends import INFEASIBLE, OPTIMAL, solver_for
 from optimizers.model import Model
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 INTEGRAL_TOL = 1e-6
-PRESOLVE_ABOVE_ARCS = 5000  # measured: below this, warm re-solves beat GLOP's presolve
 FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
 
 
@@ -53,14 +52,6 @@ class SolveOutcome:
     pruned: bool = False  # stopped early: its bound fell below the floor it was given
 
 
-def _exact_params() -> pywraplp.MPSolverParameters:
-    """MPSolver stops MIPs at a 1e-4 relative gap by default; every level here must be proven optimal."""
-    params = pywraplp.MPSolverParameters()
-    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
-    return params
-
-
-_EXACT = _exact_params()
 LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max"), (4, "tie_break", "min"))
 FRACTIONAL = "fractional LP optimum"
 
@@ -88,54 +79,44 @@ def run_levels(
 
 
 class LevelSolver:
-    """One loaded solver for a model: levels solved in turn, then bounds restored for the next branch.
-
-    The model is built in bulk by model_builder and loaded once into pywraplp, so GLOP re-solves each level,
-    and each branch of `optimizers.branching`, warm from the previous basis instead of from scratch.
-    """
+    """One solver for a model (`optimizers.lp_backends`): levels solved in turn, then bounds restored for the
+    next branch of `optimizers.branching`."""
 
     def __init__(self, m: Model) -> None:
         self.m = m
-        self.engine = "scip" if m.integer else "glop"
         self.plan = _objectives(m)
         _, first, maximise, _ = self.plan[0]
-        m.helper.set_objective_coefficients(list(range(m.n_arcs)), first.tolist())  # one call, not one per arc
-        m.helper.set_maximize(maximise)
-        self.preset = True  # the loaded model already carries the first level's objective
-        solver = pywraplp.Solver.CreateSolver(self.engine.upper())
-        if solver is None or solver.LoadModelFromProto(mbh.to_mpmodel_proto(m.helper)):
-            raise RuntimeError(f"OR-Tools could not load the model into {self.engine}")
-        if not m.integer and m.n_arcs <= PRESOLVE_ABOVE_ARCS:
-            # Presolve must be redone after every change, which throws the warm basis away; it pays only on the
-            # first solve of a big LP.
-            solver.SetSolverSpecificParametersAsString("use_preprocessing:false")
-        self.solver = solver
-        # Proxies are made on demand: building all of them costs more than a small LP's solve.
-        self.var, self.row = solver.variable, solver.constraint
-        self.free = np.ones(m.n_arcs, bool)  # arcs not confined to 0 by a branch or an earlier level's face
+        self.backend = solver_for(m, first, maximise)
+        self.engine = self.backend.engine
+        self.preset = True  # the backend already carries the first level's objective
+        self.free = ~m.fixed  # arcs not confined to 0 by a branch or an earlier level's face
+        self.lo, self.hi = m.row_lo.copy(), m.row_hi.copy()  # the rows' bounds now
         self.touched_rows: set[int] = set()
 
     def restore(self) -> None:
         """Undo every bound change since the model was loaded."""
-        for j in np.flatnonzero(~self.free).tolist():
-            self.var(j).SetUb(float("inf"))
-        self.free[:] = True
+        self.backend.set_ub(np.flatnonzero(~self.free & ~self.m.fixed).tolist(), float("inf"))
+        self.free = ~self.m.fixed
         for i in self.touched_rows:
-            self.row(i).SetBounds(float(self.m.row_lo[i]), float(self.m.row_hi[i]))
+            self.backend.set_row_bounds(i, float(self.m.row_lo[i]), float(self.m.row_hi[i]))
+        self.lo[:], self.hi[:] = self.m.row_lo, self.m.row_hi
         self.touched_rows.clear()
 
     def set_ub_zero(self, cols: np.ndarray) -> None:
         """Confine these arcs to carry nothing."""
-        for j in cols[self.free[cols]].tolist():
-            self.var(j).SetUb(0.0)
+        self.backend.set_ub(cols[self.free[cols]].tolist(), 0.0)
         self.free[cols] = False
 
     def set_row_lb(self, row: int, value: float) -> None:
-        self.row(row).SetLb(value)
-        self.touched_rows.add(row)
+        self.lo[row] = value
+        self._set_row(row)
 
     def set_row_ub(self, row: int, value: float) -> None:
-        self.row(row).SetUb(value)
+        self.hi[row] = value
+        self._set_row(row)
+
+    def _set_row(self, row: int) -> None:
+        self.backend.set_row_bounds(row, float(self.lo[row]), float(self.hi[row]))
         self.touched_rows.add(row)
 
     def solve(
@@ -152,12 +133,10 @@ class LevelSolver:
         `last_if` decides from the level-3 solution whether the tie-break level is worth solving; when it is
         not, the outcome has levels 1-3 optimal and level 4 not solved.
         """
-        m, solver, objective = self.m, self.solver, self.solver.Objective()
-        arcs: list[pywraplp.Variable] = []  # every arc's proxy, made only if a level sets coefficients per arc
+        m, backend = self.m, self.backend
         x: np.ndarray | None = None
         if hint is not None and m.integer:
-            arcs = arcs or solver.variables()[: m.n_arcs]
-            solver.SetHint(arcs, hint.astype(np.float64).tolist())
+            backend.hint(hint)
         done: list[int] = []
         spent, solves, reason = 0.0, 0, None
         for levels, coeffs, maximise, on_levels in self.plan:
@@ -166,42 +145,28 @@ class LevelSolver:
                 reason = f"time limit reached before level {levels[0]}"
                 break
             if not self.preset:
-                objective.Clear()
-                for j, c in on_levels.items():
-                    objective.SetCoefficient(self.var(j), c)
-                if not on_levels:
-                    for j in np.flatnonzero(self.free & (coeffs != 0)).tolist():
-                        objective.SetCoefficient(self.var(j), float(coeffs[j]))
-                objective.SetOptimizationDirection(maximise)
+                if on_levels:
+                    backend.set_objective(np.array(list(on_levels)), np.array(list(on_levels.values())), maximise)
+                else:
+                    cols = np.flatnonzero(self.free & (coeffs != 0))
+                    backend.set_objective(cols, coeffs[cols], maximise)
             self.preset = False
             if x is not None and m.integer:
-                arcs = arcs or solver.variables()[: m.n_arcs]
-                solver.SetHint(arcs, x.tolist())
-            solver.SetTimeLimit(max(1, int(remaining * 1000)))
+                backend.hint(x)
             t0 = time.perf_counter()
-            status = solver.Solve(_EXACT)
+            answer = backend.solve(remaining)
             spent += (time.perf_counter() - t0) * 1000.0
             solves += 1
-            if status == pywraplp.Solver.INFEASIBLE:
+            if answer.status == INFEASIBLE:
                 return SolveOutcome(
-                    None,
-                    SolveStatus.TIMEOUT,
-                    self.engine,
-                    (),
-                    spent,
-                    solves,
-                    m.n_vars,
-                    m.n_rows,
-                    "infeasible",
+                    None, SolveStatus.TIMEOUT, self.engine, (), spent, solves, m.n_vars, m.n_rows, "infeasible",
                     infeasible=True,
-                )
-            if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-                reason = f"level {levels[0]} not solved in the time limit (status {status})"
+                )  # fmt: skip
+            if answer.x is None:
+                reason = f"level {levels[0]} not solved in the time limit (status {answer.code})"
                 break
-            response = linear_solver_pb2.MPSolutionResponse()
-            solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
-            x = np.array(response.variable_value)[: m.n_arcs]
-            if status != pywraplp.Solver.OPTIMAL:
+            x = answer.x[: m.n_arcs]
+            if answer.status != OPTIMAL:
                 reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
                 break
             done.extend(levels)
@@ -214,11 +179,13 @@ class LevelSolver:
             if m.integer:
                 _fix(self, levels, x)
             else:
-                _restrict_to_optimal_face(self, response, FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0))))
+                assert answer.reduced is not None and answer.duals is not None
+                tol = FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
+                _restrict_to_optimal_face(self, answer.reduced, answer.duals, tol)
         return _outcome(m, self.engine, x, done, spent, solves, reason)
 
 
-def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSolutionResponse, tol: float) -> None:
+def _restrict_to_optimal_face(ls: LevelSolver, reduced_cost: np.ndarray, dual: np.ndarray, tol: float) -> None:
     """Confine later levels to this level's optimal face, by complementary slackness with its dual.
 
     Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
@@ -227,9 +194,9 @@ def _restrict_to_optimal_face(ls: LevelSolver, response: linear_solver_pb2.MPSol
     rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
     """
     m = ls.m
-    reduced = np.abs(np.array(response.reduced_cost)[: m.n_arcs])
+    reduced = np.abs(reduced_cost[: m.n_arcs])
     ls.set_ub_zero(np.flatnonzero(reduced > tol))
-    tight = (np.abs(np.array(response.dual_value)) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
+    tight = (np.abs(dual) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
     tight[list(ls.touched_rows)] = False  # made tight at their one finite side before: nothing to change
     for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
         ls.set_row_lb(i, float(m.row_hi[i]))

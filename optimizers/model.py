@@ -42,6 +42,7 @@ class Model:
     row_hi: np.ndarray
     line_row: dict[int, int]  # line index -> its row
     level_cols: tuple[int, ...]  # LP only: the columns v = c . x of levels 3 and 4 (margin, tie)
+    fixed: np.ndarray  # per arc, fixed at 0 by construction (`hopeless_arcs`)
 
 
 def build_model(cs: CandidateSet, discrete: bool) -> Model:
@@ -90,7 +91,8 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
     matrix = rows.csr(n_vars)
     helper = mbh.ModelBuilderHelper()
     lower = np.zeros(n_vars)
-    upper = np.concatenate([np.where(hopeless_arcs(cs), 0.0, np.inf), np.ones(n_vars - n)])
+    fixed = hopeless_arcs(cs)
+    upper = np.concatenate([np.where(fixed, 0.0, np.inf), np.ones(n_vars - n)])
     lower[list(level_cols)], upper[list(level_cols)] = -np.inf, np.inf
     row_lo, row_hi = np.concatenate(rows.lo), np.concatenate(rows.hi)
     fill: Any = helper.fill_model_from_sparse_data  # its stubs type ndarray unlike numpy does
@@ -115,6 +117,7 @@ def build_model(cs: CandidateSet, discrete: bool) -> Model:
         row_hi,
         line_row,
         level_cols,
+        fixed,
     )
 
 

@@ -1,9 +1,10 @@
 """`make bench`: how fast the decision is, what the raw solve costs, and what it gains over greedy.
 
 For each preset (small, medium, large) and several seeds: in-process `decide(problem)` timed run by run after
-a warm-up, beside the raw solver time the decision reports (`solver.solve_ms`) and the greedy baseline on the
-same instance; then the small request over HTTP against a real server on 127.0.0.1; then the rules
-benchmark when `rules.bench` exists. Prints a table with the issue's targets and writes every figure as JSON.
+a warm-up, round-robin over the seeds, beside the raw solver time the decision reports (`solver.solve_ms`) and
+the greedy baseline on the same instance; then the small request over HTTP against a real server on
+127.0.0.1; then the rules benchmark when `rules.bench` exists. Prints a table with the issue's targets and
+writes every figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
 
@@ -16,10 +17,11 @@ import math
 import os
 import platform
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from optimizers.decision import AllocationDecision
 from optimizers.engine import decide
 from optimizers.greedy import greedy_fills
 from optimizers.problem import AllocationProblem
@@ -33,17 +35,39 @@ from scenarios.requests import problem_to_request
 RUNS: dict[str, tuple[int, int]] = {"small": (300, 5), "medium": (30, 2), "large": (5, 1)}
 
 
-def time_instance(problem: AllocationProblem, runs: int, warmup: int) -> dict[str, Any]:
-    """Timed decides of one instance, and the greedy baseline's time and objective beside the optimizer's."""
-    for _ in range(warmup):
-        decide(problem)
-    walls, solves, statuses = [], [], set()
+@dataclass
+class Timed:
+    """One instance's timed decides and its last decision."""
+
+    walls: list[float] = field(default_factory=list)  # decide, ms
+    solves: list[float] = field(default_factory=list)  # the solver's own time, ms
+    statuses: set[str] = field(default_factory=set)
+    last: AllocationDecision | None = None
+
+
+def time_decides(problems: list[AllocationProblem], runs: int, warmup: int) -> list[Timed]:
+    """Each instance decided `runs` times, round-robin over the instances after a warm-up: a burst of load on
+    this shared machine then falls on every instance alike instead of on whichever was running."""
+    for problem in problems:
+        for _ in range(warmup):
+            decide(problem)
+    timed = [Timed() for _ in problems]
     for _ in range(runs):
-        start = time.perf_counter()
-        d = decide(problem)
-        walls.append((time.perf_counter() - start) * 1000.0)
-        solves.append(d.solver.solve_ms)
-        statuses.add(str(d.solver.status))
+        for problem, t in zip(problems, timed, strict=True):
+            start = time.perf_counter()
+            d = decide(problem)
+            t.walls.append((time.perf_counter() - start) * 1000.0)
+            t.solves.append(d.solver.solve_ms)
+            t.statuses.add(str(d.solver.status))
+            t.last = d
+    return timed
+
+
+def time_instance(problem: AllocationProblem, timed: Timed) -> dict[str, Any]:
+    """One instance's timed decides, and the greedy baseline's time and objective beside the optimizer's."""
+    d, walls, solves, statuses = timed.last, timed.walls, timed.solves, timed.statuses
+    assert d is not None
+    runs = len(walls)
     greedy_ms = []
     for _ in range(max(runs, 3)):
         start = time.perf_counter()
@@ -83,7 +107,9 @@ def bench_preset(name: str, seeds: list[int], scale: float = 1.0) -> dict[str, A
     """Every seed of one preset; the run count is split over the seeds so the total reaches the issue's floor."""
     total, warmup = RUNS[name]
     per_seed = max(1, math.ceil(total * scale / len(seeds)))
-    instances = {seed: time_instance(preset(name, seed), per_seed, warmup) for seed in seeds}
+    problems = [preset(name, seed) for seed in seeds]
+    timed = time_decides(problems, per_seed, warmup)
+    instances = {seed: time_instance(p, t) for seed, p, t in zip(seeds, problems, timed, strict=True)}
     pooled = {key: [v for i in instances.values() for v in i[key]] for key in ("decide_ms", "solve_ms", "greedy_ms")}
     ratios = [w / s for i in instances.values() for w, s in zip(i["decide_ms"], i["solve_ms"], strict=True) if s > 0]
     gain = {

@@ -20,7 +20,18 @@ def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
     """(on-time units, units, margin in 1e-4, -tie cost): larger is better, compared lexicographically."""
     q = np.asarray(x, np.int64)
     a = cs.arcs
-    return int(q[a.on_time].sum()), int(q.sum()), int(q @ a.margin), -int(q @ a.tie)
+    return int(q[a.on_time].sum()), int(q.sum()), exact_dot(q, a.margin), -exact_dot(q, a.tie)
+
+
+def exact_dot(q: np.ndarray, c: np.ndarray) -> int:
+    """q . c exactly: in 64 bits when that cannot overflow (the usual case), else in Python integers.
+
+    The schema admits a billion units at a billion a unit, whose margin in 1e-4 units is far beyond 64 bits.
+    """
+    if float(np.abs(q).astype(np.float64) @ np.abs(c).astype(np.float64)) < 2**62:
+        return int(q @ c)
+    used = np.flatnonzero(q)
+    return sum(int(u) * int(v) for u, v in zip(q[used].tolist(), c[used].tolist(), strict=True))
 
 
 def best(cs: CandidateSet, flows: Iterable[tuple[str, np.ndarray | None]]) -> tuple[str, np.ndarray] | None:

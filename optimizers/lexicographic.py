@@ -30,6 +30,7 @@ from optimizers import incumbent
 from optimizers.branching import ship_complete_branch_and_bound
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
+from optimizers.flow import relaxation
 from optimizers.levels import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome, run_levels
 from optimizers.model import binding_lane_caps, build_model
 from optimizers.origins import best_origin_set
@@ -62,7 +63,7 @@ def _solve(
     """
     if not cs.arcs:
         return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", ALL_OPTIMAL, 0.0, 0, 0, 0)
-    relaxed = relaxed or run_levels(build_model(cs, discrete=False), deadline, floor=floor)
+    relaxed = relaxed or relaxation(cs, deadline, floor)
     if relaxed.pruned:
         return relaxed
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):

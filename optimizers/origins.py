@@ -35,9 +35,9 @@ import numpy as np
 
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
+from optimizers.flow import relaxation
 from optimizers.incumbent import score
-from optimizers.levels import INTEGRAL_TOL, SolveOutcome, run_levels
-from optimizers.model import build_model
+from optimizers.levels import INTEGRAL_TOL, SolveOutcome
 from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
 
 MAX_SETS = 20_000  # more sets than this and the bounds alone cost too much: leave the order to the MIP
@@ -90,7 +90,7 @@ def best_origin_set(cs: CandidateSet, deadline: float, solve: Solve) -> OriginSe
             heapq.heappush(queue, (-on_time, -units, k, 2))
             continue
         if stage == 2:
-            out = run_levels(build_model(cs.part(idx), discrete=False), deadline, floor=floor)
+            out = relaxation(cs.part(idx), deadline, floor)
             solved, spent, solves = solved + 1, spent + out.solve_ms, solves + out.solves
             bound = _relaxed_bound(cs.arcs.on_time[idx], out)
             if bound is None:  # pruned: bounded below the best, and so is every decision from this set

@@ -1,7 +1,8 @@
 """Lexicographic solve of the allocation problem: each level optimal given the levels before it.
 
-First the relaxation is solved as an LP (`optimizers.levels`): continuous flows, ship-complete lines relaxed
-to `<= qty`, no shipment limit. If its final solution is integral, every ship-complete line got 0 or its
+First the relaxation is solved: ship-complete lines relaxed to `<= qty`, no shipment limit; as one exact
+min-cost flow when no lane capacity can bind (`optimizers.flow`), else as an LP level by level
+(`optimizers.levels`). If its final solution is integral, every ship-complete line got 0 or its
 quantity, and the order ships from no more locations than allowed, that solution is lexicographically optimal
 for the real problem: each level's relaxed value bounds the real one from above, and a feasible point reaches it.
 

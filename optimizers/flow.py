@@ -13,9 +13,9 @@ with weights chosen so that each level outweighs every possible difference in th
 
 where U bounds the units, M the spread of the margin and T the tie cost of any flow. Maximising F is then
 exactly the lexicographic objective. OR-Tools' min-cost flow solves it in integers: no tolerances, an integral
-optimum by construction, and in a fraction of the time the four LP solves take on a small order. When a lane
-could bind (lanes carry several items, which a single-commodity flow cannot keep apart) or the weights would
-not fit comfortably in 64 bits, the caller solves the LP instead.
+optimum by construction, and in a fraction of the time the LP's level-by-level solves take on a small order.
+When a lane could bind (lanes carry several items, which a single-commodity flow cannot keep apart) or the
+weights would not fit comfortably in 64 bits, the caller solves the LP instead.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _weights(cs: CandidateSet, cap: np.ndarray, units: int) -> tuple[int, int, i
     """
     a = cs.arcs
     up, down = max(int(a.margin.max()), 0), max(-int(a.margin.min()), 0)
-    tie_most = _smaller(a.tie, cap, int(a.tie.max()) * units)
+    tie_most = _smaller(np.abs(a.tie), cap, int(np.abs(a.tie).max()) * units)  # tie costs are >= 0 today
     spread = _smaller(np.abs(a.margin), cap, (up + down) * units)
     w3 = tie_most + 1
     w2 = w3 * spread + tie_most + 1

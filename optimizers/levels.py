@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizers.decision import SolveStatus
-from optimizers.lp_backends import INFEASIBLE, OPTIMAL, solver_for
+from optimizers.lp_backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
 from optimizers.model import Model
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
@@ -119,6 +119,25 @@ class LevelSolver:
         self.backend.set_row_bounds(row, float(self.lo[row]), float(self.hi[row]))
         self.touched_rows.add(row)
 
+    def _objective(self, coeffs: np.ndarray, on_levels: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """This level's objective as (columns, coefficients): one level column, or the free arcs'."""
+        if on_levels:
+            return np.array(list(on_levels)), np.array(list(on_levels.values()))
+        cols = np.flatnonzero(self.free & (coeffs != 0))
+        return cols, coeffs[cols]
+
+    def _solve_afresh(self, objective: tuple[np.ndarray, np.ndarray], maximise: bool, seconds: float) -> Answer:
+        """GLOP sometimes gives up on a warm or unpresolved re-solve (status ABNORMAL) where a fresh solve with
+        its default presolve succeeds: solve this level so, on the model as it now stands, and go on with it."""
+        m = self.m
+        fresh = BuilderSolver(m, presolve=True)
+        fresh.set_ub(np.flatnonzero(~self.free & ~m.fixed).tolist(), 0.0)
+        for i in self.touched_rows:
+            fresh.set_row_bounds(i, float(self.lo[i]), float(self.hi[i]))
+        fresh.set_objective(*objective, maximise)
+        self.backend = fresh
+        return fresh.solve(max(seconds, 0.001))
+
     def solve(
         self,
         deadline: float,
@@ -133,10 +152,10 @@ class LevelSolver:
         `last_if` decides from the level-3 solution whether the tie-break level is worth solving; when it is
         not, the outcome has levels 1-3 optimal and level 4 not solved.
         """
-        m, backend = self.m, self.backend
+        m = self.m
         x: np.ndarray | None = None
         if hint is not None and m.integer:
-            backend.hint(hint)
+            self.backend.hint(hint)
         done: list[int] = []
         spent, solves, reason = 0.0, 0, None
         for levels, coeffs, maximise, on_levels in self.plan:
@@ -144,17 +163,16 @@ class LevelSolver:
             if remaining <= 0:
                 reason = f"time limit reached before level {levels[0]}"
                 break
+            objective = self._objective(coeffs, on_levels)
             if not self.preset:
-                if on_levels:
-                    backend.set_objective(np.array(list(on_levels)), np.array(list(on_levels.values())), maximise)
-                else:
-                    cols = np.flatnonzero(self.free & (coeffs != 0))
-                    backend.set_objective(cols, coeffs[cols], maximise)
+                self.backend.set_objective(*objective, maximise)
             self.preset = False
             if x is not None and m.integer:
-                backend.hint(x)
+                self.backend.hint(x)
             t0 = time.perf_counter()
-            answer = backend.solve(remaining)
+            answer = self.backend.solve(remaining)
+            if answer.status == FAILED and not m.integer:
+                answer = self._solve_afresh(objective, maximise, deadline - time.perf_counter())
             spent += (time.perf_counter() - t0) * 1000.0
             solves += 1
             if answer.status == INFEASIBLE:

@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from optimizers import lp_backends
 from optimizers.candidates import build_candidates
 from optimizers.engine import decide
+from optimizers.incumbent import score
 from optimizers.levels import LevelSolver
 from optimizers.model import build_model
-from optimizers.problem import AllocationProblem, Item, OrderLine, StockPosition
-from tests.strategies import hand_problem, problems
+from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute, StockPosition
+from tests.strategies import REGION, hand_problem, problems
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,3 +43,27 @@ def test_restore_keeps_arcs_the_model_fixed(monkeypatch: pytest.MonkeyPatch, col
     lp.restore()
     x = lp.solve(time.perf_counter() + 10).x
     assert x is not None and x.tolist() == [0, 2]  # the hopeless line still gets nothing
+
+
+@pytest.mark.parametrize("cold_up_to", [10**9, -1])
+def test_a_level_glop_gives_up_on_is_solved_afresh(monkeypatch: pytest.MonkeyPatch, cold_up_to: int) -> None:
+    monkeypatch.setattr(lp_backends, "COLD_UP_TO_ARCS", cold_up_to)
+    stock = (StockPosition("A", "WH-1", 3), StockPosition("A", "WH-2", 4))
+    lines = (OrderLine(1, "A", 5, 9.0), OrderLine(2, "A", 4, 9.5))
+    shipping = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.7, 2))
+    cs = build_candidates(hand_problem(lines, (Item("A", 6.0),), stock=stock, shipping=shipping))
+    want = LevelSolver(build_model(cs, discrete=False)).solve(time.perf_counter() + 10)
+    lp = LevelSolver(build_model(cs, discrete=False))
+    real, calls = lp.backend.solve, []
+
+    def abnormal_at_level_3(seconds: float) -> lp_backends.Answer:
+        calls.append(seconds)
+        if len(calls) == 2:  # the margin level: GLOP gives up, as it sometimes does on warm re-solves
+            return lp_backends.Answer(lp_backends.FAILED, 4, None, None, None)
+        return real(seconds)
+
+    monkeypatch.setattr(lp.backend, "solve", abnormal_at_level_3)
+    got = lp.solve(time.perf_counter() + 10)
+    assert len(calls) == 2 and isinstance(lp.backend, lp_backends.BuilderSolver)  # the rest went afresh
+    assert got.status == want.status and all(lv.optimal for lv in got.levels)
+    assert got.x is not None and want.x is not None and score(cs, got.x) == score(cs, want.x)

@@ -14,7 +14,8 @@ the one before, and a set goes only as far as it must:
 2. by two maximum flows on T's arcs, a relaxation of the decision that counts each unit of supply once however
    many lines could take it (the arcs of a lane that could bind pass through one vertex of the lane's
    capacity, from which they may reach any line the lane serves);
-3. by T's LP relaxation, stopped as soon as it falls below the best solution found (`pruned`);
+3. by T's relaxation (`optimizers.flow`: a min-cost flow, or the LP stopped as soon as it falls below the best
+   solution found, `pruned`);
 4. the set is solved: the relaxation is already at hand, so only the branch and bound of its ship-complete lines
    is left, if any.
 Sets are taken best bound first, each moved to its next stage and put back in line. Once the best bound left is
@@ -57,7 +58,7 @@ Solve = Callable[[CandidateSet, float, tuple[int, int, int, int] | None, SolveOu
 def best_origin_set(cs: CandidateSet, deadline: float, solve: Solve) -> OriginSearch | None:
     """The best decision over the K-sets of ship-from locations, or None when there are too many sets.
 
-    `solve(part, deadline, floor, relaxed)` finishes the solve of one set from its LP relaxation.
+    `solve(part, deadline, floor, relaxed)` finishes the solve of one set from its relaxation.
     """
     limit = cs.max_shipments
     origins = np.unique(cs.arcs.origin)

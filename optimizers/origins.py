@@ -55,10 +55,13 @@ class OriginSearch(NamedTuple):
 Solve = Callable[[CandidateSet, float, tuple[int, int, int, int] | None, SolveOutcome], SolveOutcome]
 
 
-def best_origin_set(cs: CandidateSet, deadline: float, solve: Solve) -> OriginSearch | None:
+def best_origin_set(
+    cs: CandidateSet, deadline: float, solve: Solve, checkpoint: tuple[float, Callable[[], None]] | None = None
+) -> OriginSearch | None:
     """The best decision over the K-sets of ship-from locations, or None when there are too many sets.
 
-    `solve(part, deadline, floor, relaxed)` finishes the solve of one set from its relaxation.
+    `solve(part, deadline, floor, relaxed)` finishes the solve of one set from its relaxation. A `checkpoint`
+    (moment, call) is called once if the search is still running at that moment.
     """
     limit = cs.max_shipments
     origins = np.unique(cs.arcs.origin)
@@ -80,6 +83,9 @@ def best_origin_set(cs: CandidateSet, deadline: float, solve: Solve) -> OriginSe
     while queue:
         if best is not None and (-queue[0][0], -queue[0][1]) < best[0][:2]:
             break  # every set left is bounded below the best
+        if checkpoint is not None and time.perf_counter() >= checkpoint[0]:
+            checkpoint[1]()
+            checkpoint = None
         if time.perf_counter() >= deadline:
             proven = False
             break

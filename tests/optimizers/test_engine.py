@@ -124,6 +124,22 @@ def test_shipment_limit_picks_the_better_location() -> None:
     assert reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIPMENT_LIMIT
 
 
+def test_a_ship_from_search_proven_in_time_never_computes_the_greedy_baseline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optimizers.incumbent as inc
+
+    def forbidden(cs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the greedy baseline was computed, though the search needed no fallback")
+
+    monkeypatch.setattr(inc, "greedy_flow", forbidden)
+    stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
+    shipping = (SHIP_1, SHIP_2)
+    p = hand_problem(
+        (OrderLine(1, "A", 10, 9.0),), (A, B), stock=stock, shipping=shipping, customer=Customer("C-1", None, True, 1)
+    )
+    d = decide(p, time_limit_ms=60_000)
+    assert d.solver.status == SolveStatus.OPTIMAL and "ship-from set" in d.solver.engine and d.objective.units == 6
+
+
 def test_exhausted_supply_names_the_other_line() -> None:
     stock = (StockPosition("A", "WH-1", 5),)
     lines = (OrderLine(1, "A", 5, 20.0), OrderLine(2, "A", 5, 8.0))

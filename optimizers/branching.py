@@ -19,8 +19,9 @@ import numpy as np
 
 from optimizers.candidates import CandidateSet
 from optimizers.incumbent import complete_or_nothing, partial_lines, score
-from optimizers.levels import INTEGRAL_TOL, LevelSolver, SolveOutcome
+from optimizers.levels import LevelSolver
 from optimizers.model import build_model
+from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
 
 MAX_NODES = 64
 DIVE_STEPS = 3  # re-solves of the first incumbent's dive

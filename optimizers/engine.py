@@ -19,8 +19,8 @@ from optimizers.decision import (
 )
 from optimizers.explain import explain_decision
 from optimizers.hashing import problem_hash
-from optimizers.levels import SolveOutcome
 from optimizers.lexicographic import solve_lexicographic
+from optimizers.outcome import SolveOutcome
 from optimizers.problem import AllocationProblem
 from optimizers.solved import Solved
 from optimizers.solved import solved as solved_set

@@ -28,8 +28,9 @@ from ortools.graph.python import min_cost_flow
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.incumbent import score
-from optimizers.levels import LEVELS, LevelResult, SolveOutcome, run_levels
+from optimizers.levels import run_levels
 from optimizers.model import binding_lane_caps, build_model, hopeless_arcs
+from optimizers.outcome import LEVELS, LevelResult, SolveOutcome
 
 COST_LIMIT = 2**62  # for an arc's cost times (vertices + 1), which min-cost flow scales costs by, and for the total
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from optimizers.candidates import CandidateSet
-from optimizers.levels import INTEGRAL_TOL
+from optimizers.outcome import INTEGRAL_TOL
 
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:

@@ -15,45 +15,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from optimizers.decision import SolveStatus
 from optimizers.lp_backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
 from optimizers.model import Model
+from optimizers.outcome import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
-INTEGRAL_TOL = 1e-6
 FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
-
-
-@dataclass(frozen=True)
-class LevelResult:
-    level: int
-    name: str
-    sense: str
-    optimal: bool
-
-
-@dataclass(frozen=True)
-class SolveOutcome:
-    x: np.ndarray | None  # integer flow per arc; None when no solution was found in time
-    status: SolveStatus
-    engine: str
-    levels: tuple[LevelResult, ...]
-    solve_ms: float
-    solves: int
-    variables: int
-    constraints: int
-    degraded_reason: str | None = None
-    fractional: np.ndarray | None = None  # the LP's flow when it was not integral
-    infeasible: bool = False  # only a branch that forces lines complete can be
-    pruned: bool = False  # stopped early: its bound fell below the floor it was given
-
-
-LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max"), (4, "tie_break", "min"))
-FRACTIONAL = "fractional LP optimum"
 
 
 def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]:

@@ -6,16 +6,17 @@ min-cost flow when no lane capacity can bind (`optimizers.flow`), else as an LP 
 quantity, and the order ships from no more locations than allowed, that solution is lexicographically optimal
 for the real problem: each level's relaxed value bounds the real one from above, and a feasible point reaches it.
 
-Otherwise, without a binding shipment limit the order splits into independent parts (supply nodes, lines and
-binding lanes connected by arcs); only the parts where the relaxation breaks ship-complete are re-solved, by
-branch and bound on the warm LP (`optimizers.branching`) or, failing that, by SCIP. With a binding shipment
-limit the sets of ship-from locations are searched best bound first (`optimizers.origins`): each set is an
-order without a binding limit, solved as above. Only when there are too many sets, or time runs out, does the
-whole exact MIP go to SCIP (LP-based branch and bound suits these nearly integral relaxations; CP-SAT was
-measured 100x slower on them), warm-started from the best incumbent. When time runs out the answer
-is the best feasible flow found, marked degraded with the reason: never worse than the greedy baseline, except
-that an order split into parts offers, once time is out, its parts as solved (each never worse than its relaxation
-with its partly filled ship-complete lines emptied) without spending more time on the baseline.
+Otherwise, without a binding shipment limit the order splits into independent parts (`optimizers.parts`:
+supply nodes, lines and binding lanes connected by arcs); only the parts where the relaxation breaks
+ship-complete are re-solved, by branch and bound on the LP (`optimizers.branching`) or, failing that, by SCIP.
+With a binding shipment limit the sets of ship-from locations are searched best bound first
+(`optimizers.origins`): each set is an order without a binding limit, solved as above. Only when there are too
+many sets, or time runs out, does the whole exact MIP go to SCIP (LP-based branch and bound suits these nearly
+integral relaxations; CP-SAT was measured 100x slower on them), warm-started from the best incumbent. When time
+runs out the answer is the best feasible flow found, marked degraded with the reason: never worse than the
+greedy baseline, except when time runs out before the baseline was needed (an order split into parts offers
+its parts as searched, each never worse than its relaxation with its partly filled ship-complete lines
+emptied; a ship-from set search offers its best set).
 """
 
 from __future__ import annotations
@@ -24,17 +25,16 @@ import time
 from dataclasses import replace
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from optimizers import incumbent
-from optimizers.branching import ship_complete_branch_and_bound
 from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.flow import relaxation
-from optimizers.levels import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome, run_levels
-from optimizers.model import binding_lane_caps, build_model
+from optimizers.levels import run_levels
+from optimizers.model import build_model
 from optimizers.origins import Solve, best_origin_set
+from optimizers.outcome import FRACTIONAL, LEVELS, LevelResult, SolveOutcome
+from optimizers.parts import by_components
 
 GREEDY_RESERVE = 5.0  # times the candidates' build time kept for the greedy baseline
 ALL_OPTIMAL = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)
@@ -79,7 +79,7 @@ def _solve(
     if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
         return relaxed
     split = (
-        _by_components(cs, relaxed, deadline) if _separable(cs) and all(lv.optimal for lv in relaxed.levels) else None
+        by_components(cs, relaxed, deadline) if _separable(cs) and all(lv.optimal for lv in relaxed.levels) else None
     )
     if split is not None and split.status == SolveStatus.OPTIMAL:
         return split
@@ -155,79 +155,6 @@ def _separable(cs: CandidateSet) -> bool:
     """Without a binding shipment limit, parts of the order that share no supply, line or lane are independent."""
     limit = cs.max_shipments
     return limit is None or limit >= len(np.unique(cs.arcs.origin))
-
-
-def _by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> SolveOutcome | None:
-    """Re-solve exactly only the independent parts where the relaxation is fractional or breaks ship-complete.
-
-    Each level is a sum over independent parts, so the lexicographic optimum of the whole is the union of the
-    parts' optima; the relaxation is already optimal, and feasible, on every other part.
-    """
-    raw = relaxed.x if relaxed.x is not None else relaxed.fractional
-    assert raw is not None
-    label = _components(cs)
-    bad = np.flatnonzero(np.abs(raw - np.rint(raw)) > INTEGRAL_TOL)
-    bad = np.concatenate([bad, np.flatnonzero(np.isin(cs.arcs.line, incumbent.partial_lines(cs, raw)))])
-    x = np.rint(raw).astype(np.int64)
-    spent, solves, engine = relaxed.solve_ms, relaxed.solves, "glop, branch and bound by part"
-    parts = sorted(np.unique(label[bad]).tolist(), key=lambda part: (int((label == part).sum()), part))
-    unproven = 0
-    for part in parts:  # smallest first: a part left unproven by the time limit costs the least
-        idx = np.flatnonzero(label == part)
-        piece = cs.part(idx)
-        branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
-        if branched is not None:
-            spent, solves = spent + branched.solve_ms, solves + branched.solves
-            if branched.proven:
-                x[idx] = branched.x
-                continue
-        if branched is not None and time.perf_counter() >= deadline:  # no time left for SCIP to do better
-            x[idx] = branched.x
-            unproven += 1
-            continue
-        out = run_levels(build_model(piece, discrete=True), deadline)
-        spent, solves, engine = spent + out.solve_ms, solves + out.solves, "glop+scip by part"
-        if out.status == SolveStatus.OPTIMAL and out.x is not None:
-            x[idx] = out.x
-        elif branched is not None:  # the best the branch and bound found: feasible, never below the root emptied
-            found = incumbent.best(piece, [("the solver's", out.x), ("branched", branched.x)])
-            assert found is not None
-            x[idx] = found[1]
-            unproven += 1
-        else:
-            return None
-    reason, levels = None, relaxed.levels
-    if unproven:
-        reason = (
-            f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (each answered with the best "
-            "feasible flow its search found, at worst its partly filled ship-complete lines left empty)"
-        )
-        levels = tuple(replace(lv, optimal=False) for lv in relaxed.levels)
-    return replace(
-        relaxed,
-        x=x,
-        status=SolveStatus.FEASIBLE if unproven else SolveStatus.OPTIMAL,
-        engine=engine,
-        solve_ms=spent,
-        solves=solves,
-        degraded_reason=reason,
-        fractional=None,
-        levels=levels,
-    )
-
-
-def _components(cs: CandidateSet) -> np.ndarray:
-    """Per arc, the id of its connected part in the graph of supply nodes, lines and capacitated lanes."""
-    n_nodes, n_lines = len(cs.nodes), len(cs.problem.order.lines)
-    node, line, lane = cs.arcs.node, cs.arcs.line + n_nodes, cs.arcs.lane
-    binding = binding_lane_caps(cs, node, lane) < np.inf  # a lane that cannot bind has no row to couple parts
-    capped = np.append(binding, False)[lane]  # lane -1 (direct) reads the appended False
-    src = np.concatenate([node, node[capped]])
-    dst = np.concatenate([line, n_nodes + n_lines + lane[capped]])
-    size = n_nodes + n_lines + len(cs.lanes)
-    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
-    return labels[line]
 
 
 def _discrete_ok(cs: CandidateSet, x: np.ndarray) -> bool:

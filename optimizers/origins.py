@@ -38,8 +38,8 @@ from optimizers.candidates import CandidateSet
 from optimizers.decision import SolveStatus
 from optimizers.flow import relaxation
 from optimizers.incumbent import score
-from optimizers.levels import INTEGRAL_TOL, SolveOutcome
 from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
+from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
 
 MAX_SETS = 20_000  # more sets than this and the bounds alone cost too much: leave the order to the MIP
 

@@ -9,7 +9,7 @@ import numpy as np
 from optimizers.candidates import MARGIN_SCALE, CandidateSet
 from optimizers.decision import ObjectiveValues
 from optimizers.incumbent import score
-from optimizers.levels import SolveOutcome
+from optimizers.outcome import SolveOutcome
 
 
 @dataclass(frozen=True)

@@ -241,9 +241,9 @@ def test_a_binding_shipment_limit_is_solved_exactly_by_ship_from_sets() -> None:
 
 def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import optimizers.incumbent as inc
-    import optimizers.lexicographic as lex
+    import optimizers.parts as parts
 
-    real = lex.ship_complete_branch_and_bound
+    real = parts.ship_complete_branch_and_bound
 
     def slow(cs, deadline, root):  # type: ignore[no-untyped-def]
         out = real(cs, time.perf_counter() - 1, root)  # out of time at once: the root with partial lines emptied
@@ -253,7 +253,7 @@ def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: py
     def forbidden(cs):  # type: ignore[no-untyped-def]
         raise AssertionError("the greedy baseline was computed after the time limit")
 
-    monkeypatch.setattr(lex, "ship_complete_branch_and_bound", slow)
+    monkeypatch.setattr(parts, "ship_complete_branch_and_bound", slow)
     monkeypatch.setattr(inc, "greedy_flow", forbidden)
     stock = (StockPosition("A", "WH-1", 10),)
     lines = tuple(OrderLine(k, "A", 4 + k, 9.0, ship_complete=True) for k in (1, 2, 3))

@@ -169,3 +169,13 @@ def test_float_reading_is_taken_only_for_plain_four_place_numbers(text: bytes, k
     with Flask(__name__).test_request_context(data=b'{"x": ' + text + b"}", content_type="application/json") as ctx:
         assert type(read_json_body(ctx.request, floats=True)["x"]) is kind
         assert type(read_json_body(ctx.request)["x"]) is Decimal
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=24) | st.text(alphabet='0123456789.eE-+ ,:[]{}"a', max_size=24).map(str.encode))
+def test_the_inexact_number_scan_matches_its_regular_expression(raw: bytes) -> None:
+    import re
+
+    from decision_service.parsing import _maybe_inexact
+
+    assert _maybe_inexact(raw) == bool(re.search(rb"\d\.\d{5}|\d[eE]", raw))

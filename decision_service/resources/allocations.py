@@ -28,7 +28,7 @@ PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
 @blp.route("/allocations", methods=["POST"])
-@blp.arguments(AllocationRequestSchema, example=SPEC_EXAMPLE)
+@blp.arguments(AllocationRequestSchema(), example=SPEC_EXAMPLE)  # one instance: webargs would build one per request
 @blp.response(200, OrderDecisionSchema, description="The decision (also when degraded by the time limit).")
 @blp.alt_response(400, description="Malformed JSON.", **PROBLEM)
 @blp.alt_response(413, description="Body over the size limit.", **PROBLEM)

@@ -110,15 +110,17 @@ def test_ship_complete_is_all_or_nothing() -> None:
     assert reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIP_COMPLETE
 
 
-def test_shipment_limit_picks_the_better_location() -> None:
+def one_line_two_warehouses_limit_one() -> AllocationProblem:
+    """10 units wanted, 4 at WH-1 and 6 at WH-2, and the customer takes shipments from one location only."""
     stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
-    p = hand_problem(
-        (OrderLine(1, "A", 10, 9.0),),
-        (A, B),
-        stock=stock,
-        shipping=(SHIP_1, SHIP_2),
-        customer=Customer("C-1", None, True, 1),
+    customer = Customer("C-1", None, True, 1)
+    return hand_problem(
+        (OrderLine(1, "A", 10, 9.0),), (A, B), stock=stock, shipping=(SHIP_1, SHIP_2), customer=customer
     )
+
+
+def test_shipment_limit_picks_the_better_location() -> None:
+    p = one_line_two_warehouses_limit_one()
     d = solved(p)
     assert d.objective.units == 6 and {f.ship_from for f in d.lines[0].fills} == {"WH-2"}
     assert reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIPMENT_LIMIT
@@ -131,11 +133,7 @@ def test_a_ship_from_search_proven_in_time_never_computes_the_greedy_baseline(mo
         raise AssertionError("the greedy baseline was computed, though the search needed no fallback")
 
     monkeypatch.setattr(inc, "greedy_flow", forbidden)
-    stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
-    shipping = (SHIP_1, SHIP_2)
-    p = hand_problem(
-        (OrderLine(1, "A", 10, 9.0),), (A, B), stock=stock, shipping=shipping, customer=Customer("C-1", None, True, 1)
-    )
+    p = one_line_two_warehouses_limit_one()
     d = decide(p, time_limit_ms=60_000)
     assert d.solver.status == SolveStatus.OPTIMAL and "ship-from set" in d.solver.engine and d.objective.units == 6
 
@@ -195,14 +193,7 @@ def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monke
         return replace(out, status=SolveStatus.FEASIBLE, degraded_reason="time limit reached at level 4")
 
     monkeypatch.setattr(lex, "relaxation", cut_short)
-    stock = (StockPosition("A", "WH-1", 4), StockPosition("A", "WH-2", 6))
-    p = hand_problem(
-        (OrderLine(1, "A", 10, 9.0),),
-        (A, B),
-        stock=stock,
-        shipping=(SHIP_1, SHIP_2),
-        customer=Customer("C-1", None, True, 1),
-    )
+    p = one_line_two_warehouses_limit_one()
     d = decide(p, time_limit_ms=100)  # the relaxation ships from both warehouses; the limit is one
     assert validate(p, d).ok and d.solver.degraded and len({f.ship_from for f in d.lines[0].fills}) <= 1
 

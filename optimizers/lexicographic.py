@@ -32,7 +32,7 @@ from optimizers.decision import SolveStatus
 from optimizers.flow import relaxation
 from optimizers.levels import run_levels
 from optimizers.model import build_model
-from optimizers.origins import Solve, best_origin_set
+from optimizers.origins import best_origin_set
 from optimizers.outcome import FRACTIONAL, LEVELS, LevelResult, SolveOutcome
 from optimizers.parts import by_components
 
@@ -92,7 +92,12 @@ def _solve(
 
     search = None
     if relaxed.x is not None and not _separable(cs):
-        solve_set: Solve = lambda sub, by, floor, lp: _solve(sub, by, floor, True, lp)  # noqa: E731
+
+        def solve_set(
+            sub: CandidateSet, by: float, bar: tuple[int, int, int, int] | None, lp: SolveOutcome
+        ) -> SolveOutcome:
+            return _solve(sub, by, bar, True, lp)
+
         search = best_origin_set(cs, deadline, solve_set, (deadline - reserve, baseline))
     if search is not None and search.proven:  # every set that could beat it was solved to optimality
         return replace(

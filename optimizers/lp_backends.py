@@ -4,10 +4,12 @@
   each branch re-solves warm from the previous basis. Bounds and objective coefficients change one SWIG call
   at a time, so this pays on models big enough that a warm start saves more than those calls cost.
 - `BuilderSolver`: GLOP solves the model_builder model directly, from scratch each time; objectives and answers
-  move as whole numpy arrays. On small LPs (up to 400 arcs) a cold solve costs less than the warm machinery
-  around it. On big ones (over 5,000 arcs) GLOP needs its presolve, which throws a warm basis away anyway; a
-  fresh solve with presolve was measured faster there too (a 5,571-arc branch-and-bound node: 51 ms against
-  85 ms; large seed 1 about 150 ms faster in all).
+  move as whole numpy arrays. On small LPs (up to 400 arcs) a cold solve costs a little less than the warm
+  machinery around it (5-10% of a small order's level solves, measured before small orders moved to the
+  min-cost flow; an LP is still solved for those with a lane that could bind). On big ones (over 5,000 arcs)
+  GLOP needs its presolve, which throws a warm basis away anyway; a fresh solve with presolve was measured
+  faster there too (a 5,571-arc branch-and-bound node: 51 ms against 85 ms; large seed 1 about 150 ms faster
+  in all).
 
 Both answer `Answer`: a status, the flow over every column, and on the LP the reduced costs and row duals that
 confine the next level to this level's optimal face.

@@ -120,7 +120,7 @@ def _solve(
     if relaxed.x is not None:
 
         def sub(piece: CandidateSet) -> np.ndarray | None:
-            return run_levels(build_model(piece, discrete=False), deadline).x
+            return relaxation(piece, deadline).x
 
         fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
     start = incumbent.best(cs, fixes)

@@ -173,17 +173,49 @@ class DecisionExplanation:
     notes: tuple[str, ...] = ()
 
 
+class Engine(StrEnum):
+    """A solve path: what produced (part of) an answer. `SolverInfo.path` lists those that ran, in order."""
+
+    NONE = "none"  # nothing to solve: the order has no candidate supply
+    MIN_COST_FLOW = "min_cost_flow"  # the relaxation as one exact integer min-cost flow
+    LP_LEVELS = "lp_levels"  # the relaxation as an LP, level by level (GLOP)
+    BRANCH_AND_BOUND = "branch_and_bound"  # ship-complete lines, per independent part
+    SHIP_FROM_SEARCH = "ship_from_search"  # a binding shipment limit: the sets of ship-from locations
+    MIP = "mip"  # the exact MIP (SCIP), warm-started
+    GREEDY = "greedy"  # the greedy baseline, answering as a fallback
+
+
+class DegradedReason(StrEnum):
+    """Why a decision is not proven optimal at every level."""
+
+    TIME_LIMIT = "time_limit"  # `policy.time_limit_ms` ran out (depends on the machine's speed)
+    WORK_LIMIT = "work_limit"  # `policy.work_limit` ran out (deterministic: replays bit for bit)
+    SOLVER_LIMIT = "solver_limit"  # a solver gave up or a search was too large to finish (e.g. too many sets)
+
+
 @dataclass(frozen=True, slots=True)
 class SolverInfo:
-    engine: str
+    """What ran, how it ended, how long it took and how much work it did.
+
+    `engine` is the solve path whose answer was returned, `path` every path that ran, in order. `proven` is true
+    when every objective level was proven optimal; such a decision is the same on any machine and under any
+    limit. `work` counts deterministic work units (LP and flow solves, branch-and-bound nodes, ship-from sets,
+    MIP nodes), the quantity `policy.work_limit` bounds. `detail` is a human sentence about the degradation.
+    """
+
+    engine: Engine
     status: SolveStatus
     wall_ms: float
     solve_ms: float
     degraded: bool = False
-    degraded_reason: str | None = None
+    degraded_reason: DegradedReason | None = None
     variables: int = 0
     constraints: int = 0
     solves: int = 0
+    path: tuple[Engine, ...] = ()
+    proven: bool = True
+    work: int = 0
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,9 +101,13 @@ class Protection(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """How to decide. `work_limit` (None: none) bounds the solve by deterministic work units instead of wall
+    time alone, so a decision cut short by it is reproduced exactly by the same input on any machine."""
+
     tiers: tuple[str, ...] = DEFAULT_TIERS
     horizon_days: int = 30
     time_limit_ms: int = 1000
+    work_limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

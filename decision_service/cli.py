@@ -1,4 +1,5 @@
-"""`decision-service`: serve the app with gunicorn, print an example request, and decision-table tooling."""
+"""`decision-service`: serve the app with gunicorn, decide one request from a file, print an example request,
+and decision-table tooling."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 def server(host: str, port: int, workers: int, timeout: int = 65) -> GunicornServer:
     """A configured gunicorn server for the service (not yet running)."""
-    from decision_service import create_app
+    from decision_service.web import create_app
 
     # gthread workers keep connections alive: order entry calls per order, and a TCP handshake per call is waste.
     options = {
@@ -83,6 +85,39 @@ def _example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(args: argparse.Namespace) -> int:
+    """Decide the request in FILE (or stdin) with the order-level service, as the API would; print the decision."""
+    from decision_service.codec.encode_decision import decision_json
+    from decision_service.codec.errors import InvalidRequest
+    from decision_service.codec.schemas.request import load_request
+    from decision_service.orders.ports import Ports
+    from decision_service.orders.service import decide_order
+    from rules.errors import RulesError
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        request = load_request(json.loads(text, parse_float=Decimal))
+        decided = decide_order(request, Ports.default(args.tables), explain=not args.no_explain)
+    except InvalidRequest as exc:
+        print(f"invalid request: {exc.detail}", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error.field}: {error.message}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RulesError) as exc:
+        print(f"cannot decide: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(decision_json(decided) + b"\n")
+    return 0
+
+
+def _add_decide(commands: Any) -> None:
+    decide = commands.add_parser("decide", help="decide one allocation request from a JSON file, as the API would")
+    decide.add_argument("file", help="the request body (JSON), or - for standard input")
+    decide.add_argument("--tables", default="", help="tables directory (default: the shipped rules/tables)")
+    decide.add_argument("--no-explain", action="store_true", help="leave the explanations out")
+    decide.set_defaults(handler=_decide)
+
+
 # --- rules: decision-table tooling, wired lazily to the `rules` package ---
 def _rules_test_dmn(args: argparse.Namespace) -> int:
     from rules.tck import run_tck  # type: ignore[import-not-found,unused-ignore]
@@ -95,7 +130,7 @@ def _rules_publish(args: argparse.Namespace) -> int:
     """Validate FILE and write it as a new version of KEY; findings on stderr and exit 1 when refused."""
     import yaml
 
-    from decision_service.ports import tables_dir
+    from decision_service.orders.ports import tables_dir
     from rules.errors import RulesError, TableValidationError
     from rules.service import RulesService, findings_to_dict
 
@@ -144,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("--host", default="127.0.0.1")
     example.add_argument("--port", type=int, default=8080)
     example.set_defaults(handler=_example)
+    _add_decide(commands)
     _add_rules(commands)
     return parser
 

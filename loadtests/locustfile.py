@@ -15,7 +15,7 @@ from locust import HttpUser, between, task
 from locust.exception import StopUser
 
 from scenarios.generator import preset
-from scenarios.requests import problem_to_request
+from decision_service.codec.encode_request import problem_body
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DECISION_KEYS = {"decision_id", "order_id", "as_of", "status", "lines", "objective", "solver", "input_hash"}
@@ -23,8 +23,8 @@ LINE_KEYS = {"line", "item", "requested_qty", "allocated_qty", "backorder_qty", 
 HEADERS = {"Content-Type": "application/json"}
 
 # Bodies are built once, before the clock starts: the load test measures the service, not the generator.
-SMALL = [json.dumps(problem_to_request(preset("small", seed))) for seed in range(1, 21)]
-MEDIUM = [json.dumps(problem_to_request(preset("medium", seed))) for seed in range(1, 4)]
+SMALL = [json.dumps(problem_body(preset("small", seed))) for seed in range(1, 21)]
+MEDIUM = [json.dumps(problem_body(preset("medium", seed))) for seed in range(1, 4)]
 
 
 def shape_problem(body: str, answer: Any) -> str | None:

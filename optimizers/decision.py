@@ -47,6 +47,7 @@ class BindingConstraint(StrEnum):
     SHIP_COMPLETE = "SHIP_COMPLETE"
     NO_ROUTE = "NO_ROUTE"
     TIME_LIMIT = "TIME_LIMIT"
+    PRICE_REJECTED = "PRICE_REJECTED"  # the order-level service kept the line out: its price was rejected
 
 
 class DecisionStatus(StrEnum):

@@ -2,7 +2,7 @@
 
 - `generator`: `generate(seed, lines, locations, ...)` and the benchmark `PRESETS` (`preset("small", seed)`);
   `geography` and `catalogue` hold its two halves.
-- `requests`: `problem_to_request` / `request_to_problem`, the spec's JSON request body.
+- `requests`: `problem_body` / `request_to_problem`, the spec's JSON request body.
 - `whatifs`: supplier slip, demand spike, warehouse closed, regional shortage.
 - `examples`: the named datasets committed under `data/` (`load_request(name)`, `load(name)`), rewritten by
   `python -m scenarios.make_datasets`.

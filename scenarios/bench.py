@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from decision_service.codec.encode_request import problem_body
 from optimizers.decision import AllocationDecision
 from optimizers.engine import decide
 from optimizers.greedy import greedy_fills
@@ -29,7 +30,6 @@ from scenarios.bench_http import run_http_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
 from scenarios.generator import PRESETS, preset
-from scenarios.requests import problem_to_request
 
 # preset -> (total timed runs at least, warm-up runs per instance), the issue's "many runs"
 RUNS: dict[str, tuple[int, int]] = {"small": (300, 5), "medium": (30, 2), "large": (5, 1)}
@@ -37,12 +37,14 @@ RUNS: dict[str, tuple[int, int]] = {"small": (300, 5), "medium": (30, 2), "large
 
 @dataclass
 class Timed:
-    """One instance's timed decides and its last decision."""
+    """One instance's timed decides, its last decision, and what the validator found in every decision."""
 
     walls: list[float] = field(default_factory=list)  # decide, ms
     solves: list[float] = field(default_factory=list)  # the solver's own time, ms
     statuses: set[str] = field(default_factory=set)
     last: AllocationDecision | None = None
+    violations: int = 0  # validator errors, summed over every timed decision
+    validated: int = 0
 
 
 def time_decides(problems: list[AllocationProblem], runs: int, warmup: int) -> list[Timed]:
@@ -60,6 +62,8 @@ def time_decides(problems: list[AllocationProblem], runs: int, warmup: int) -> l
             t.solves.append(d.solver.solve_ms)
             t.statuses.add(str(d.solver.status))
             t.last = d
+            t.violations += decision_violations(problem, d)  # every decision, outside the timed span
+            t.validated += 1
     return timed
 
 
@@ -88,7 +92,8 @@ def time_instance(problem: AllocationProblem, timed: Timed) -> dict[str, Any]:
         },
         "greedy": {"on_time_units": greedy.on_time_units, "units": greedy.units, "margin": greedy.margin},
         "greedy_violations": violations,
-        "decision_violations": decision_violations(problem, d),
+        "decision_violations": timed.violations,
+        "decisions_validated": timed.validated,
     }
 
 
@@ -173,7 +178,7 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
         results["presets"][name] = bench_preset(name, seeds, scale)
     if http_count:
         print("bench: http ...", flush=True)
-        body = problem_to_request(preset("small", seeds[0]))
+        body = problem_body(preset("small", seeds[0]))
         try:
             results["http_small"] = {"request": f"small seed {seeds[0]}", **run_http_bench(body, http_count)}
         except (OSError, RuntimeError) as exc:  # the in-process figures still stand; say why HTTP has none

@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizers.decision import AllocationDecision, Fill, ObjectiveValues
 from optimizers.problem import AllocationProblem
+from optimizers.validation import validate
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:
@@ -37,12 +38,8 @@ def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]])
     return report.objective, len(report.errors)
 
 
-def decision_violations(problem: AllocationProblem, decision: AllocationDecision) -> int | None:
-    """How many constraint violations the validator finds in `decision` (None without a validator)."""
-    try:
-        from optimizers.validation import validate
-    except ImportError:
-        return None
+def decision_violations(problem: AllocationProblem, decision: AllocationDecision) -> int:
+    """How many errors the solver-free validator finds in `decision`."""
     return len(validate(problem, decision).errors)
 
 

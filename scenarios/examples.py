@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from importlib import resources
 
+from decision_service.codec.encode_request import Json
+from decision_service.codec.schemas.request import load_request as read_request
 from optimizers.problem import (
     AllocationProblem,
     Customer,
@@ -23,7 +25,6 @@ from optimizers.problem import (
     TransferLane,
 )
 from scenarios.generator import preset
-from scenarios.requests import Json, request_to_problem
 from scenarios.whatifs import (
     busiest_location,
     demand_spike,
@@ -82,4 +83,4 @@ def load_request(name: str) -> Json:
 
 def load(name: str) -> AllocationProblem:
     """The committed dataset `name` as a problem."""
-    return request_to_problem(load_request(name))
+    return read_request(load_request(name)).problem

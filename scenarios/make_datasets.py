@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from decision_service.codec.encode_request import problem_body
 from scenarios.examples import DATASETS
-from scenarios.requests import problem_to_request
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -18,7 +18,7 @@ def write_datasets(out: Path = DATA_DIR) -> list[Path]:
     written = []
     for name, build in DATASETS.items():
         path = out / f"{name}.json"
-        path.write_text(json.dumps(problem_to_request(build()), indent=1) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(problem_body(build()), indent=1) + "\n", encoding="utf-8")
         written.append(path)
     return written
 

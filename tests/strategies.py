@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from decision_service.orders.request import CustomerCredit, LinePrices, OrderRequest, OrderTerms
 from optimizers.problem import (
     DEFAULT_TIERS,
     AllocationProblem,
@@ -121,7 +122,7 @@ def problems(
         order=order,
         locations=tuple(Location(loc, draw(st.sampled_from(entities))) for loc in locs),
         items=items,
-        customers=(customer,) if draw(st.booleans()) or customer.tier else (),
+        customers=(customer,),  # the service refuses an order whose customer the network does not describe
         policy=Policy(horizon_days=draw(st.sampled_from([0, 7, 30]))),
         **_network(draw, locs, ids, [ln.item for ln in lines], as_of, max_qty, max_rows),
     )
@@ -172,3 +173,26 @@ def shuffled(p: AllocationProblem, rnd: Any) -> AllocationProblem:
         protections=mix(p.protections),
         customers=mix(p.customers),
     )
+
+
+CHANNELS = ("direct", "distributor", "ecommerce", "edi")
+
+
+@st.composite
+def order_requests(draw: st.DrawFn, **sizes: int) -> OrderRequest:
+    """A valid order request: a problem of `problems(**sizes)` with commercial terms, defaults or not."""
+    problem = draw(problems(**sizes))
+    credit = CustomerCredit(
+        "C-1",
+        draw(st.none() | money(0, 5000)),
+        draw(money(0, 2000)),
+        draw(st.integers(0, 120)),
+        draw(st.none() | money(0, 100)),
+        draw(st.booleans()),
+    )
+    prices = tuple(
+        LinePrices(line.line, draw(st.none() | money(0.5, 40)), draw(st.none() | money(0.5, 40)))
+        for line in problem.order.lines
+        if draw(st.booleans())
+    )
+    return OrderRequest(problem, OrderTerms.of(draw(st.sampled_from(CHANNELS)), (credit,), prices))

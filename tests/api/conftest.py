@@ -5,15 +5,22 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+import orjson
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from decision_service import Config, create_app
-from decision_service.ports import FixedClock
+from decision_service.codec.decode_decision import read_decision
+from decision_service.codec.defaults import RequestDefaults, request_defaults
+from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.schemas.request import load_request
+from decision_service.orders.ports import FixedClock
+from decision_service.orders.validation import validate_order
+from decision_service.web import Config, create_app
 from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide
 
 _EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
@@ -42,7 +49,20 @@ def spec_request() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def engine_client() -> FlaskClient:
-    """A client of an app running the real engine (skips when it is not there), validating every decision."""
-    pytest.importorskip("optimizers.engine")
-    pytest.importorskip("optimizers.validation")
+    """A client of an app running the real engine, validating every allocation the engine makes."""
     return create_app(Config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()
+
+
+def decided_and_validated(client: FlaskClient, body: dict[str, Any]) -> dict[str, Any]:
+    """POST `body`; the answer must be 200, read back into the same decision by the codec, and validate as the
+    final answer to the request as received (`orders.validation`)."""
+    response = client.post("/v1/allocations", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.data[:2000]
+    answer: dict[str, Any] = response.get_json()
+    decision = read_decision(answer)
+    assert orjson.loads(decision_json(decision)) == answer  # what was answered reads back as the same decision
+    with request_defaults(RequestDefaults(today=lambda: TODAY)):
+        request = load_request(json.loads(json.dumps(body), parse_float=Decimal))
+    report = validate_order(request, decision)
+    assert report.ok, report.errors
+    return answer

@@ -13,6 +13,7 @@ from optimizers.decision import (
     Counterfactual,
     DecisionExplanation,
     DecisionStatus,
+    Engine,
     Fill,
     Lane,
     LineDecision,
@@ -41,7 +42,7 @@ class RecordingDecide:
         lines = tuple(
             LineDecision(line.line, line.item, line.qty, 0, line.qty, 0, fills=()) for line in problem.order.lines
         )
-        solver = SolverInfo(engine="fake", status=SolveStatus.OPTIMAL, wall_ms=0.1, solve_ms=0.05)
+        solver = SolverInfo(engine=Engine.NONE, status=SolveStatus.OPTIMAL, wall_ms=0.1, solve_ms=0.05)
         return AllocationDecision(
             order_id=problem.order.id,
             as_of=problem.as_of,
@@ -60,7 +61,7 @@ class ValidatingDecide:
         self.solved = 0
 
     def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
-        from decision_service.ports import engine_decide
+        from decision_service.orders.ports import engine_decide
         from optimizers.validation import validate
 
         decision = engine_decide(problem, explain=explain)
@@ -92,7 +93,9 @@ def rich_decision() -> AllocationDecision:
     line = LineDecision(1, "SKU-1", 40, 35, 5, 25, (direct, moved), explanation)
     levels = (ObjectiveLevel(1, "on_time_units", "max", 25.0, True),)
     binding = (BindingItem("supply", "SKU-1@WH-EAST", 25, 25, "exhausted"),)
-    solver = SolverInfo("ortools", SolveStatus.OPTIMAL, 2.123456, 1.0, solves=4)
+    solver = SolverInfo(
+        Engine.MIN_COST_FLOW, SolveStatus.OPTIMAL, 2.123456, 1.0, solves=4, path=(Engine.MIN_COST_FLOW,)
+    )
     return AllocationDecision(
         "SO-1001", TODAY, DecisionStatus.PARTIAL, (line,), ObjectiveValues(25, 35, 134.5, 70), solver,
         "sha256:abc", DecisionExplanation(levels, binding, "earliest first"),

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from decision_service import Config, create_app
-from decision_service.config import MIB
+from decision_service.web import Config, create_app
+from decision_service.web.config import MIB
 from tests.api.fakes import RecordingDecide
 from tests.api.test_http_errors import URL, assert_problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decision_service import create_app
+from decision_service.web import create_app
 
 
 def test_docs_page_loads_swagger_ui_from_the_service() -> None:

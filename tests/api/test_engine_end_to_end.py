@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from scenarios import examples
 from tests.api.test_http_errors import URL
 
 
@@ -69,7 +70,6 @@ def _shuffled(node: Any, rng: random.Random) -> Any:
 
 @pytest.mark.parametrize("name", ["small", "warehouse_closed", "regional_shortage"])
 def test_committed_scenarios_decide_and_validate(engine_client: FlaskClient, name: str) -> None:
-    examples = pytest.importorskip("scenarios.examples")
     body = examples.load_request(name)
     d = _decide(engine_client, body)
     assert len(d["lines"]) == len(body["order"]["lines"])

@@ -14,15 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from decision_service.order_policy.terms import OrderRequest
-from decision_service.schemas import request as request_module
-from decision_service.schemas.request import AllocationRequestSchema
+from decision_service.codec import encode_request as requests
+from decision_service.codec.schemas import request as request_module
+from decision_service.codec.schemas.request import AllocationRequestSchema
+from decision_service.orders.request import OrderRequest
+from tests import strategies
 from tests.api.conftest import _EXAMPLE
 from tests.api.test_hostile_input import PATHS
 from tests.api.test_http_errors import URL
-
-strategies = pytest.importorskip("tests.strategies")
-requests = pytest.importorskip("scenarios.requests")
 
 
 class SchemaOnly(AllocationRequestSchema):
@@ -117,7 +116,7 @@ def test_fast_and_schema_paths_agree_on_every_edge_value_everywhere() -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.problems(max_lines=4, max_locations=3, max_items=3))
 def test_fast_and_schema_paths_agree_on_valid_problems(problem: Any) -> None:
-    data = json.loads(json.dumps(requests.problem_to_request(problem)), parse_float=Decimal)
+    data = json.loads(json.dumps(requests.problem_body(problem)), parse_float=Decimal)
     fast, slow = _outcome(AllocationRequestSchema(), data), _outcome(SchemaOnly(), data)
     assert fast == slow == ("ok", OrderRequest(problem))  # no terms sent: all defaults
 
@@ -164,7 +163,7 @@ def test_fast_and_schema_paths_agree_on_the_commercial_terms() -> None:
 def test_float_reading_is_taken_only_for_plain_four_place_numbers(text: bytes, kind: type) -> None:
     from flask import Flask
 
-    from decision_service.parsing import read_json_body
+    from decision_service.web.parsing import read_json_body
 
     with Flask(__name__).test_request_context(data=b'{"x": ' + text + b"}", content_type="application/json") as ctx:
         assert type(read_json_body(ctx.request, floats=True)["x"]) is kind
@@ -176,6 +175,6 @@ def test_float_reading_is_taken_only_for_plain_four_place_numbers(text: bytes, k
 def test_the_inexact_number_scan_matches_its_regular_expression(raw: bytes) -> None:
     import re
 
-    from decision_service.parsing import _maybe_inexact
+    from decision_service.web.parsing import _maybe_inexact
 
     assert _maybe_inexact(raw) == bool(re.search(rb"\d\.\d{5}|\d[eE]", raw))

@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decision_service import Config, create_app
-from decision_service.ports import FixedClock
+from decision_service.orders.ports import FixedClock
+from decision_service.web import Config, create_app
 from tests.api.conftest import _EXAMPLE
 from tests.api.fakes import TODAY, RecordingDecide
 from tests.api.test_http_errors import URL

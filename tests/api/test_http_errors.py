@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from decision_service import Config, create_app
-from decision_service.ports import FixedClock
+from decision_service.orders.ports import FixedClock
+from decision_service.web import Config, create_app
 from tests.api.fakes import TODAY, failing_decide
 
 URL = "/v1/allocations"

@@ -1,26 +1,26 @@
 """`POST /v1/allocations` under the rules: credit, pricing, exceptions and versions in the response, on the real
-engine (every decision validated against the problem it solved, rejected lines at quantity 0)."""
+engine (every final decision validated against the request as received)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from decision_service.schemas.response_order import OrderDecisionSchema
+from decision_service.codec.encode_request import problem_body
+from decision_service.codec.schemas.response_order import OrderDecisionSchema
+from tests.api.conftest import decided_and_validated
 from tests.api.test_http_errors import URL
 from tests.unit.order_policy_fixtures import every_exception_problem
 
-requests = pytest.importorskip("scenarios.requests")
 EVERY_TYPE = {"shortage", "backorder", "late_promise", "substitution", "transfer", "intercompany_transfer",
               "split_shipment", "credit_hold", "price_variance", "margin_below_floor"}  # fmt: skip
 
 
 def every_exception_request(as_of: str = "2026-11-23", tier: str = "silver") -> dict[str, Any]:
     """The hand-made order of tests/unit, as JSON, with credit far over its limit and a discounted line."""
-    body: dict[str, Any] = requests.problem_to_request(every_exception_problem(tier=tier))
+    body: dict[str, Any] = problem_body(every_exception_problem(tier=tier))
     body["as_of"] = as_of
     body["order"]["channel"] = "direct"
     body["network"]["customers"][0].update(credit_limit=100, open_balance=0, contractual_penalty=False)
@@ -29,10 +29,7 @@ def every_exception_request(as_of: str = "2026-11-23", tier: str = "silver") -> 
 
 
 def _decide(client: FlaskClient, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(URL, data=json.dumps(body), content_type="application/json")
-    assert response.status_code == 200, response.data[:2000]
-    decision: dict[str, Any] = response.get_json()
-    return decision
+    return decided_and_validated(client, body)
 
 
 def test_held_order_is_allocated_and_marked(engine_client: FlaskClient) -> None:
@@ -46,7 +43,8 @@ def test_held_order_is_allocated_and_marked(engine_client: FlaskClient) -> None:
 def test_rejected_price_line_is_not_allocated_and_explained(engine_client: FlaskClient) -> None:
     d = _decide(engine_client, every_exception_request())
     line7 = next(line for line in d["lines"] if line["line"] == 7)
-    assert (line7["requested_qty"], line7["allocated_qty"], line7["fills"]) == (5, 0, [])
+    assert (line7["requested_qty"], line7["allocated_qty"], line7["backorder_qty"], line7["fills"]) == (5, 0, 5, [])
+    assert line7["explanation"]["backorder"]["binding"] == "PRICE_REJECTED" and line7["explanation"]["candidates"] == []
     rejection = line7["rejection"]
     assert rejection["rule"] == "PR-01" and rejection["version"] == d["rules_versions"]["pricing"]
     assert "price was rejected by pricing rule PR-01" in rejection["text"]

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from decision_service import Config, create_app
-from decision_service.ports import FixedClock
+from decision_service.orders.ports import FixedClock
+from decision_service.web import Config, create_app
 from rules.service import RulesService
 from tests.api.fakes import TODAY
 

@@ -1,30 +1,35 @@
-"""Property: every valid problem, written as the spec's JSON, loads back through the schemas unchanged and
-decides (real engine, validated) without error, also when one of its values is made hostile."""
+"""Property: every valid request, written as JSON by the codec, loads back unchanged through the schemas and
+through the fast reader, and decides (real engine, validated) without error, also when one of its values is
+made hostile."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decision_service.schemas import load_problem
+from decision_service.codec.encode_request import problem_body, request_body
+from decision_service.codec.schemas.request import AllocationRequestSchema, load_request
+from decision_service.orders.request import OrderRequest
 from optimizers.problem import AllocationProblem
+from tests import strategies
 from tests.api.test_hostile_input import trees
 from tests.api.test_http_errors import URL
 
-strategies = pytest.importorskip("tests.strategies")
-requests = pytest.importorskip("scenarios.requests")
+
+class SchemaOnly(AllocationRequestSchema):
+    fast_path = False
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.problems())
-def test_valid_problems_load_back_unchanged(problem: AllocationProblem) -> None:
-    body = json.loads(json.dumps(requests.problem_to_request(problem)))
-    assert load_problem(body) == problem
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.order_requests())
+def test_valid_requests_load_back_unchanged_by_either_reader(request: OrderRequest) -> None:
+    body = json.loads(json.dumps(request_body(request)))
+    assert load_request(body) == request
+    assert SchemaOnly().load(body) == request
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -32,7 +37,7 @@ def test_valid_problems_load_back_unchanged(problem: AllocationProblem) -> None:
 def test_hostile_values_never_make_the_engine_fail_the_service(
     engine_client: FlaskClient, problem: AllocationProblem, data: Any
 ) -> None:
-    body = requests.problem_to_request(problem)
+    body = problem_body(problem)
     node, key = _pick(body, data)
     node[key] = data.draw(trees | st.sampled_from([0, 10**9, "2026-11-23", "9000-12-31", "WH-1", "SKU-1"]))
     response = engine_client.post(URL, data=json.dumps(body), content_type="application/json")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.api.fakes import RecordingDecide
 from tests.api.test_http_errors import URL, assert_problem
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -134,6 +135,11 @@ def test_top_level_array_is_422_on_the_body(client: FlaskClient) -> None:
     assert list(_fields(client, [])) == [""]  # type: ignore[arg-type]
 
 
-def test_a_customer_absent_from_the_network_is_allowed(client: FlaskClient, spec_request: dict[str, Any]) -> None:
-    spec_request["order"]["customer"] = "C-NEW"  # the reading: absent customers take the defaults
-    assert client.post(URL, json=spec_request).status_code == 200
+def test_a_customer_absent_from_the_network_is_422_naming_order_customer(
+    client: FlaskClient, fake_decide: RecordingDecide, spec_request: dict[str, Any]
+) -> None:
+    spec_request["order"]["customer"] = "C-NEW"  # deciding it with invented terms would let credit release it
+    response = client.post(URL, json=spec_request)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["order.customer"]
+    assert "C-NEW" in response.get_json()["errors"][0]["message"] and fake_decide.problems == []

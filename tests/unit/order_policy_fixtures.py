@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from decision_service.order_policy.service import OrderDecision, decide_order
-from decision_service.order_policy.terms import CustomerCredit, LinePrices, OrderRequest, OrderTerms
-from optimizers.engine import decide
+from decision_service.orders.decision import OrderDecision
+from decision_service.orders.ports import FixedClock, Ports, engine_decide
+from decision_service.orders.request import CustomerCredit, LinePrices, OrderRequest, OrderTerms
+from decision_service.orders.service import decide_order
+from decision_service.orders.validation import validate_order
 from optimizers.problem import (
     AllocationProblem,
     Customer,
@@ -20,7 +22,6 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
-from optimizers.validation import validate
 from rules.service import RulesService
 
 AS_OF = date(2026, 11, 23)
@@ -60,8 +61,8 @@ def terms(credit_limit: float | None = 100.0, **credit: object) -> OrderTerms:
 
 
 def decided(request: OrderRequest, rules: RulesService = RULES) -> OrderDecision:
-    """The order decided with the real engine; the allocation is validated against the problem it solved."""
-    result = decide_order(rules, decide, request)
-    report = validate(result.solved, result.allocation)
+    """The order decided with the real engine; the final decision is validated against the request."""
+    result = decide_order(request, Ports(FixedClock(AS_OF), engine_decide, rules))
+    report = validate_order(request, result)
     assert report.ok, report.errors
     return result

@@ -7,14 +7,15 @@ from datetime import date
 
 import pytest
 
-from decision_service.order_policy.inputs import (
+from decision_service.orders.inputs import (
     PriceBasis,
     exposure_ratio,
     price_variance_pct,
     rule_tier,
     unit_margin_pct,
 )
-from decision_service.order_policy.terms import CustomerCredit, LinePrices, OrderRequest, OrderTerms
+from decision_service.orders.request import CustomerCredit, LinePrices, OrderRequest, OrderTerms
+from optimizers.decision import BindingConstraint, DecisionStatus
 from optimizers.problem import OrderLine
 from rules.errors import InputError
 from tests.unit.order_policy_fixtures import RULES, decided, every_exception_problem, terms
@@ -47,31 +48,36 @@ def test_tiers_outside_the_tables_are_unrated() -> None:
 
 def test_every_exception_type_is_raised_and_classified() -> None:
     result = decided(OrderRequest(every_exception_problem(), terms()))
-    by_type = {e.raised.type: e for e in result.exceptions}
+    by_type = {e.type: e for e in result.exceptions}
     assert set(by_type) == EVERY_TYPE
     for e in result.exceptions:
-        c = e.classification
-        assert c.severity in {"critical", "high", "medium", "low"} and c.sla_hours > 0 and c.suggested_action
-        assert c.version == result.versions["exception_severity"] and c.rule_id.startswith("EX-")
-    assert by_type["shortage"].raised.lines == (2,) and by_type["backorder"].raised.lines == (1,)
-    assert by_type["late_promise"].raised.days_late == 8  # inbound +10, transit 1, requested +3
-    assert by_type["credit_hold"].classification.owner_role == "finance"
-    assert by_type["margin_below_floor"].raised.lines == (7,) and by_type["price_variance"].raised.lines == (8,)
+        assert e.severity in {"critical", "high", "medium", "low"} and e.sla_hours > 0 and e.suggested_action
+        assert e.explanation.version == result.rules_versions["exception_severity"]
+        assert (e.explanation.rule or "").startswith("EX-")
+    assert by_type["shortage"].lines == (2,) and by_type["backorder"].lines == (1,)
+    assert by_type["late_promise"].days_late == 8  # inbound +10, transit 1, requested +3
+    assert by_type["credit_hold"].owner_role == "finance"
+    assert by_type["margin_below_floor"].lines == (7,) and by_type["price_variance"].lines == (8,)
 
 
-def test_rejected_line_is_not_allocated_and_says_which_rule() -> None:
+def test_rejected_line_is_backordered_whole_and_explained_by_its_rule() -> None:
     result = decided(OrderRequest(every_exception_problem(), terms()))
     (rejected,) = [p for p in result.pricing if p.rejected]
-    assert rejected.line == 7 and rejected.decision.rule_id == "PR-01"
-    assert rejected.decision.version == result.versions["pricing"]
-    assert result.rejected == {7}
+    assert rejected.line == 7 and rejected.explanation.rule == "PR-01"
+    assert rejected.explanation.version == result.rules_versions["pricing"]
+    (rejection,) = result.rejections
+    assert (rejection.line, rejection.table, rejection.rule) == (7, "pricing", "PR-01")
     line7 = next(line for line in result.allocation.lines if line.line == 7)
-    assert line7.allocated_qty == 0 and next(ln for ln in result.solved.order.lines if ln.line == 7).qty == 0
+    assert (line7.requested_qty, line7.allocated_qty, line7.backorder_qty, line7.fills) == (5, 0, 5, ())
+    assert line7.explanation is not None and line7.explanation.backorder is not None
+    assert line7.explanation.backorder.binding == BindingConstraint.PRICE_REJECTED
+    assert "PR-01" in line7.explanation.backorder.limit and rejection.version[:12] in line7.explanation.backorder.limit
+    assert result.allocation.status == DecisionStatus.PARTIAL  # never complete with a line rejected
 
 
 def test_held_order_is_still_allocated() -> None:
     result = decided(OrderRequest(every_exception_problem(), terms()))
-    assert result.held and result.credit.decision.rule_id == "CR-03"
+    assert result.held and result.credit.explanation.rule == "CR-03"
     assert result.credit.inputs["exposure_ratio"] > 1.2 and result.credit.inputs["tier"] == "silver"
     assert sum(line.allocated_qty for line in result.allocation.lines) > 0
 
@@ -85,18 +91,18 @@ def test_as_of_selects_the_credit_version_of_its_quarter() -> None:
     overdue = terms(credit_limit=None, days_overdue=75)
     now = decided(OrderRequest(every_exception_problem(tier="gold"), overdue))
     before = decided(OrderRequest(every_exception_problem(tier="gold", as_of=date(2026, 5, 15)), overdue))
-    assert now.credit.decision.action == "hold" and now.credit.decision.rule_id == "CR-01"
-    assert before.credit.decision.action == "review" and before.credit.decision.rule_id == "CR-06"
-    assert now.versions["credit"] != before.versions["credit"]
-    assert before.versions["credit"] == RULES.registry.in_force("credit", date(2026, 5, 15)).version
+    assert now.credit.action == "hold" and now.credit.explanation.rule == "CR-01"
+    assert before.credit.action == "review" and before.credit.explanation.rule == "CR-06"
+    assert now.rules_versions["credit"] != before.rules_versions["credit"]
+    assert before.rules_versions["credit"] == RULES.registry.in_force("credit", date(2026, 5, 15)).version
 
 
 def test_defaults_release_and_approve_a_plain_order() -> None:
     problem = every_exception_problem(tier=None)
     problem = replace(problem, order=replace(problem.order, lines=problem.order.lines[:1]))
     result = decided(OrderRequest(problem))
-    assert result.credit.decision.action == "release" and result.credit.inputs["exposure_ratio"] == 0.0
-    assert [p.decision.decision for p in result.pricing] == ["approve"] and not result.held
+    assert result.credit.action == "release" and result.credit.inputs["exposure_ratio"] == 0.0
+    assert [p.decision for p in result.pricing] == ["approve"] and not result.held
 
 
 def test_no_rules_in_force_names_as_of() -> None:

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from decision_service.codec.encode_request import problem_body, request_to_problem
 from optimizers.problem import AllocationProblem
 from scenarios.examples import DATASETS, load, load_request, spec_example
 from scenarios.generator import PRESETS, generate, preset
-from scenarios.requests import problem_to_request, request_to_problem
 from scenarios.whatifs import demand_spike, regional_shortage, supplier_slip, warehouse_closed
 
 # The example request of shared/spec/allocation.md, verbatim.
@@ -60,7 +60,7 @@ def dangling_references(p: AllocationProblem) -> list[str]:
 def test_same_seed_same_problem_and_other_seed_another() -> None:
     assert generate(7, 50, 12) == generate(7, 50, 12)
     assert generate(7, 50, 12) != generate(8, 50, 12)
-    assert problem_to_request(preset("medium", 3)) == problem_to_request(preset("medium", 3))
+    assert problem_body(preset("medium", 3)) == problem_body(preset("medium", 3))
 
 
 @pytest.mark.parametrize("lines, locations, subs, lanes", [(1, 1, 0, 0), (10, 8, 2, 4), (120, 30, 3, 17)])
@@ -102,15 +102,15 @@ def test_large_generates_in_well_under_a_second() -> None:
     assert time.perf_counter() - start < 0.8
 
 
-def test_problem_to_request_round_trips_the_spec_example() -> None:
-    assert problem_to_request(spec_example()) == SPEC_REQUEST
+def test_problem_body_round_trips_the_spec_example() -> None:
+    assert problem_body(spec_example()) == SPEC_REQUEST
     assert request_to_problem(SPEC_REQUEST) == spec_example()
-    assert problem_to_request(request_to_problem(SPEC_REQUEST)) == SPEC_REQUEST
+    assert problem_body(request_to_problem(SPEC_REQUEST)) == SPEC_REQUEST
 
 
 def test_generated_problems_round_trip_through_json() -> None:
     p = preset("medium", 4)
-    assert request_to_problem(json.loads(json.dumps(problem_to_request(p)))) == p
+    assert request_to_problem(json.loads(json.dumps(problem_body(p)))) == p
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

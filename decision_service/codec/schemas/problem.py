@@ -1,0 +1,23 @@
+"""The RFC 9457 problem document every error is answered with (`application/problem+json`)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+Str = fields.String
+
+
+class FieldErrorSchema(Schema):
+    field = Str(required=True, metadata={"description": "Path in the request, e.g. order.lines[2].qty"})
+    message = Str(required=True)
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document (`application/problem+json`)."""
+
+    type = Str(required=True)
+    title = Str(required=True)
+    status = fields.Integer(required=True)
+    detail = Str(required=True)
+    errors = fields.List(fields.Nested(FieldErrorSchema), metadata={"description": "Validation errors (422)."})
+    error_count = fields.Integer()

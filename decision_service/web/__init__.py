@@ -1,0 +1,40 @@
+"""The Flask app over the order-level service: `create_app` wires configuration, ports, OpenAPI and blueprints.
+
+Views only parse (the codec), call the service (`decision_service.orders`) and serialise (the codec).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from decision_service.codec.defaults import RequestDefaults, use_defaults
+from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
+from decision_service.web.config import Config
+from decision_service.web.context import EXTENSION_KEY
+from decision_service.web.errors import register_error_handlers
+from decision_service.web.openapi import build_api
+from rules.service import RulesService
+
+__all__ = ["Config", "create_app"]
+
+
+def create_app(
+    config: Config | None = None,
+    *,
+    clock: Clock | None = None,
+    decide: DecideFn | None = None,
+    rules: RulesService | None = None,
+) -> Flask:
+    """Build the service: configuration (from the environment unless given), ports, OpenAPI and blueprints."""
+    settings = config if config is not None else Config.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(settings.as_flask())
+    clock = clock or SystemClock()
+    rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
+    app.extensions[EXTENSION_KEY] = Ports(clock=clock, decide=decide or engine_decide, rules=rules)
+    defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
+    # The request schemas read today and the default time limit from here, in the thread serving the request.
+    app.before_request(lambda: use_defaults(defaults))
+    build_api(app)
+    register_error_handlers(app)  # after the Api: replaces flask-smorest's own HTTPException handler
+    return app

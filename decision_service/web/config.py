@@ -1,0 +1,55 @@
+"""Service configuration: one `Config` object, read once by the app factory.
+
+Nothing here reads the environment at import time; `Config.from_env()` does, when the factory calls it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings of one app instance; every field can be overridden by `DECISION_SERVICE_<NAME>`."""
+
+    MAX_CONTENT_LENGTH: int = 2 * MIB
+    DEFAULT_TIME_LIMIT_MS: int = 1000
+    EXPLAIN: bool = True
+    RULES_DIR: str = ""  # empty: the tables shipped in rules/tables
+    API_TITLE: str = "Allocation decision service"
+    API_VERSION: str = "v1"
+    OPENAPI_VERSION: str = "3.0.3"
+    OPENAPI_URL_PREFIX: str = "/"
+    OPENAPI_JSON_PATH: str = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH: str = "/docs"
+    OPENAPI_SWAGGER_UI_URL: str = "/docs/assets/"  # vendored: see decision_service.web.resources.docs_assets
+    OPENAPI_REDOC_PATH: str = "/redoc"
+    OPENAPI_REDOC_URL: str = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "DECISION_SERVICE_") -> Config:
+        """The defaults, overridden by `DECISION_SERVICE_<NAME>` environment variables."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(prefix + f.name)
+            if raw is not None:
+                values[f.name] = _coerce(raw, type(f.default))
+        return cls(**values)
+
+    def as_flask(self) -> dict[str, Any]:
+        """The settings as a Flask config mapping."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(raw)
+    return raw

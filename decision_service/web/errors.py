@@ -1,0 +1,126 @@
+"""Every error the service answers, mapped to HTTP in one place, as RFC 9457 `application/problem+json`.
+
+Web-layer exceptions (`RequestProblem` and its subclasses) carry no status code; `PROBLEMS` maps each to a
+stable problem type. The rules engine's errors (`rules.errors`) are mapped here too: an unknown table or a
+date without a version in force is 404, a bad table or a bad input 422 naming the rows, column or field, a
+version that would rewrite history 409. Werkzeug's HTTP errors (404, 405, 413, ...) and anything unexpected
+(500, logged, no stack trace in the body) are answered in the same shape, so no request ever gets an HTML
+error page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, current_app
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from decision_service.codec.errors import InvalidRequest
+from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
+from rules.service import findings_to_dict
+
+PROBLEM_MIMETYPE = "application/problem+json"
+TYPE_PREFIX = "urn:decision-service:problem:"
+MAX_LISTED_ERRORS = 100
+
+
+class RequestProblem(Exception):
+    """A request the service cannot act on; the subclass decides the problem type."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class MalformedJson(RequestProblem):
+    """The body is not one well-formed JSON document."""
+
+
+class UnsupportedContentType(RequestProblem):
+    """The body is not declared as JSON."""
+
+
+# exception class -> (status, problem type slug, title)
+PROBLEMS: dict[type[RequestProblem], tuple[int, str, str]] = {
+    MalformedJson: (400, "malformed-json", "Malformed JSON"),
+    UnsupportedContentType: (415, "unsupported-media-type", "Unsupported media type"),
+}
+# rules exception class -> (status, problem type slug, title); the first match in this order wins
+RULES_PROBLEMS: tuple[tuple[type[RulesError], int, str, str], ...] = (
+    (UnknownTableError, 404, "unknown-table", "Unknown table or no version in force"),
+    (InputError, 422, "validation-error", "Invalid request"),
+    (TableValidationError, 422, "invalid-table", "Invalid decision table"),
+    (VersionConflictError, 409, "version-conflict", "Version conflicts with the table's history"),
+    (RulesError, 422, "rules-error", "The rules could not decide"),
+)
+HTTP_SLUGS: dict[int, str] = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    500: "internal-error",
+}
+
+
+def problem_response(status: int, slug: str, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem document with a stable `type` URI."""
+    body = {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail, **extra}
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+
+
+def _handle_request_problem(exc: RequestProblem) -> Response:
+    status, slug, title = PROBLEMS.get(type(exc), (400, "bad-request", "Bad request"))
+    return problem_response(status, slug, title, exc.detail)
+
+
+def _handle_invalid_request(exc: InvalidRequest) -> Response:
+    status, slug, title = 422, "validation-error", "Invalid request"
+    listed = [{"field": e.field, "message": e.message} for e in exc.errors[:MAX_LISTED_ERRORS]]
+    return problem_response(status, slug, title, exc.detail, errors=listed, error_count=len(exc.errors))
+
+
+def _handle_rules_error(exc: RulesError) -> Response:
+    status, slug, title = next((s, slug, t) for kind, s, slug, t in RULES_PROBLEMS if isinstance(exc, kind))
+    if isinstance(exc, InputError):
+        return problem_response(status, slug, title, str(exc), errors=[{"field": exc.field, "message": exc.message}],
+                                error_count=1)  # fmt: skip
+    if isinstance(exc, TableValidationError):
+        listed = [_finding_error(f) for f in findings_to_dict(exc.findings) if f["severity"] == "error"]
+        findings = findings_to_dict(exc.findings)
+        return problem_response(
+            status, slug, title, str(exc), errors=listed, error_count=len(listed), findings=findings
+        )
+    return problem_response(status, slug, title, str(exc))
+
+
+def _finding_error(finding: dict[str, Any]) -> dict[str, str]:
+    """A finding as a field error: `rules[CR-03,CR-04].exposure_ratio`, `rules[CR-05]`, `column`, or `table`."""
+    rows, column = finding.get("rows") or [], finding.get("column")
+    where = f"rules[{','.join(rows)}]" if rows else ""
+    field = f"{where}.{column}" if where and column else where or column or "table"
+    return {"field": field, "message": f"{finding['kind']}: {finding['message']}"}
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    slug = HTTP_SLUGS.get(status, f"http-{status}")
+    response = problem_response(status, slug, exc.name, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    current_app.logger.exception("Unhandled error while serving a request", exc_info=exc)
+    return problem_response(500, "internal-error", "Internal error", "The service failed to answer; it is logged.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error of the app through this module (replacing flask-smorest's JSON errors)."""
+    app.register_error_handler(RequestProblem, _handle_request_problem)
+    app.register_error_handler(InvalidRequest, _handle_invalid_request)
+    app.register_error_handler(RulesError, _handle_rules_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,4 +1,4 @@
-"""The `decision-service` command: serve (gunicorn), example, and the rules group's wiring."""
+"""The `decision-service` command: serve (gunicorn), example, decide, and the rules group's wiring."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import yaml
 from flask import Flask
 
 from decision_service import cli
+from decision_service.cli import serve
 from rules.service import TABLES_DIR, RulesService
 
 
@@ -21,13 +22,13 @@ def test_example_prints_a_curl_posting_the_spec_example(capsys: pytest.CaptureFi
     words = shlex.split(command)
     assert "http://0.0.0.0:9000/v1/allocations" in words
     assert words[words.index("-H") + 1] == "Content-Type: application/json"
-    assert json.loads(words[words.index("-d") + 1]) == cli.example_request()
-    assert cli.example_request()["order"]["id"] == "SO-1001"
+    assert json.loads(words[words.index("-d") + 1]) == serve.example_request()
+    assert serve.example_request()["order"]["id"] == "SO-1001"
 
 
 def test_serve_configures_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[cli.GunicornServer] = []
-    monkeypatch.setattr(cli.GunicornServer, "run", lambda self: started.append(self))
+    started: list[serve.GunicornServer] = []
+    monkeypatch.setattr(serve.GunicornServer, "run", lambda self: started.append(self))
     assert cli.main(["serve", "--host", "127.0.0.2", "--port", "8123", "--workers", "3"]) == 0
     (server,) = started
     assert server.cfg.bind == ["127.0.0.2:8123"] and server.cfg.workers == 3
@@ -80,3 +81,27 @@ def test_rules_publish_refuses_an_invalid_table_naming_the_row(
     err = capsys.readouterr().err
     assert "PR-04" in err and "price_variance_pct" in err
     assert not (tables / "pricing" / "2027-01-01.yaml").exists()
+
+
+def test_decide_answers_what_the_api_answers(
+    engine_client: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = serve.example_request()  # as_of is set: both sides read the same request
+    (tmp_path / "order.json").write_text(json.dumps(body))
+    assert cli.main(["decide", str(tmp_path / "order.json")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    answered = engine_client.post("/v1/allocations", json=body).get_json()
+    for volatile in ("decision_id",):
+        printed.pop(volatile), answered.pop(volatile)
+    printed["solver"], answered["solver"] = printed["solver"]["status"], answered["solver"]["status"]
+    assert printed == answered and printed["input_hash"].startswith("sha256:")
+
+
+def test_decide_names_each_invalid_field(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    body = serve.example_request()
+    body["order"]["lines"][0]["qty"] = -1
+    body["policy"]["horizon_days"] = "soon"
+    (tmp_path / "order.json").write_text(json.dumps(body))
+    assert cli.main(["decide", str(tmp_path / "order.json")]) == 2
+    err = capsys.readouterr().err
+    assert "order.lines[0].qty:" in err and "policy.horizon_days:" in err

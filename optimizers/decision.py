@@ -3,7 +3,7 @@
 The records made once per fill, candidate or line are NamedTuples: a decision of 2,000 lines holds tens of
 thousands of them, and a NamedTuple is built about four times faster than a frozen dataclass.
 
-Every figure here is recomputable from the fills and the problem (see `optimizers.validation`).
+Every figure here is recomputable from the fills and the problem (see `optimizers.proof.validation`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, build_candidates
+from optimizers.candidates.candidate_set import MARGIN_SCALE, build_candidates
 from optimizers.decision import (
     AllocationDecision,
     DecisionStatus,
@@ -17,13 +17,13 @@ from optimizers.decision import (
     SolverInfo,
     SolveStatus,
 )
-from optimizers.explain import explain_decision
+from optimizers.explain.explanation import explain_decision
+from optimizers.explain.solved import Solved
+from optimizers.explain.solved import solved as solved_set
 from optimizers.hashing import problem_hash
-from optimizers.lexicographic import solve_lexicographic
-from optimizers.outcome import SolveOutcome
 from optimizers.problem import AllocationProblem
-from optimizers.solved import Solved
-from optimizers.solved import solved as solved_set
+from optimizers.solvers.lexicographic import solve_lexicographic
+from optimizers.solvers.outcome import SolveOutcome
 
 
 def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:

@@ -30,7 +30,7 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]]) -> tuple[ObjectiveValues, int]:
     """Objective values of `fills` and the number of constraint violations found (the validator's, if present)."""
     try:
-        from optimizers.validation import validate_fills
+        from optimizers.proof.validation import validate_fills
     except ImportError:
         return _own_score(fills), 0
     report = validate_fills(problem, fills)
@@ -40,7 +40,7 @@ def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]])
 def decision_violations(problem: AllocationProblem, decision: AllocationDecision) -> int | None:
     """How many constraint violations the validator finds in `decision` (None without a validator)."""
     try:
-        from optimizers.validation import validate
+        from optimizers.proof.validation import validate
     except ImportError:
         return None
     return len(validate(problem, decision).errors)

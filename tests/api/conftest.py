@@ -44,5 +44,5 @@ def spec_request() -> dict[str, Any]:
 def engine_client() -> FlaskClient:
     """A client of an app running the real engine (skips when it is not there), validating every decision."""
     pytest.importorskip("optimizers.engine")
-    pytest.importorskip("optimizers.validation")
+    pytest.importorskip("optimizers.proof.validation")
     return create_app(Config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-from optimizers.branching import _dive, ship_complete_branch_and_bound
-from optimizers.candidates import build_candidates
-from optimizers.incumbent import complete_or_nothing, partial_lines, score
-from optimizers.levels import LevelSolver, run_levels
-from optimizers.model import build_model
+from optimizers.candidates.candidate_set import build_candidates
+from optimizers.model.levels import LevelSolver, run_levels
+from optimizers.model.matrix import build_model
 from optimizers.problem import Item, OrderLine, StockPosition
+from optimizers.solvers.branching import _dive, ship_complete_branch_and_bound
+from optimizers.solvers.incumbent import complete_or_nothing, partial_lines, score
 from tests.strategies import hand_problem
 
 

@@ -22,7 +22,7 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
 from tests.strategies import AS_OF, REGION, hand_problem
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
@@ -127,7 +127,7 @@ def test_shipment_limit_picks_the_better_location() -> None:
 
 
 def test_a_ship_from_search_proven_in_time_never_computes_the_greedy_baseline(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.incumbent as inc
+    import optimizers.solvers.incumbent as inc
 
     def forbidden(cs):  # type: ignore[no-untyped-def]
         raise AssertionError("the greedy baseline was computed, though the search needed no fallback")
@@ -183,7 +183,7 @@ def test_ship_complete_lines_competing_for_supply_are_branched_exactly() -> None
 
 
 def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.lexicographic as lex
+    import optimizers.solvers.lexicographic as lex
 
     real = lex.relaxation
 
@@ -199,12 +199,12 @@ def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monke
 
 
 def test_branch_and_bound_out_of_time_still_offers_a_feasible_flow() -> None:
-    from optimizers.branching import ship_complete_branch_and_bound
-    from optimizers.candidates import build_candidates
-    from optimizers.incumbent import partial_lines, score
-    from optimizers.levels import run_levels
-    from optimizers.lexicographic import solve_lexicographic
-    from optimizers.model import build_model
+    from optimizers.candidates.candidate_set import build_candidates
+    from optimizers.model.levels import run_levels
+    from optimizers.model.matrix import build_model
+    from optimizers.solvers.branching import ship_complete_branch_and_bound
+    from optimizers.solvers.incumbent import partial_lines, score
+    from optimizers.solvers.lexicographic import solve_lexicographic
 
     stock = (StockPosition("A", "WH-1", 10),)
     lines = tuple(OrderLine(k, "A", 4 + k, 9.0, ship_complete=True) for k in (1, 2, 3))
@@ -231,8 +231,8 @@ def test_a_binding_shipment_limit_is_solved_exactly_by_ship_from_sets() -> None:
 
 
 def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.incumbent as inc
-    import optimizers.parts as parts
+    import optimizers.solvers.incumbent as inc
+    import optimizers.solvers.parts as parts
 
     real = parts.ship_complete_branch_and_bound
 

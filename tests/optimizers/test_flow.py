@@ -7,14 +7,14 @@ import time
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from optimizers.candidates import build_candidates
+from optimizers.candidates.candidate_set import build_candidates
 from optimizers.engine import canonical_order, decide
-from optimizers.flow import flow_relaxation
-from optimizers.incumbent import score
-from optimizers.levels import run_levels
-from optimizers.model import build_model
+from optimizers.model.levels import run_levels
+from optimizers.model.matrix import build_model
 from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute, StockPosition, TransferLane
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.min_cost_flow import flow_relaxation
 from tests.strategies import REGION, hand_problem, problems
 
 SHIP_BOTH = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.5, 1))

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from optimizers import lp_backends
-from optimizers.candidates import build_candidates
+from optimizers.candidates.candidate_set import build_candidates
 from optimizers.engine import decide
-from optimizers.incumbent import score
-from optimizers.levels import LevelSolver
-from optimizers.model import build_model
+from optimizers.model import backends as lp_backends
+from optimizers.model.levels import LevelSolver
+from optimizers.model.matrix import build_model
 from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute, StockPosition
+from optimizers.solvers.incumbent import score
 from tests.strategies import REGION, hand_problem, problems
 
 

@@ -10,12 +10,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizers.candidates import build_candidates
+from optimizers.candidates.candidate_set import build_candidates
 from optimizers.engine import canonical_order
-from optimizers.incumbent import score
-from optimizers.lexicographic import _solve
-from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
 from optimizers.problem import AllocationProblem, Customer
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.lexicographic import _solve
+from optimizers.solvers.ship_from_bounds import demand_bound, flow_bound, supply_bound
 from tests.strategies import problems
 
 

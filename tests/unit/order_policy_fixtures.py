@@ -20,7 +20,7 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
 from rules.service import RulesService
 
 AS_OF = date(2026, 11, 23)

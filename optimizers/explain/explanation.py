@@ -8,8 +8,7 @@ from itertools import chain
 
 import numpy as np
 
-from optimizers.backorders import backorder_explanation, what_if
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import (
     BindingItem,
     Candidate,
@@ -19,14 +18,15 @@ from optimizers.decision import (
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import (
+from optimizers.explain.backorders import backorder_explanation, what_if
+from optimizers.explain.lines import (
     arc_candidates,
     facts,
     reason_counts,
     summary_needed,
 )
-from optimizers.solved import Solved
-from optimizers.usage import Usage, usage
+from optimizers.explain.solved import Solved
+from optimizers.explain.usage import Usage, usage
 
 TIE_BREAK_TEXT = (
     "level 4 minimises sum(qty * tie_cost), tie_cost = days from as_of to delivery + substitute rank "

@@ -6,7 +6,7 @@ maximising W * on_time + units: on integer points this ranks exactly like the pa
 
 The model is built in bulk by model_builder. Small LPs are solved by model_builder's own GLOP, cold each time;
 the others are loaded into one pywraplp solver, so that GLOP re-solves each level warm from the previous basis
-(`optimizers.lp_backends`). On the LP, a solved level confines the next ones to its optimal face by
+(`optimizers.model.backends`). On the LP, a solved level confines the next ones to its optimal face by
 complementary slackness (bounds only, so transportation rows stay totally unimodular and the final vertex stays
 integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is bounded at the value it reached.
 """
@@ -19,9 +19,9 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizers.decision import SolveStatus
-from optimizers.lp_backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
-from optimizers.model import Model
-from optimizers.outcome import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
+from optimizers.model.backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
+from optimizers.model.matrix import Model
+from optimizers.solvers.outcome import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
@@ -50,8 +50,8 @@ def run_levels(
 
 
 class LevelSolver:
-    """One solver for a model (`optimizers.lp_backends`): levels solved in turn, then bounds restored for the
-    next branch of `optimizers.branching`."""
+    """One solver for a model (`optimizers.model.backends`): levels solved in turn, then bounds restored for the
+    next branch of `optimizers.solvers.branching`."""
 
     def __init__(self, m: Model) -> None:
         self.m = m

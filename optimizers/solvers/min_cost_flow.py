@@ -25,12 +25,12 @@ import time
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import SolveStatus
-from optimizers.incumbent import score
-from optimizers.levels import run_levels
-from optimizers.model import binding_lane_caps, build_model, hopeless_arcs
-from optimizers.outcome import LEVELS, LevelResult, SolveOutcome
+from optimizers.model.levels import run_levels
+from optimizers.model.matrix import binding_lane_caps, build_model, hopeless_arcs
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.outcome import LEVELS, LevelResult, SolveOutcome
 
 COST_LIMIT = 2**62  # for an arc's cost times (vertices + 1), which min-cost flow scales costs by, and for the total
 

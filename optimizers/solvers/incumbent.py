@@ -2,7 +2,7 @@
 
 - `repaired`: the relaxed LP optimum made feasible: keep the best `max_shipments` origins, re-solve the LP on
   their arcs only, then empty any ship-complete line left partly filled.
-- `greedy_flow`: what an ERP does today (`optimizers.greedy`), mapped onto the model's arcs.
+- `greedy_flow`: what an ERP does today (`optimizers.proof.greedy`), mapped onto the model's arcs.
 `best` ranks flows by the lexicographic objective, exactly as the spec orders it.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
-from optimizers.outcome import INTEGRAL_TOL
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.solvers.outcome import INTEGRAL_TOL
 
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
@@ -76,7 +76,7 @@ def complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
 
 def greedy_flow(cs: CandidateSet) -> np.ndarray:
     """The greedy baseline's fills as arc flows."""
-    from optimizers.greedy import greedy_fills
+    from optimizers.proof.greedy import greedy_fills
 
     a, n_nodes, n_lanes = cs.arcs, len(cs.nodes), len(cs.lanes) + 1
     keys = (a.line * n_nodes + a.node) * n_lanes + a.lane + 1  # unique per arc: a line takes a node by a route once

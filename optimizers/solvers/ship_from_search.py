@@ -14,8 +14,8 @@ the one before, and a set goes only as far as it must:
 2. by two maximum flows on T's arcs, a relaxation of the decision that counts each unit of supply once however
    many lines could take it (the arcs of a lane that could bind pass through one vertex of the lane's
    capacity, from which they may reach any line the lane serves);
-3. by T's relaxation (`optimizers.flow`: a min-cost flow, or the LP stopped as soon as it falls below the best
-   solution found, `pruned`);
+3. by T's relaxation (`optimizers.solvers.min_cost_flow`: a min-cost flow, or the LP stopped as soon as it falls
+   below the best solution found, `pruned`);
 4. the set is solved: the relaxation is already at hand, so only the branch and bound of its ship-complete lines
    is left, if any.
 Sets are taken best bound first, each moved to its next stage and put back in line. Once the best bound left is
@@ -34,12 +34,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import SolveStatus
-from optimizers.flow import relaxation
-from optimizers.incumbent import score
-from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
-from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.min_cost_flow import relaxation
+from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.solvers.ship_from_bounds import demand_bound, flow_bound, supply_bound
 
 MAX_SETS = 20_000  # more sets than this and the bounds alone cost too much: leave the order to the MIP
 

@@ -5,7 +5,7 @@ way a node can serve a line: direct, or through one transfer lane. Arcs are held
 (one entry per arc), built in bulk: an order of 2,000 lines has tens of thousands of them. Everything is
 sorted canonically (arcs by line, then the line's items by substitute rank, then supply node, then route), so
 the model, and therefore the decision, does not depend on the order of the input lists. Supply that can never
-serve the order is kept aside, as explanation candidates with the reason (`optimizers.refusals`).
+serve the order is kept aside, as explanation candidates with the reason (`optimizers.candidates.refusals`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from optimizers import refusals
+from optimizers.candidates import refusals
+from optimizers.candidates.routes import MARGIN_SCALE, LaneSpec, Route, RouteTable, money_units, route_table
+from optimizers.candidates.supply import SupplyNode, supply_nodes
 from optimizers.decision import Candidate, Lane
 from optimizers.problem import AllocationProblem, Item
-from optimizers.routes import MARGIN_SCALE, LaneSpec, Route, RouteTable, money_units, route_table
-from optimizers.supply import SupplyNode, supply_nodes
 
 
 @dataclass(frozen=True)

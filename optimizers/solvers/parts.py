@@ -3,7 +3,7 @@
 Parts share no supply node, line or lane that could bind, so each objective level is a sum over parts and the
 lexicographic optimum of the order is the union of the parts' optima. Where the relaxation is already integral
 and meets ship-complete, it is optimal for its part; the other parts go to branch and bound
-(`optimizers.branching`), and to SCIP when that cannot finish.
+(`optimizers.solvers.branching`), and to SCIP when that cannot finish.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from optimizers import incumbent
-from optimizers.branching import ship_complete_branch_and_bound
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import SolveStatus
-from optimizers.levels import run_levels
-from optimizers.model import binding_lane_caps, build_model
-from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.model.levels import run_levels
+from optimizers.model.matrix import binding_lane_caps, build_model
+from optimizers.solvers import incumbent
+from optimizers.solvers.branching import ship_complete_branch_and_bound
+from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
 
 
 def by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> SolveOutcome | None:

@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
-from optimizers.incumbent import complete_or_nothing, partial_lines, score
-from optimizers.levels import LevelSolver
-from optimizers.model import build_model
-from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.model.levels import LevelSolver
+from optimizers.model.matrix import build_model
+from optimizers.solvers.incumbent import complete_or_nothing, partial_lines, score
+from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
 
 MAX_NODES = 64
 DIVE_STEPS = 3  # re-solves of the first incumbent's dive

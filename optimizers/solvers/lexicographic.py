@@ -1,23 +1,22 @@
 """Lexicographic solve of the allocation problem: each level optimal given the levels before it.
 
 First the relaxation is solved: ship-complete lines relaxed to `<= qty`, no shipment limit; as one exact
-min-cost flow when no lane capacity can bind (`optimizers.flow`), else as an LP level by level
-(`optimizers.levels`). If its final solution is integral, every ship-complete line got 0 or its
+min-cost flow when no lane capacity can bind (`optimizers.solvers.min_cost_flow`), else as an LP level by level
+(`optimizers.model.levels`). If its final solution is integral, every ship-complete line got 0 or its
 quantity, and the order ships from no more locations than allowed, that solution is lexicographically optimal
 for the real problem: each level's relaxed value bounds the real one from above, and a feasible point reaches it.
 
-Otherwise, without a binding shipment limit the order splits into independent parts (`optimizers.parts`:
-supply nodes, lines and binding lanes connected by arcs); only the parts where the relaxation breaks
-ship-complete are re-solved, by branch and bound on the LP (`optimizers.branching`) or, failing that, by SCIP.
-With a binding shipment limit the sets of ship-from locations are searched best bound first
-(`optimizers.origins`): each set is an order without a binding limit, solved as above. Only when there are too
-many sets, or time runs out, does the whole exact MIP go to SCIP (LP-based branch and bound suits these nearly
-integral relaxations; CP-SAT was measured 100x slower on them), warm-started from the best incumbent. When time
-runs out the answer is the best feasible flow found, marked degraded with the reason: never worse than the
-greedy baseline, except when time runs out before the baseline was needed (an order split into parts offers
-its parts as searched, each never worse than its relaxation with its partly filled ship-complete lines
-emptied; a ship-from set search offers its best set).
-"""
+Otherwise, without a binding shipment limit the order splits into independent parts (`optimizers.solvers.parts`:
+supply nodes, lines and binding lanes connected by arcs); only the parts where the relaxation breaks ship-complete
+are re-solved, by branch and bound on the LP (`optimizers.solvers.branching`) or, failing that, by SCIP. With a
+binding shipment limit the sets of ship-from locations are searched best bound first
+(`optimizers.solvers.ship_from_search`): each set is an order without a binding limit, solved as above. Only when
+there are too many sets, or time runs out, does the whole exact MIP go to SCIP (LP-based branch and bound suits
+these nearly integral relaxations; CP-SAT was measured 100x slower on them), warm-started from the best incumbent.
+When time runs out the answer is the best feasible flow found, marked degraded with the reason: never worse than
+the greedy baseline, except when time runs out before the baseline was needed (an order split into parts offers
+its parts as searched, each never worse than its relaxation with its partly filled ship-complete lines emptied; a
+ship-from set search offers its best set)."""
 
 from __future__ import annotations
 
@@ -26,15 +25,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from optimizers import incumbent
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import SolveStatus
-from optimizers.flow import relaxation
-from optimizers.levels import run_levels
-from optimizers.model import build_model
-from optimizers.origins import best_origin_set
-from optimizers.outcome import FRACTIONAL, LEVELS, LevelResult, SolveOutcome
-from optimizers.parts import by_components
+from optimizers.model.levels import run_levels
+from optimizers.model.matrix import build_model
+from optimizers.solvers import incumbent
+from optimizers.solvers.min_cost_flow import relaxation
+from optimizers.solvers.outcome import FRACTIONAL, LEVELS, LevelResult, SolveOutcome
+from optimizers.solvers.parts import by_components
+from optimizers.solvers.ship_from_search import best_origin_set
 
 GREEDY_RESERVE = 5.0  # times the candidates' build time kept for the greedy baseline
 ALL_OPTIMAL = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)

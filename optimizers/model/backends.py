@@ -1,4 +1,4 @@
-"""The two ways `optimizers.levels` drives OR-Tools: one loaded pywraplp solver, or model_builder's own solve.
+"""The two ways `optimizers.model.levels` drives OR-Tools: one loaded pywraplp solver, or model_builder's own solve.
 
 - `LoadedSolver`: the model is loaded once into a pywraplp solver (GLOP, or SCIP for the MIP); each level and
   each branch re-solves warm from the previous basis. Bounds and objective coefficients change one SWIG call
@@ -23,7 +23,7 @@ import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp  # type: ignore[attr-defined]
 from ortools.linear_solver.python import model_builder_helper as mbh
 
-from optimizers.model import Model
+from optimizers.model.matrix import Model
 
 COLD_UP_TO_ARCS = 400  # measured: LPs up to this size solve faster from scratch through model_builder
 PRESOLVE_ABOVE_ARCS = 5000  # measured: below this, warm re-solves beat GLOP's presolve

@@ -216,6 +216,8 @@ class SolverInfo:
     proven: bool = True
     work: int = 0
     detail: str | None = None
+    ship_from_sets: int = 0  # relaxations of ship-from sets the search solved (0: no search ran)
+    parts_unproven: int = 0  # independent parts answered by branch and bound without a proof of optimality
 
 
 @dataclass(frozen=True, slots=True)

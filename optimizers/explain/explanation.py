@@ -100,11 +100,12 @@ def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExpl
     levels = tuple(
         ObjectiveLevel(lv.level, lv.name, lv.sense, numbers[lv.level - 1], lv.optimal) for lv in solved.outcome.levels
     )
-    notes = [f"engine {solved.outcome.engine}, {solved.outcome.solves} solve(s)"]
+    out = solved.outcome
+    notes = [f"engine {out.engine.value}, {out.solves} solve(s), {out.work} work unit(s)"]
     if brief:
         notes.append("candidate lists summarised per line (order above 500 lines); backorders are explained in full")
-    if solved.outcome.degraded_reason:
-        notes.append(f"degraded: {solved.outcome.degraded_reason}")
+    if out.degraded_reason:
+        notes.append(f"degraded ({out.degraded_reason.value}): {out.detail or out.degraded_reason.value}")
     return DecisionExplanation(levels, binding_constraints(solved.cs, u), TIE_BREAK_TEXT, tuple(notes))
 
 

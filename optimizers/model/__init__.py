@@ -1,1 +1,1 @@
-"""The allocation model as one sparse matrix, solved level by level by OR-Tools (GLOP on the LP, SCIP on the MIP)."""
+"""The allocation model as one sparse matrix, and the two ways it is handed to OR-Tools (GLOP or SCIP)."""

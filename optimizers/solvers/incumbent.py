@@ -9,11 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
 from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.solvers.outcome import INTEGRAL_TOL
+
+L = TypeVar("L")  # what names a flow: a text, or the engine and a text
 
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
@@ -34,8 +37,8 @@ def exact_dot(q: np.ndarray, c: np.ndarray) -> int:
     return sum(int(u) * int(v) for u, v in zip(q[used].tolist(), c[used].tolist(), strict=True))
 
 
-def best(cs: CandidateSet, flows: Iterable[tuple[str, np.ndarray | None]]) -> tuple[str, np.ndarray] | None:
-    """The named flow with the best objective; the first listed wins ties."""
+def best(cs: CandidateSet, flows: Iterable[tuple[L, np.ndarray | None]]) -> tuple[L, np.ndarray] | None:
+    """The labelled flow with the best objective; the first listed wins ties."""
     found = [(name, x) for name, x in flows if x is not None]
     if not found:
         return None

@@ -1,22 +1,26 @@
 """Lexicographic solve of the allocation problem: each level optimal given the levels before it.
 
-First the relaxation is solved: ship-complete lines relaxed to `<= qty`, no shipment limit; as one exact
-min-cost flow when no lane capacity can bind (`optimizers.solvers.min_cost_flow`), else as an LP level by level
-(`optimizers.model.levels`). If its final solution is integral, every ship-complete line got 0 or its
-quantity, and the order ships from no more locations than allowed, that solution is lexicographically optimal
-for the real problem: each level's relaxed value bounds the real one from above, and a feasible point reaches it.
+First the relaxation is solved (`optimizers.solvers.lp_levels`): ship-complete lines relaxed to `<= qty`, no
+shipment limit; as one exact min-cost flow when no lane capacity can bind, else as an LP level by level. If its
+final solution is integral, every ship-complete line got 0 or its quantity, and the order ships from no more
+locations than allowed, that solution is lexicographically optimal for the real problem: each level's relaxed
+value bounds the real one from above, and a feasible point reaches it.
 
-Otherwise, without a binding shipment limit the order splits into independent parts (`optimizers.solvers.parts`:
-supply nodes, lines and binding lanes connected by arcs); only the parts where the relaxation breaks ship-complete
-are re-solved, by branch and bound on the LP (`optimizers.solvers.branching`) or, failing that, by SCIP. With a
-binding shipment limit the sets of ship-from locations are searched best bound first
-(`optimizers.solvers.ship_from_search`): each set is an order without a binding limit, solved as above. Only when
-there are too many sets, or time runs out, does the whole exact MIP go to SCIP (LP-based branch and bound suits
-these nearly integral relaxations; CP-SAT was measured 100x slower on them), warm-started from the best incumbent.
-When time runs out the answer is the best feasible flow found, marked degraded with the reason: never worse than
-the greedy baseline, except when time runs out before the baseline was needed (an order split into parts offers
-its parts as searched, each never worse than its relaxation with its partly filled ship-complete lines emptied; a
-ship-from set search offers its best set)."""
+Otherwise the solve paths take over, each a `Solver` (`optimizers.solvers.solver`). Without a binding shipment
+limit the order splits into independent parts, and only those where the relaxation breaks ship-complete are
+re-solved (`BranchAndBound`: branch and bound on the LP, SCIP for a part it cannot finish). With a binding
+limit the sets of ship-from locations are searched best bound first (`ShipFromSearch`); each set is an order
+whose limit cannot bind, solved by a `Lexicographic` of its own, for that set alone (`whole_order=False`), which
+never searches sets again. Only when there are too many sets, or a limit runs out, does the whole exact MIP go
+to SCIP (`Mip`; LP-based branch and bound suits these nearly integral relaxations, CP-SAT was measured 100x
+slower on them), warm-started from the best incumbent.
+
+When time or work runs out the answer is the best feasible flow found, marked degraded with the reason: never
+worse than the greedy baseline, except when time runs out before the baseline was needed (an order split into
+parts offers its parts as searched, each never worse than its relaxation with its partly filled ship-complete
+lines emptied; a ship-from set search offers its best set). Under a work limit the baseline is computed
+whenever the search is not proven, never by the clock, so the answer does not depend on the machine.
+"""
 
 from __future__ import annotations
 
@@ -26,133 +30,137 @@ from dataclasses import replace
 import numpy as np
 
 from optimizers.candidates.candidate_set import CandidateSet
-from optimizers.decision import SolveStatus
-from optimizers.model.levels import run_levels
-from optimizers.model.matrix import build_model
+from optimizers.decision import Engine, SolveStatus
 from optimizers.solvers import incumbent
-from optimizers.solvers.min_cost_flow import relaxation
-from optimizers.solvers.outcome import FRACTIONAL, LEVELS, LevelResult, SolveOutcome
-from optimizers.solvers.parts import by_components
-from optimizers.solvers.ship_from_search import best_origin_set
+from optimizers.solvers.branch_and_bound import BranchAndBound
+from optimizers.solvers.budget import Budget, Mark
+from optimizers.solvers.fallback import Baseline, settle
+from optimizers.solvers.lp_levels import relaxation
+from optimizers.solvers.mip import Mip
+from optimizers.solvers.outcome import ALL_OPTIMAL, SolveOutcome
+from optimizers.solvers.ship_from_search import ShipFromSearch
+from optimizers.solvers.solver import Score
 
 GREEDY_RESERVE = 5.0  # times the candidates' build time kept for the greedy baseline
-ALL_OPTIMAL = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)
 
 
-def solve_lexicographic(cs: CandidateSet, time_limit_ms: int, started: float | None = None) -> SolveOutcome:
+def solve_lexicographic(
+    cs: CandidateSet, time_limit_ms: int, started: float | None = None, work_limit: int | None = None
+) -> SolveOutcome:
     """Solve every level exactly: the relaxation first, then whatever its answer breaks.
 
     The time limit counts from `started` (default: now; the engine passes the moment it received the problem,
-    so building the candidates counts). When it expires the answer is the best feasible flow found (the
-    solver's, the repaired relaxation's or the greedy baseline's), marked with the reason.
+    so building the candidates counts). When it or the work limit runs out the answer is the best feasible flow
+    found (the solver's, the repaired relaxation's or the greedy baseline's), marked with the reason. The
+    outcome's `path` and `work` are those of the whole solve.
     """
     now = time.perf_counter()
-    budget = time_limit_ms / 1000.0
+    seconds = time_limit_ms / 1000.0
     # The greedy baseline costs a few times what building the candidates did (2-4x on the presets): the time
     # kept for it, should a ship-from set search still be running then.
-    reserve = min(budget / 2, GREEDY_RESERVE * (now - started)) if started is not None else budget / 4
-    return _solve(cs, (started if started is not None else now) + budget, reserve=reserve)
+    reserve = min(seconds / 2, GREEDY_RESERVE * (now - started)) if started is not None else seconds / 4
+    budget = Budget((started if started is not None else now) + seconds, work_limit)
+    out = Lexicographic(reserve=reserve).solve(cs, budget)
+    return budget.stamp(out, Mark(0, 0))
 
 
-def _solve(
-    cs: CandidateSet,
-    deadline: float,
-    floor: tuple[int, int, int, int] | None = None,
-    part: bool = False,
-    relaxed: SolveOutcome | None = None,
-    reserve: float = 0.0,
-) -> SolveOutcome:
-    """`solve_lexicographic` by a deadline.
+class Lexicographic:
+    """The solve paths composed (a `Solver` itself): relaxation, then parts or ship-from sets, then the MIP.
 
-    A `part` is the order restricted to one set of ship-from locations: the greedy baseline, which serves the
-    whole order, is not its fallback. With a `floor` (the score of a known solution), a candidate set whose
-    relaxation is bounded below it is not solved further: the outcome is `pruned`, without a flow. `relaxed` is
-    the relaxation when it is solved already. A ship-from set search computes the greedy baseline only if it is
-    still running `reserve` seconds before the deadline; one proven sooner never needs it.
+    `whole_order=False` solves one ship-from set: the greedy baseline, which serves the whole order, is not its
+    fallback. A ship-from set search computes the baseline only if it is still running `reserve` seconds
+    before the deadline (and no work limit is set); one proven sooner never needs it.
     """
-    if not cs.arcs:
-        return SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, "none", ALL_OPTIMAL, 0.0, 0, 0, 0)
-    relaxed = relaxed or relaxation(cs, deadline, floor)
-    if relaxed.pruned:
-        return relaxed
-    if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
-        return relaxed
-    split = (
-        by_components(cs, relaxed, deadline) if _separable(cs) and all(lv.optimal for lv in relaxed.levels) else None
-    )
-    if split is not None and split.status == SolveStatus.OPTIMAL:
-        return split
-    greedy: list[np.ndarray] = []
 
-    def baseline() -> None:
-        """The fallback that must exist when time runs out: computed once, and while time remains."""
-        if not part and split is None and not greedy:
-            greedy.append(incumbent.greedy_flow(cs))
+    def __init__(self, whole_order: bool = True, reserve: float = 0.0) -> None:
+        self.whole_order = whole_order
+        self.reserve = reserve
 
-    search = None
-    if relaxed.x is not None and not _separable(cs):
+    def solve(
+        self, cs: CandidateSet, budget: Budget, floor: Score | None = None, relaxed: SolveOutcome | None = None
+    ) -> SolveOutcome:
+        """The order's lexicographic optimum, or the best feasible flow found within the budget.
 
-        def solve_set(
-            sub: CandidateSet, by: float, bar: tuple[int, int, int, int] | None, lp: SolveOutcome
-        ) -> SolveOutcome:
-            return _solve(sub, by, bar, True, lp)
+        With a `floor` (the score of a known solution), a candidate set whose relaxation is bounded below it is
+        not solved further: the outcome is `pruned`, without a flow. `relaxed` is the relaxation when it is
+        solved already.
+        """
+        if not cs.arcs:
+            mark = budget.enter(Engine.NONE)
+            return budget.stamp(
+                SolveOutcome(np.zeros(0, np.int64), SolveStatus.OPTIMAL, Engine.NONE, ALL_OPTIMAL, 0.0, 0, 0, 0), mark
+            )
+        relaxed = relaxed or relaxation(cs, budget, floor)
+        if relaxed.pruned:
+            return relaxed
+        if relaxed.x is not None and relaxed.status == SolveStatus.OPTIMAL and _discrete_ok(cs, relaxed.x):
+            return relaxed
+        split = None
+        if _separable(cs) and all(lv.optimal for lv in relaxed.levels):
+            split = BranchAndBound().solve(cs, budget, relaxed=relaxed)
+        if split is not None and split.status == SolveStatus.OPTIMAL:
+            return split
+        baseline = Baseline(cs, budget, wanted=self.whole_order and split is None)
+        search = None
+        if relaxed.x is not None and not _separable(cs):
+            moment = None if budget.work_limit is not None else (budget.deadline - self.reserve, baseline.compute)
+            search = ShipFromSearch(Lexicographic(whole_order=False), moment).solve(cs, budget, relaxed=relaxed)
+        if search is not None and search.status == SolveStatus.OPTIMAL:
+            return replace(
+                relaxed,
+                x=search.x,
+                status=SolveStatus.OPTIMAL,
+                engine=Engine.SHIP_FROM_SEARCH,
+                levels=ALL_OPTIMAL,
+                solve_ms=relaxed.solve_ms + search.solve_ms,
+                solves=relaxed.solves + search.solves,
+                degraded_reason=None,
+                detail=None,
+                ship_from_sets=search.ship_from_sets,
+            )
+        if search is None or search.x is None or budget.work_limit is not None or not budget.time_up():
+            baseline.compute()  # unless time is out and the search has a decision to offer
+        return self._fall_back(cs, budget, relaxed, split, search, baseline)
 
-        search = best_origin_set(cs, deadline, solve_set, (deadline - reserve, baseline))
-    if search is not None and search.proven:  # every set that could beat it was solved to optimality
-        return replace(
-            relaxed,
-            x=search.x,
-            status=SolveStatus.OPTIMAL,
-            engine=f"{relaxed.engine}, best of {search.sets} ship-from set(s)",
-            levels=ALL_OPTIMAL,
-            solve_ms=relaxed.solve_ms + search.solve_ms,
-            solves=relaxed.solves + search.solves,
-            degraded_reason=None,
-        )
-    if search is None or search.x is None or time.perf_counter() < deadline:
-        baseline()  # unless time is out and the search has a decision to offer
-    fixes: list[tuple[str, np.ndarray | None]] = [("the greedy baseline", x) for x in greedy]
-    if search is not None:
-        fixes.insert(0, (f"the best of {search.sets} ship-from set(s) solved", search.x))
+    def _fall_back(
+        self,
+        cs: CandidateSet,
+        budget: Budget,
+        relaxed: SolveOutcome,
+        split: SolveOutcome | None,
+        search: SolveOutcome | None,
+        baseline: Baseline,
+    ) -> SolveOutcome:
+        """The best incumbent, or SCIP's answer on the whole MIP warm-started from it while the budget lasts."""
+        fixes: list[tuple[tuple[Engine, str], np.ndarray | None]] = []
+        if relaxed.x is not None:
+
+            def sub(piece: CandidateSet) -> np.ndarray | None:
+                return relaxation(piece, budget).x
+
+            fixes.append(((relaxed.engine, "the repaired relaxation"), incumbent.repaired(cs, relaxed.x, sub)))
+        if split is not None:
+            fixes.append(((Engine.BRANCH_AND_BOUND, "the parts proven optimal, the rest repaired"), split.x))
+        if search is not None:
+            name = f"the best of {search.ship_from_sets} ship-from set(s) solved"
+            fixes.append(((Engine.SHIP_FROM_SEARCH, name), search.x))
+        fixes += [((Engine.GREEDY, "the greedy baseline"), x) for x in baseline.flows]
+        start = incumbent.best(cs, fixes)
+        if start is None:  # a set whose relaxation ran out of time: nothing feasible to offer (the whole has greedy)
+            return _counted(replace(relaxed, x=None), split, search)
+        if (relaxed.x is None and relaxed.fractional is None) or budget.exhausted():
+            # Out of time or work already. The relaxation's own flow may break ship-complete or the shipment
+            # limit: never offer it as an answer, only the split's (feasible by construction) or the incumbents.
+            return _counted(settle(cs, budget, split or replace(relaxed, x=None), start), split, search)
+        out = Mip(hint=start[1]).solve(cs, budget)
+        return _counted(settle(cs, budget, out, start, split or relaxed), split, search)
+
+
+def _counted(out: SolveOutcome, split: SolveOutcome | None, search: SolveOutcome | None) -> SolveOutcome:
+    """The outcome with the parts and ship-from sets the earlier paths went through."""
     if split is not None:
-        fixes.insert(0, ("the parts proven optimal, the rest repaired", split.x))
-    if relaxed.x is not None:
-
-        def sub(piece: CandidateSet) -> np.ndarray | None:
-            return relaxation(piece, deadline).x
-
-        fixes.insert(0, ("the repaired LP relaxation", incumbent.repaired(cs, relaxed.x, sub)))
-    start = incumbent.best(cs, fixes)
-    if start is None:  # a part whose relaxation ran out of time: nothing feasible to offer (the whole has greedy)
-        return replace(relaxed, x=None)
-    if (relaxed.x is None and relaxed.degraded_reason != FRACTIONAL) or time.perf_counter() >= deadline:
-        # Out of time already. The relaxation's own flow may break ship-complete or the shipment limit: never
-        # offer it as an answer, only the split's (feasible by construction) or the incumbents.
-        return _settle(cs, split or replace(relaxed, x=None), start)
-    out = run_levels(build_model(cs, discrete=True), deadline, hint=start[1])
-    return _settle(cs, out, start, split or relaxed, "glop+scip")
-
-
-def _settle(
-    cs: CandidateSet,
-    out: SolveOutcome,
-    start: tuple[str, np.ndarray],
-    before: SolveOutcome | None = None,
-    engine: str | None = None,
-) -> SolveOutcome:
-    """The outcome if proven optimal, else the better of its flow and the best incumbent, marked with the reason.
-
-    `before` is the earlier outcome whose solver time and solves this one adds to.
-    """
-    spent = out.solve_ms + (before.solve_ms if before else 0.0)
-    solves = out.solves + (before.solves if before else 0)
-    engine = engine or out.engine
-    if out.status == SolveStatus.OPTIMAL and out.x is not None:
-        return replace(out, engine=engine, solve_ms=spent, solves=solves)
-    name, x = incumbent.best(cs, [("the solver's best", out.x), start])  # type: ignore[misc]
-    reason = f"{out.degraded_reason or 'time limit reached'}; returned the best feasible decision found: {name}"
-    status = SolveStatus.FEASIBLE if out.x is not None or name != "the greedy baseline" else SolveStatus.TIMEOUT
-    return replace(out, x=x, status=status, engine=engine, solve_ms=spent, solves=solves, degraded_reason=reason)
+        out = replace(out, parts=split.parts, parts_unproven=split.parts_unproven)
+    return out if search is None else replace(out, ship_from_sets=search.ship_from_sets)
 
 
 def _separable(cs: CandidateSet) -> bool:

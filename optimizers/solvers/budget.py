@@ -4,9 +4,10 @@ Work units are counted the same way on every machine, whether or not `policy.wor
 solved on an LP and per min-cost flow, one per branch-and-bound node, one per ship-from set taken past its data
 bounds, and on the MIP the branch-and-bound nodes SCIP reports (it is given the units left as its node limit).
 A search asks `exhausted()` before each step and stops when the answer is yes; a step once started (a level's
-LP, a relaxation) runs to its end, so the units spent may pass the limit by that step's own. Everything a solve
-does before either limit runs out is deterministic, so the same input under the same work limit gives the same
-decision on any machine, unless the wall-clock deadline ran out first.
+LP, a relaxation, the repair of the relaxation into a fallback) runs to its end, so the units spent may pass
+the limit by that step's own. Everything a solve does before either limit runs out is deterministic, so the
+same input under the same work limit gives the same decision on any machine, unless the wall-clock deadline
+ran out first (then the reason is the time limit).
 """
 
 from __future__ import annotations

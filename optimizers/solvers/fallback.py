@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from optimizers.candidates.candidate_set import CandidateSet
-from optimizers.decision import Engine, SolveStatus
+from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.solvers import incumbent
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.outcome import SolveOutcome
@@ -49,9 +49,12 @@ def settle(
     assert found is not None  # `start` has a flow
     (engine, name), x = found
     reason = out.degraded_reason or budget.reason()
-    detail = f"{out.detail or reason.value.replace('_', ' ') + ' reached'}; returned the best feasible decision "
-    detail += f"found: {name}"
-    status = SolveStatus.FEASIBLE if out.x is not None or engine != Engine.GREEDY else SolveStatus.TIMEOUT
+    detail = f"{reason.value.replace('_', ' ')} reached; returned the best feasible decision found: {name}"
+    detail += f" ({out.engine.value}: {out.detail})" if out.detail else ""
+    # TIMEOUT: time ran out before any solver found a decision of its own. Under a work limit the decision is as
+    # reproducible as any other, so it is FEASIBLE.
+    timed_out = out.x is None and engine == Engine.GREEDY and reason != DegradedReason.WORK_LIMIT
+    status = SolveStatus.TIMEOUT if timed_out else SolveStatus.FEASIBLE
     return replace(
         out, x=x, status=status, engine=engine, solve_ms=spent, solves=solves, degraded_reason=reason, detail=detail
     )

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from optimizers.candidates.candidate_set import MARGIN_SCALE, build_candidates
+from optimizers.candidates.build import build_candidates
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import (
     AllocationDecision,
     DecisionStatus,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers.candidates.candidate_set import MARGIN_SCALE, CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import Candidate, Lane
 from optimizers.explain.reason_texts import (
     CODES,

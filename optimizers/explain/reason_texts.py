@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizers.candidates.candidate_set import MARGIN_SCALE, CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import ReasonCode
 from optimizers.explain.usage import Usage
 

@@ -6,9 +6,8 @@ maximising W * on_time + units: on integer points this ranks exactly like the pa
 
 The model is built in bulk by model_builder. Small LPs are solved by model_builder's own GLOP, cold each time;
 the others are loaded into one pywraplp solver, so that GLOP re-solves each level warm from the previous basis
-(`optimizers.model.backends`). On the LP, a solved level confines the next ones to its optimal face by
-complementary slackness (bounds only, so transportation rows stay totally unimodular and the final vertex stays
-integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is bounded at the value it reached.
+(`optimizers.model.backends`). Between levels, `optimizers.solvers.level_bounds` confines the next ones to what
+the solved level reached.
 """
 
 from __future__ import annotations
@@ -23,10 +22,10 @@ from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.model.backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
 from optimizers.model.matrix import Model
 from optimizers.solvers.budget import Budget
+from optimizers.solvers.level_bounds import FACE_TOL, below, hold_levels, restrict_to_optimal_face
 from optimizers.solvers.outcome import INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
-FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
 
 
 def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]:
@@ -168,58 +167,17 @@ class LevelSolver:
             done.extend(levels)
             if 4 in levels:
                 break  # the last level: nothing left to constrain
-            if floor is not None and not m.integer and _below(m, x, done, floor):
+            if floor is not None and not m.integer and below(m, x, done, floor):
                 return _outcome(m, self.engine, None, done, spent, solves, _Stop(None, "pruned"), pruned=True)
             if 3 in levels and last_if is not None and not last_if(x):
                 return _outcome(m, self.engine, x, done, spent, solves, _Stop(None, "level 4 not needed"))
             if m.integer:
-                _fix(self, levels, x)
+                hold_levels(self, levels, x)
             else:
                 assert answer.reduced is not None and answer.duals is not None
                 tol = FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
-                _restrict_to_optimal_face(self, answer.reduced, answer.duals, tol)
+                restrict_to_optimal_face(self, answer.reduced, answer.duals, tol)
         return _outcome(m, self.engine, x, done, spent, solves, stop)
-
-
-def _restrict_to_optimal_face(ls: LevelSolver, reduced_cost: np.ndarray, dual: np.ndarray, tol: float) -> None:
-    """Confine later levels to this level's optimal face, by complementary slackness with its dual.
-
-    Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
-    one that does is optimal; so the optimal face is {x : x_j = 0 where the reduced cost is nonzero, row i
-    tight where its dual is nonzero}. Fixing bounds keeps the constraint matrix as it was (transportation
-    rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
-    """
-    m = ls.m
-    reduced = np.abs(reduced_cost[: m.n_arcs])
-    ls.set_ub_zero(np.flatnonzero(reduced > tol))
-    tight = (np.abs(dual) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
-    tight[list(ls.touched_rows)] = False  # made tight at their one finite side before: nothing to change
-    for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
-        ls.set_row_lb(i, float(m.row_hi[i]))
-    for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():
-        ls.set_row_ub(i, float(m.row_lo[i]))
-
-
-def _below(m: Model, x: np.ndarray, done: list[int], floor: tuple[int, int, int, int]) -> bool:
-    """Do the LP values of the solved levels bound every solution here lexicographically below `floor`?"""
-    values = {1: float(m.on_time @ x), 2: float(x.sum()), 3: float(m.margin @ x)}
-    for lv in sorted(done):
-        if values[lv] < floor[lv - 1] - 0.5:  # the levels are integers on integer points: 0.5 below is below
-            return True
-        if values[lv] > floor[lv - 1] + 0.5:
-            return False
-    return False
-
-
-def _fix(ls: LevelSolver, levels: tuple[int, ...], x: np.ndarray) -> None:
-    """On the MIP, hold every solved level at the value it reached while later levels are optimised."""
-    m = ls.m
-    fixed = {1: (m.row_on_time, m.on_time), 2: (m.row_units, None), 3: (m.row_margin, m.margin)}
-    for lv in levels:
-        if lv in fixed:
-            row, coef = fixed[lv]
-            value = float(x.sum() if coef is None else coef @ x)
-            ls.set_row_lb(row, value - 0.5)  # the rows have integer coefficients: 0.5 below is exact
 
 
 class _Stop(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from optimizers.candidates.candidate_set import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.model.matrix import build_model
 from optimizers.problem import Item, OrderLine, StockPosition
 from optimizers.solvers.budget import Budget

@@ -213,7 +213,7 @@ def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monke
 
 
 def test_branch_and_bound_out_of_time_still_offers_a_feasible_flow() -> None:
-    from optimizers.candidates.candidate_set import build_candidates
+    from optimizers.candidates.build import build_candidates
     from optimizers.model.matrix import build_model
     from optimizers.solvers.incumbent import partial_lines, score
     from optimizers.solvers.levels import run_levels

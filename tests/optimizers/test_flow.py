@@ -7,7 +7,7 @@ import time
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from optimizers.candidates.candidate_set import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.decision import Engine
 from optimizers.engine import canonical_order, decide
 from optimizers.model.matrix import build_model

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from optimizers.candidates.candidate_set import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.engine import decide
 from optimizers.model import backends as lp_backends
 from optimizers.model.matrix import build_model

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizers.candidates.candidate_set import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.engine import canonical_order
 from optimizers.problem import AllocationProblem, Customer
 from optimizers.solvers.budget import Budget

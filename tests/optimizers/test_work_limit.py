@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from optimizers.candidates.candidate_set import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.decision import AllocationDecision, DegradedReason, Engine, SolveStatus
 from optimizers.engine import decide
 from optimizers.model.matrix import build_model

@@ -15,7 +15,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from optimizers.candidates.candidate_set import CandidateSet
-from optimizers.decision import Engine, SolveStatus
+from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.model.matrix import binding_lane_caps
 from optimizers.solvers import incumbent
 from optimizers.solvers.budget import Budget
@@ -83,8 +83,8 @@ def _by_parts(cs: CandidateSet, relaxed: SolveOutcome, budget: Budget) -> SolveO
         else:
             return None
     reason, detail, levels = None, None, relaxed.levels
-    if unproven:
-        reason = budget.reason()
+    if unproven:  # the search and SCIP were stopped by a limit: the work limit if spent, else the time
+        reason = budget.reason(DegradedReason.TIME_LIMIT)
         detail = (
             f"{unproven} of {len(parts)} parts not proven optimal (each answered with the best feasible flow its "
             "search found, at worst its partly filled ship-complete lines left empty)"

@@ -61,10 +61,11 @@ class Budget:
         if self.out_of_work():
             self.ran_out = self.ran_out or DegradedReason.WORK_LIMIT
 
-    def reason(self) -> DegradedReason:
-        """Why a step stopped short: the limit that ran out first, else the solver's own limit."""
+    def reason(self, otherwise: DegradedReason = DegradedReason.SOLVER_LIMIT) -> DegradedReason:
+        """Why a step stopped short: the limit that ran out first, else `otherwise` (by default the solver's own
+        limit; a solver that stopped with a solution short of optimal was stopped by the time it was given)."""
         self.time_up()
-        return self.ran_out or DegradedReason.SOLVER_LIMIT
+        return self.ran_out or otherwise
 
     def enter(self, engine: Engine) -> Mark:
         """Record that `engine` runs now; the mark lets `stamp` credit its outcome with what it spent."""
@@ -76,3 +77,8 @@ class Budget:
     def stamp(self, out: SolveOutcome, since: Mark) -> SolveOutcome:
         """The outcome with the work units spent and the engines run since the mark (each once, in order)."""
         return replace(out, work=self.work - since.work, path=tuple(dict.fromkeys(self.trail[since.trail :])))
+
+
+def in_words(reason: DegradedReason) -> str:
+    """'time limit' for `TIME_LIMIT`, and so on: for the detail sentences."""
+    return reason.value.replace("_", " ")

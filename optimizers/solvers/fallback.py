@@ -14,7 +14,7 @@ import numpy as np
 from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.solvers import incumbent
-from optimizers.solvers.budget import Budget
+from optimizers.solvers.budget import Budget, in_words
 from optimizers.solvers.outcome import SolveOutcome
 
 Incumbent = tuple[tuple[Engine, str], np.ndarray]  # (engine, what it is in words), flow
@@ -49,7 +49,7 @@ def settle(
     assert found is not None  # `start` has a flow
     (engine, name), x = found
     reason = out.degraded_reason or budget.reason()
-    detail = f"{reason.value.replace('_', ' ')} reached; returned the best feasible decision found: {name}"
+    detail = f"{in_words(reason)} reached; returned the best feasible decision found: {name}"
     detail += f" ({out.engine.value}: {out.detail})" if out.detail else ""
     # TIMEOUT: time ran out before any solver found a decision of its own. Under a work limit the decision is as
     # reproducible as any other, so it is FEASIBLE.

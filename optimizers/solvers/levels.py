@@ -21,7 +21,7 @@ import numpy as np
 from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.model.backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
 from optimizers.model.matrix import Model
-from optimizers.solvers.budget import Budget
+from optimizers.solvers.budget import Budget, in_words
 from optimizers.solvers.level_bounds import FACE_TOL, below, hold_levels, restrict_to_optimal_face
 from optimizers.solvers.outcome import INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
 
@@ -134,9 +134,8 @@ class LevelSolver:
         for levels, coeffs, maximise, on_levels in self.plan:
             remaining = budget.seconds_left()
             if remaining <= 0 or (m.integer and budget.out_of_work()):
-                stop = _Stop(
-                    budget.reason(), f"{budget.reason().value.replace('_', ' ')} reached before level {levels[0]}"
-                )
+                reason = budget.reason()
+                stop = _Stop(reason, f"{in_words(reason)} reached before level {levels[0]}")
                 break
             objective = self._objective(coeffs, on_levels)
             if not self.preset:
@@ -162,7 +161,10 @@ class LevelSolver:
                 break
             x = answer.x[: m.n_arcs]
             if answer.status != OPTIMAL:
-                stop = _Stop(budget.reason(), f"stopped at level {levels[0]}: best feasible solution returned")
+                reason = budget.reason(DegradedReason.TIME_LIMIT)
+                stop = _Stop(
+                    reason, f"{in_words(reason)} reached at level {levels[0]}: best feasible solution returned"
+                )
                 break
             done.extend(levels)
             if 4 in levels:

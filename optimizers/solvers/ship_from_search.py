@@ -36,7 +36,7 @@ import numpy as np
 
 from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import Engine, SolveStatus
-from optimizers.solvers.budget import Budget
+from optimizers.solvers.budget import Budget, in_words
 from optimizers.solvers.incumbent import score
 from optimizers.solvers.lp_levels import relaxation
 from optimizers.solvers.outcome import ALL_OPTIMAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
@@ -138,9 +138,7 @@ def _outcome(
     x = None if best is None else best[1]
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE if x is not None else SolveStatus.TIMEOUT
     reason = None if proven else budget.reason()
-    detail = (
-        None if reason is None else f"{reason.value.replace('_', ' ')} reached after {sets} ship-from set(s) solved"
-    )
+    detail = None if reason is None else f"{in_words(reason)} reached after {sets} ship-from set(s)"
     levels = ALL_OPTIMAL if proven else NOT_PROVEN
     return SolveOutcome(
         x, status, Engine.SHIP_FROM_SEARCH, levels, spent, solves, 0, 0, reason, detail, ship_from_sets=sets

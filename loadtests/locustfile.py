@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
-from scenarios.generator import preset
 from decision_service.codec.encode_request import problem_body
+from scenarios.generator import preset
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DECISION_KEYS = {"decision_id", "order_id", "as_of", "status", "lines", "objective", "solver", "input_hash"}

@@ -3,7 +3,7 @@
 The records made once per fill, candidate or line are NamedTuples: a decision of 2,000 lines holds tens of
 thousands of them, and a NamedTuple is built about four times faster than a frozen dataclass.
 
-Every figure here is recomputable from the fills and the problem (see `optimizers.validation`).
+Every figure here is recomputable from the fills and the problem (see `optimizers.proof.validation`).
 """
 
 from __future__ import annotations
@@ -217,6 +217,8 @@ class SolverInfo:
     proven: bool = True
     work: int = 0
     detail: str | None = None
+    ship_from_sets: int = 0  # relaxations of ship-from sets the search solved (0: no search ran)
+    parts_unproven: int = 0  # independent parts answered by branch and bound without a proof of optimality
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,23 +7,25 @@ from dataclasses import replace
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, build_candidates
+from optimizers.candidates.build import build_candidates
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import (
     AllocationDecision,
     DecisionStatus,
+    DegradedReason,
     Fill,
     Lane,
     LineDecision,
     SolverInfo,
     SolveStatus,
 )
-from optimizers.explain import explain_decision
+from optimizers.explain.explanation import explain_decision
+from optimizers.explain.solved import Solved
+from optimizers.explain.solved import solved as solved_set
 from optimizers.hashing import problem_hash
-from optimizers.lexicographic import solve_lexicographic
-from optimizers.outcome import SolveOutcome
 from optimizers.problem import AllocationProblem
-from optimizers.solved import Solved
-from optimizers.solved import solved as solved_set
+from optimizers.solvers.lexicographic import solve_lexicographic
+from optimizers.solvers.outcome import SolveOutcome
 
 
 def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
@@ -32,7 +34,7 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
     problem = canonical_order(problem)
     cs = build_candidates(problem)
     limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
-    out = solve_lexicographic(cs, limit, started=t0)
+    out = solve_lexicographic(cs, limit, started=t0, work_limit=problem.policy.work_limit)
     x = out.x if out.x is not None else np.zeros(len(cs.arcs), np.int64)
     solved = solved_set(cs, x, out)
     lines = line_decisions(solved)
@@ -114,17 +116,22 @@ def decision_status(lines: tuple[LineDecision, ...]) -> DecisionStatus:
 
 
 def solver_info(out: SolveOutcome, wall_ms: float) -> SolverInfo:
-    """What ran, how it ended and how long it took."""
+    """What ran, how it ended, how long it took and how much work it did."""
     degraded = out.status != SolveStatus.OPTIMAL
-    reason = out.degraded_reason
     return SolverInfo(
-        f"or-tools/{out.engine}",
-        out.status,
-        round(wall_ms, 3),
-        round(out.solve_ms, 3),
-        degraded,
-        reason if degraded else None,
-        out.variables,
-        out.constraints,
-        out.solves,
+        engine=out.engine,
+        status=out.status,
+        wall_ms=round(wall_ms, 3),
+        solve_ms=round(out.solve_ms, 3),
+        degraded=degraded,
+        degraded_reason=(out.degraded_reason or DegradedReason.SOLVER_LIMIT) if degraded else None,
+        variables=out.variables,
+        constraints=out.constraints,
+        solves=out.solves,
+        path=out.path,
+        proven=out.proven,
+        work=out.work,
+        detail=out.detail if degraded else None,
+        ship_from_sets=out.ship_from_sets,
+        parts_unproven=out.parts_unproven,
     )

@@ -24,8 +24,8 @@ from typing import Any
 from decision_service.codec.encode_request import problem_body
 from optimizers.decision import AllocationDecision
 from optimizers.engine import decide
-from optimizers.greedy import greedy_fills
 from optimizers.problem import AllocationProblem
+from optimizers.proof.greedy import greedy_fills
 from scenarios.bench_http import run_http_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary

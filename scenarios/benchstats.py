@@ -9,7 +9,7 @@ import numpy as np
 
 from optimizers.decision import AllocationDecision, Fill, ObjectiveValues
 from optimizers.problem import AllocationProblem
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:
@@ -31,7 +31,7 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]]) -> tuple[ObjectiveValues, int]:
     """Objective values of `fills` and the number of constraint violations found (the validator's, if present)."""
     try:
-        from optimizers.validation import validate_fills
+        from optimizers.proof.validation import validate_fills
     except ImportError:
         return _own_score(fills), 0
     report = validate_fills(problem, fills)

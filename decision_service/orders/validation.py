@@ -1,6 +1,6 @@
 """The solver-free check of a final `OrderDecision` against the request as received.
 
-On top of `optimizers.validation` (feasibility and every objective level recomputed from the fills, for the
+On top of `optimizers.proof.validation` (feasibility and every objective level recomputed from the fills, for the
 order as requested, so a price-rejected line is checked at its requested quantity), it checks what the
 order-level service adds: every line's figures add up, each rejected line allocates nothing and is explained
 by its rejection, the status is that of the order as requested, `held` follows credit, one pricing decision per
@@ -13,7 +13,7 @@ from decision_service.orders.decision import OrderDecision
 from decision_service.orders.hashing import request_hash
 from decision_service.orders.request import OrderRequest
 from optimizers.decision import BindingConstraint, LineDecision
-from optimizers.validation import ValidationReport, validate
+from optimizers.proof.validation import ValidationReport, validate
 
 
 def validate_order(request: OrderRequest, decision: OrderDecision) -> ValidationReport:

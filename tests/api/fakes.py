@@ -62,7 +62,7 @@ class ValidatingDecide:
 
     def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
         from decision_service.orders.ports import engine_decide
-        from optimizers.validation import validate
+        from optimizers.proof.validation import validate
 
         decision = engine_decide(problem, explain=explain)
         report = validate(problem, decision)

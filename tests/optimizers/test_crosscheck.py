@@ -14,9 +14,7 @@ from math import comb, prod
 import pytest
 from hypothesis import assume, given, settings
 
-from optimizers.crosscheck_pyomo import CrossCheckResult, crosscheck, on_time_lp_bound
 from optimizers.decision import Fill, Lane
-from optimizers.greedy import Node, Option, greedy_fills, options, supply
 from optimizers.problem import (
     AllocationProblem,
     Customer,
@@ -29,6 +27,8 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
+from optimizers.proof.crosscheck_pyomo import CrossCheckResult, crosscheck, on_time_lp_bound
+from optimizers.proof.greedy import Node, Option, greedy_fills, options, supply
 from tests.strategies import AS_OF, REGION, hand_problem, problems
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)

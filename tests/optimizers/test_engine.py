@@ -8,7 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from optimizers.decision import AllocationDecision, BindingConstraint, DecisionStatus, ReasonCode, SolveStatus
+from optimizers.decision import (
+    AllocationDecision,
+    BindingConstraint,
+    DecisionStatus,
+    DegradedReason,
+    Engine,
+    ReasonCode,
+    SolveStatus,
+)
 from optimizers.engine import decide
 from optimizers.problem import (
     AllocationProblem,
@@ -22,7 +30,8 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
+from optimizers.solvers.budget import Budget
 from tests.strategies import AS_OF, REGION, hand_problem
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
@@ -106,7 +115,8 @@ def test_ship_complete_is_all_or_nothing() -> None:
     assert [ln.allocated_qty for ln in d.lines] == [0, 5]
     assert d.lines[0].explanation.backorder.binding == BindingConstraint.SHIP_COMPLETE  # type: ignore[union-attr]
     # 7 units can never fill 10: the line is fixed empty before solving, so the relaxation is exact at once
-    assert d.solver.engine == "or-tools/min-cost flow"  # no branch and bound, no LP: one exact flow
+    assert d.solver.engine == Engine.MIN_COST_FLOW  # no branch and bound, no LP: one exact flow
+    assert d.solver.path == (Engine.MIN_COST_FLOW,) and d.solver.proven and d.solver.work == 1
     assert reasons(d)[("A", "WH-1/stock")] == ReasonCode.SHIP_COMPLETE
 
 
@@ -127,7 +137,7 @@ def test_shipment_limit_picks_the_better_location() -> None:
 
 
 def test_a_ship_from_search_proven_in_time_never_computes_the_greedy_baseline(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.incumbent as inc
+    import optimizers.solvers.incumbent as inc
 
     def forbidden(cs):  # type: ignore[no-untyped-def]
         raise AssertionError("the greedy baseline was computed, though the search needed no fallback")
@@ -135,7 +145,8 @@ def test_a_ship_from_search_proven_in_time_never_computes_the_greedy_baseline(mo
     monkeypatch.setattr(inc, "greedy_flow", forbidden)
     p = one_line_two_warehouses_limit_one()
     d = decide(p, time_limit_ms=60_000)
-    assert d.solver.status == SolveStatus.OPTIMAL and "ship-from set" in d.solver.engine and d.objective.units == 6
+    assert d.solver.status == SolveStatus.OPTIMAL and d.solver.engine == Engine.SHIP_FROM_SEARCH and d.solver.proven
+    assert Engine.GREEDY not in d.solver.path and d.objective.units == 6
 
 
 def test_exhausted_supply_names_the_other_line() -> None:
@@ -157,7 +168,8 @@ def test_time_limit_gives_a_degraded_feasible_decision() -> None:
         customer=Customer("C-1", None, True, 1),
     )
     d = decide(p, time_limit_ms=0)
-    assert d.solver.degraded and d.solver.status != SolveStatus.OPTIMAL and d.solver.degraded_reason
+    assert d.solver.degraded and d.solver.status != SolveStatus.OPTIMAL and not d.solver.proven
+    assert d.solver.degraded_reason == DegradedReason.TIME_LIMIT and d.solver.detail
     assert validate(p, d).ok
 
 
@@ -179,42 +191,44 @@ def test_ship_complete_lines_competing_for_supply_are_branched_exactly() -> None
     lines = (OrderLine(1, "A", 6, 9.0, ship_complete=True), OrderLine(2, "A", 7, 9.0, ship_complete=True))
     d = solved(hand_problem(lines, (A, B), stock=stock))
     assert [ln.allocated_qty for ln in d.lines] == [0, 7]  # 7 units beat 6; the LP would have split 6 + 4
-    assert d.solver.status == SolveStatus.OPTIMAL and "branch and bound" in d.solver.engine
+    assert d.solver.status == SolveStatus.OPTIMAL and d.solver.engine == Engine.BRANCH_AND_BOUND
+    assert d.solver.path[0] in (Engine.MIN_COST_FLOW, Engine.LP_LEVELS) and d.solver.parts_unproven == 0
 
 
 def test_time_limit_during_the_relaxation_never_returns_an_infeasible_flow(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.lexicographic as lex
+    import optimizers.solvers.lexicographic as lex
 
     real = lex.relaxation
 
     def cut_short(*args, **kwargs):  # type: ignore[no-untyped-def]
         out = real(*args, **kwargs)  # the relaxation's flow, as if the clock ran out before its last level
         time.sleep(0.2)  # and it has: the deadline is past when the orchestrator looks again
-        return replace(out, status=SolveStatus.FEASIBLE, degraded_reason="time limit reached at level 4")
+        return replace(out, status=SolveStatus.FEASIBLE, degraded_reason=DegradedReason.TIME_LIMIT)
 
     monkeypatch.setattr(lex, "relaxation", cut_short)
     p = one_line_two_warehouses_limit_one()
     d = decide(p, time_limit_ms=100)  # the relaxation ships from both warehouses; the limit is one
     assert validate(p, d).ok and d.solver.degraded and len({f.ship_from for f in d.lines[0].fills}) <= 1
+    assert d.solver.degraded_reason == DegradedReason.TIME_LIMIT
 
 
 def test_branch_and_bound_out_of_time_still_offers_a_feasible_flow() -> None:
-    from optimizers.branching import ship_complete_branch_and_bound
-    from optimizers.candidates import build_candidates
-    from optimizers.incumbent import partial_lines, score
-    from optimizers.levels import run_levels
-    from optimizers.lexicographic import solve_lexicographic
-    from optimizers.model import build_model
+    from optimizers.candidates.build import build_candidates
+    from optimizers.model.matrix import build_model
+    from optimizers.solvers.incumbent import partial_lines, score
+    from optimizers.solvers.levels import run_levels
+    from optimizers.solvers.lexicographic import solve_lexicographic
+    from optimizers.solvers.ship_complete_tree import ship_complete_branch_and_bound
 
     stock = (StockPosition("A", "WH-1", 10),)
     lines = tuple(OrderLine(k, "A", 4 + k, 9.0, ship_complete=True) for k in (1, 2, 3))
     cs = build_candidates(hand_problem(lines, (A, B), stock=stock))
-    root = run_levels(build_model(cs, discrete=False), time.perf_counter() + 10).x
+    root = run_levels(build_model(cs, discrete=False), Budget(time.perf_counter() + 10)).x
     assert root is not None and partial_lines(cs, root)  # the LP splits the stock across lines
-    done = ship_complete_branch_and_bound(cs, time.perf_counter() + 10, root)
+    done = ship_complete_branch_and_bound(cs, Budget(time.perf_counter() + 10), root)
     assert done is not None and done.proven and not partial_lines(cs, done.x)
     assert score(cs, done.x)[:2] == score(cs, solve_lexicographic(cs, 10_000).x)[:2] == (7, 7)  # type: ignore[arg-type]
-    late = ship_complete_branch_and_bound(cs, time.perf_counter() - 1, root)
+    late = ship_complete_branch_and_bound(cs, Budget(time.perf_counter() - 1), root)
     assert late is not None and not late.proven and not partial_lines(cs, late.x)
 
 
@@ -224,21 +238,21 @@ def test_a_binding_shipment_limit_is_solved_exactly_by_ship_from_sets() -> None:
     p = preset("medium", 1)  # 200 lines, 12 possible ship-from locations, at most 2 per order: 66 sets
     d = decide(replace(p, policy=replace(p.policy, time_limit_ms=30_000)))  # a loaded CI machine must not degrade
     assert validate(p, d).ok and d.solver.status == SolveStatus.OPTIMAL, d.solver
-    sets = int(d.solver.engine.split("best of ")[1].split()[0])
-    assert sets <= 10  # relaxations solved: the bounds spared the rest (3 of 66 when this was written)
+    assert d.solver.engine == Engine.SHIP_FROM_SEARCH and d.solver.proven and d.solver.degraded_reason is None
+    assert 1 <= d.solver.ship_from_sets <= 10  # relaxations solved: the bounds spared the rest (3 of 66 when written)
     # The proven optimum: the Pyomo/HiGHS cross-check needed 220 s to prove the margin; SCIP did not in 10 s.
     assert (d.objective.on_time_units, d.objective.units, d.objective.margin) == (2646, 3297, 40762.82)
 
 
 def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    import optimizers.incumbent as inc
-    import optimizers.parts as parts
+    import optimizers.solvers.branch_and_bound as parts
+    import optimizers.solvers.incumbent as inc
 
     real = parts.ship_complete_branch_and_bound
 
-    def slow(cs, deadline, root):  # type: ignore[no-untyped-def]
-        out = real(cs, time.perf_counter() - 1, root)  # out of time at once: the root with partial lines emptied
-        time.sleep(max(0.0, deadline - time.perf_counter()) + 0.01)  # and the order's deadline is past too
+    def slow(cs, budget, root):  # type: ignore[no-untyped-def]
+        out = real(cs, Budget(time.perf_counter() - 1), root)  # out of time at once: the root, partial lines emptied
+        time.sleep(max(0.0, budget.seconds_left()) + 0.01)  # and the order's deadline is past too
         return out
 
     def forbidden(cs):  # type: ignore[no-untyped-def]
@@ -251,4 +265,6 @@ def test_parts_out_of_time_answer_with_their_search_not_after_it(monkeypatch: py
     p = hand_problem(lines, (A, B), stock=stock)
     d = decide(p, time_limit_ms=200)
     assert validate(p, d).ok and d.solver.status == SolveStatus.FEASIBLE and d.solver.degraded
-    assert "1 of 1 parts not proven" in (d.solver.degraded_reason or "")
+    assert (
+        d.solver.degraded_reason == DegradedReason.TIME_LIMIT and d.solver.parts_unproven == 1 and not d.solver.proven
+    )

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from optimizers import explain_lines
 from optimizers.decision import ReasonCode
 from optimizers.engine import decide
-from optimizers.validation import validate
+from optimizers.explain import lines as explain_lines
+from optimizers.proof.validation import validate
 from scenarios.generator import generate
 
 

@@ -7,14 +7,16 @@ import time
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from optimizers.candidates import build_candidates
+from optimizers.candidates.build import build_candidates
+from optimizers.decision import Engine
 from optimizers.engine import canonical_order, decide
-from optimizers.flow import flow_relaxation
-from optimizers.incumbent import score
-from optimizers.levels import run_levels
-from optimizers.model import build_model
+from optimizers.model.matrix import build_model
 from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute, StockPosition, TransferLane
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.levels import run_levels
+from optimizers.solvers.min_cost_flow import flow_relaxation
 from tests.strategies import REGION, hand_problem, problems
 
 SHIP_BOTH = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.5, 1))
@@ -24,10 +26,10 @@ SHIP_BOTH = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION
 @given(problems())
 def test_min_cost_flow_reaches_the_lp_optimum_at_every_level(p: AllocationProblem) -> None:
     cs = build_candidates(canonical_order(p))
-    flow = flow_relaxation(cs, time.perf_counter() + 60)
+    flow = flow_relaxation(cs, Budget(time.perf_counter() + 60))
     if flow is None:
         return  # a lane could bind, or nothing to allocate: the LP's case
-    lp = run_levels(build_model(cs, discrete=False), time.perf_counter() + 60)
+    lp = run_levels(build_model(cs, discrete=False), Budget(time.perf_counter() + 60))
     assert flow.x is not None and lp.x is not None
     assert score(cs, flow.x) == score(cs, lp.x)
     a = cs.arcs
@@ -40,8 +42,8 @@ def test_a_lane_that_could_bind_leaves_the_relaxation_to_the_lp() -> None:
     lanes = (TransferLane("WH-2", "WH-1", 0.1, 1, capacity=4),)
     p = hand_problem((OrderLine(1, "A", 9, 9.0),), (Item("A", 6.0),), stock=stock, lanes=lanes)
     cs = build_candidates(p)
-    assert flow_relaxation(cs, time.perf_counter() + 60) is None
-    assert decide(p).solver.engine == "or-tools/glop"
+    assert flow_relaxation(cs, Budget(time.perf_counter() + 60)) is None
+    assert decide(p).solver.engine == Engine.LP_LEVELS
 
 
 def test_weights_too_large_for_64_bits_leave_the_relaxation_to_the_lp_and_the_margin_stays_exact() -> None:
@@ -49,9 +51,9 @@ def test_weights_too_large_for_64_bits_leave_the_relaxation_to_the_lp_and_the_ma
     lines = tuple(OrderLine(k, "A", 10**8, 99_999_999.0) for k in (1, 2))
     p = hand_problem(lines, (Item("A", 0.5),), stock=stock, shipping=SHIP_BOTH)
     cs = build_candidates(p)
-    assert flow_relaxation(cs, time.perf_counter() + 60) is None
+    assert flow_relaxation(cs, Budget(time.perf_counter() + 60)) is None
     d = decide(p)
-    assert d.solver.engine == "or-tools/glop" and validate(p, d).ok and d.objective.units == 2 * 10**8
+    assert d.solver.engine == Engine.LP_LEVELS and validate(p, d).ok and d.objective.units == 2 * 10**8
 
 
 def test_a_small_order_without_binding_lanes_is_solved_by_min_cost_flow() -> None:
@@ -59,5 +61,5 @@ def test_a_small_order_without_binding_lanes_is_solved_by_min_cost_flow() -> Non
     lines = (OrderLine(1, "A", 6, 9.0), OrderLine(2, "A", 4, 9.5))
     p = hand_problem(lines, (Item("A", 6.0),), stock=stock, shipping=SHIP_BOTH)
     d = decide(p)
-    assert d.solver.engine == "or-tools/min-cost flow" and validate(p, d).ok
+    assert d.solver.engine == Engine.MIN_COST_FLOW and validate(p, d).ok
     assert (d.objective.units, [ln.allocated_qty for ln in d.lines]) == (8, [4, 4])  # line 2 pays more

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizers.decision import Fill, Lane
-from optimizers.greedy import Node, greedy_fills, supply
 from optimizers.problem import (
     AllocationProblem,
     Customer,
@@ -24,7 +23,8 @@ from optimizers.problem import (
     Substitute,
     TransferLane,
 )
-from optimizers.validation import validate_fills
+from optimizers.proof.greedy import Node, greedy_fills, supply
+from optimizers.proof.validation import validate_fills
 from tests.strategies import AS_OF, REGION, hand_problem, problems, shuffled
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from optimizers import lp_backends
-from optimizers.candidates import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.engine import decide
-from optimizers.incumbent import score
-from optimizers.levels import LevelSolver
-from optimizers.model import build_model
+from optimizers.model import backends as lp_backends
+from optimizers.model.matrix import build_model
 from optimizers.problem import AllocationProblem, Item, OrderLine, ShippingRoute, StockPosition
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.levels import LevelSolver
 from tests.strategies import REGION, hand_problem, problems
 
 
@@ -41,7 +42,7 @@ def test_restore_keeps_arcs_the_model_fixed(monkeypatch: pytest.MonkeyPatch, col
     lp = LevelSolver(m)
     lp.set_ub_zero(np.arange(len(cs.arcs)))  # a branch that empties everything, then undone
     lp.restore()
-    x = lp.solve(time.perf_counter() + 10).x
+    x = lp.solve(Budget(time.perf_counter() + 10)).x
     assert x is not None and x.tolist() == [0, 2]  # the hopeless line still gets nothing
 
 
@@ -52,7 +53,7 @@ def test_a_level_glop_gives_up_on_is_solved_afresh(monkeypatch: pytest.MonkeyPat
     lines = (OrderLine(1, "A", 5, 9.0), OrderLine(2, "A", 4, 9.5))
     shipping = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.7, 2))
     cs = build_candidates(hand_problem(lines, (Item("A", 6.0),), stock=stock, shipping=shipping))
-    want = LevelSolver(build_model(cs, discrete=False)).solve(time.perf_counter() + 10)
+    want = LevelSolver(build_model(cs, discrete=False)).solve(Budget(time.perf_counter() + 10))
     lp = LevelSolver(build_model(cs, discrete=False))
     real, calls = lp.backend.solve, []
 
@@ -63,7 +64,7 @@ def test_a_level_glop_gives_up_on_is_solved_afresh(monkeypatch: pytest.MonkeyPat
         return real(seconds)
 
     monkeypatch.setattr(lp.backend, "solve", abnormal_at_level_3)
-    got = lp.solve(time.perf_counter() + 10)
+    got = lp.solve(Budget(time.perf_counter() + 10))
     assert len(calls) == 2 and isinstance(lp.backend, lp_backends.BuilderSolver)  # the rest went afresh
     assert got.status == want.status and all(lv.optimal for lv in got.levels)
     assert got.x is not None and want.x is not None and score(cs, got.x) == score(cs, want.x)

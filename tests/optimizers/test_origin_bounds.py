@@ -10,12 +10,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizers.candidates import build_candidates
+from optimizers.candidates.build import build_candidates
 from optimizers.engine import canonical_order
-from optimizers.incumbent import score
-from optimizers.lexicographic import _solve
-from optimizers.origin_bounds import demand_bound, flow_bound, supply_bound
 from optimizers.problem import AllocationProblem, Customer
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.lexicographic import Lexicographic
+from optimizers.solvers.ship_from_bounds import demand_bound, flow_bound, supply_bound
 from tests.strategies import problems
 
 
@@ -34,7 +35,7 @@ def test_every_bound_holds_for_every_set(p: AllocationProblem, limit: int) -> No
     by_supply = [supply_bound(cs, column, arcs, sets) for arcs in (cs.arcs.on_time, everything)]
     for k, chosen in enumerate(sets):
         idx = np.flatnonzero(np.isin(column, chosen))
-        out = _solve(cs.part(idx), time.perf_counter() + 60, part=True)
+        out = Lexicographic(whole_order=False).solve(cs.part(idx), Budget(time.perf_counter() + 60))
         assert out.x is not None
         on_time, units, _, _ = score(cs.part(idx), out.x)
         for bound in ((by_demand[0][k], by_demand[1][k]), (by_supply[0][k], by_supply[1][k]), flow_bound(cs, idx)):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from optimizers.decision import AllocationDecision, ReasonCode
 from optimizers.engine import decide
 from optimizers.problem import AllocationProblem, StockPosition
-from optimizers.validation import validate
+from optimizers.proof.validation import validate
 from tests.strategies import problems, shuffled
 
 

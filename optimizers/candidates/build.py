@@ -1,87 +1,26 @@
-"""Supply nodes and candidate arcs: the spec's semantics turned into the arrays the models optimise over.
+"""Building the candidate set: the spec's semantics turned into the arrays the models optimise over.
 
-A supply node is one source (stock or inbound) of a pool (item, location, available date). An arc is one
-way a node can serve a line: direct, or through one transfer lane. Arcs are held as parallel numpy arrays
-(one entry per arc), built in bulk: an order of 2,000 lines has tens of thousands of them. Everything is
-sorted canonically (arcs by line, then the line's items by substitute rank, then supply node, then route), so
-the model, and therefore the decision, does not depend on the order of the input lists. Supply that can never
-serve the order is kept aside, as explanation candidates with the reason (`optimizers.refusals`).
+Every supply node, and every arc by which it may serve a line: direct, or through one transfer lane. Arcs are held
+as parallel numpy arrays (one entry per arc), built in bulk: an order of 2,000 lines has tens of thousands of
+them. Everything is sorted canonically (arcs by line, then the line's items by substitute rank, then supply node,
+then route), so the model, and therefore the decision, does not depend on the order of the input lists. Supply
+that can never serve the order is kept aside, as explanation candidates with the reason
+(`optimizers.candidates.refusals`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import refusals
+from optimizers.candidates import refusals
+from optimizers.candidates.candidate_set import Arcs, CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE, Route, RouteTable, money_units, route_table
+from optimizers.candidates.supply import SupplyNode, supply_nodes
 from optimizers.decision import Candidate, Lane
 from optimizers.problem import AllocationProblem, Item
-from optimizers.routes import MARGIN_SCALE, LaneSpec, Route, RouteTable, money_units, route_table
-from optimizers.supply import SupplyNode, supply_nodes
-
-
-@dataclass(frozen=True)
-class Arcs:
-    """Every candidate arc, one entry per arc in each array."""
-
-    node: np.ndarray  # supply node index
-    line: np.ndarray  # index into order.lines (non-decreasing)
-    lane: np.ndarray  # index into CandidateSet.lanes, or -1 when direct
-    origin: np.ndarray  # ship-from location, index into CandidateSet.origins
-    days: np.ndarray  # delivery date as days after as_of
-    on_time: np.ndarray  # bool: delivered no later than the requested date
-    margin: np.ndarray  # unit margin * MARGIN_SCALE, an exact integer
-    tie: np.ndarray  # level-4 tie-break cost per unit
-    rank: np.ndarray  # substitute rank, 0 for the ordered item
-    intercompany: np.ndarray  # bool
-
-    def __len__(self) -> int:
-        return len(self.node)
-
-    def take(self, idx: np.ndarray) -> Arcs:
-        """The arcs at these indices, in that order."""
-        return Arcs(*(getattr(self, f.name)[idx] for f in fields(self)))
-
-
-@dataclass(frozen=True)
-class CandidateSet:
-    problem: AllocationProblem
-    nodes: tuple[SupplyNode, ...]
-    arcs: Arcs
-    lanes: tuple[LaneSpec, ...]  # the lanes any route uses
-    origins: tuple[str, ...]  # the ship-from locations any route uses, sorted
-    barred: tuple[tuple[Candidate, ...], ...]  # per line: the substitutes it may not take
-    usable_items: tuple[tuple[tuple[str, int], ...], ...]  # per line: (item, rank)
-    refused: dict[str, tuple[Candidate, ...]]  # per item, supply no line can use, with the reason
-    node_qty: np.ndarray  # per supply node, its usable quantity
-    line_qty: np.ndarray  # per order line, its quantity
-    ship_complete: np.ndarray  # per order line, bool
-    max_shipments: int | None  # the customer's limit
-    routes: dict[str, list[Route]]  # per location, every route to the order's region (direct first)
-
-    def part(self, idx: np.ndarray) -> CandidateSet:
-        """The same set restricted to the arcs at these indices."""
-        return CandidateSet(
-            self.problem,
-            self.nodes,
-            self.arcs.take(idx),
-            self.lanes,
-            self.origins,
-            self.barred,
-            self.usable_items,
-            self.refused,
-            self.node_qty,
-            self.line_qty,
-            self.ship_complete,
-            self.max_shipments,
-            self.routes,
-        )
-
-    def delivery_date(self, days: int) -> date:
-        return self.problem.as_of + timedelta(days=days)
 
 
 def usable_items(problem: AllocationProblem, items: dict[str, Item]) -> list[tuple[tuple[str, int], ...]]:

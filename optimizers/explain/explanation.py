@@ -8,8 +8,7 @@ from itertools import chain
 
 import numpy as np
 
-from optimizers.backorders import backorder_explanation, what_if
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import (
     BindingItem,
     Candidate,
@@ -19,14 +18,15 @@ from optimizers.decision import (
     ObjectiveLevel,
     SolveStatus,
 )
-from optimizers.explain_lines import (
+from optimizers.explain.backorders import backorder_explanation, what_if
+from optimizers.explain.lines import (
     arc_candidates,
     facts,
     reason_counts,
     summary_needed,
 )
-from optimizers.solved import Solved
-from optimizers.usage import Usage, usage
+from optimizers.explain.solved import Solved
+from optimizers.explain.usage import Usage, usage
 
 TIE_BREAK_TEXT = (
     "level 4 minimises sum(qty * tie_cost), tie_cost = days from as_of to delivery + substitute rank "
@@ -100,11 +100,12 @@ def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExpl
     levels = tuple(
         ObjectiveLevel(lv.level, lv.name, lv.sense, numbers[lv.level - 1], lv.optimal) for lv in solved.outcome.levels
     )
-    notes = [f"engine {solved.outcome.engine}, {solved.outcome.solves} solve(s)"]
+    out = solved.outcome
+    notes = [f"engine {out.engine.value}, {out.solves} solve(s), {out.work} work unit(s)"]
     if brief:
         notes.append("candidate lists summarised per line (order above 500 lines); backorders are explained in full")
-    if solved.outcome.degraded_reason:
-        notes.append(f"degraded: {solved.outcome.degraded_reason}")
+    if out.degraded_reason:
+        notes.append(f"degraded ({out.degraded_reason.value}): {out.detail or out.degraded_reason.value}")
     return DecisionExplanation(levels, binding_constraints(solved.cs, u), TIE_BREAK_TEXT, tuple(notes))
 
 

@@ -2,29 +2,48 @@
 
 Parts share no supply node, line or lane that could bind, so each objective level is a sum over parts and the
 lexicographic optimum of the order is the union of the parts' optima. Where the relaxation is already integral
-and meets ship-complete, it is optimal for its part; the other parts go to branch and bound
-(`optimizers.branching`), and to SCIP when that cannot finish.
+and meets ship-complete, it is optimal for its part; the other parts go to branch and bound on the warm LP
+(`optimizers.solvers.ship_complete_tree`), and to SCIP (`optimizers.solvers.mip`) when that cannot finish.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from optimizers import incumbent
-from optimizers.branching import ship_complete_branch_and_bound
-from optimizers.candidates import CandidateSet
-from optimizers.decision import SolveStatus
-from optimizers.levels import run_levels
-from optimizers.model import binding_lane_caps, build_model
-from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.decision import DegradedReason, Engine, SolveStatus
+from optimizers.model.matrix import binding_lane_caps
+from optimizers.solvers import incumbent
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.lp_levels import relaxation
+from optimizers.solvers.mip import Mip
+from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.solvers.ship_complete_tree import ship_complete_branch_and_bound
 
 
-def by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> SolveOutcome | None:
+class BranchAndBound:
+    """The solve path `Engine.BRANCH_AND_BOUND` (`optimizers.solvers.solver.Solver`), per independent part."""
+
+    def solve(
+        self,
+        cs: CandidateSet,
+        budget: Budget,
+        floor: tuple[int, int, int, int] | None = None,
+        relaxed: SolveOutcome | None = None,
+    ) -> SolveOutcome | None:
+        """The relaxation with the parts where it is fractional or breaks ship-complete re-solved exactly; None when
+        SCIP found nothing for a part the branch and bound could not start on."""
+        relaxed = relaxed or relaxation(cs, budget)
+        mark = budget.enter(Engine.BRANCH_AND_BOUND)
+        out = _by_parts(cs, relaxed, budget)
+        return None if out is None else budget.stamp(out, mark)
+
+
+def _by_parts(cs: CandidateSet, relaxed: SolveOutcome, budget: Budget) -> SolveOutcome | None:
     """Re-solve exactly only the independent parts where the relaxation is fractional or breaks ship-complete.
 
     Each level is a sum over independent parts, so the lexicographic optimum of the whole is the union of the
@@ -36,24 +55,24 @@ def by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> S
     bad = np.flatnonzero(np.abs(raw - np.rint(raw)) > INTEGRAL_TOL)
     bad = np.concatenate([bad, np.flatnonzero(np.isin(cs.arcs.line, incumbent.partial_lines(cs, raw)))])
     x = np.rint(raw).astype(np.int64)
-    spent, solves, engine = relaxed.solve_ms, relaxed.solves, "glop, branch and bound by part"
+    spent, solves = relaxed.solve_ms, relaxed.solves
     parts = sorted(np.unique(label[bad]).tolist(), key=lambda part: (int((label == part).sum()), part))
     unproven = 0
     for part in parts:  # smallest first: a part left unproven by the time limit costs the least
         idx = np.flatnonzero(label == part)
         piece = cs.part(idx)
-        branched = ship_complete_branch_and_bound(piece, deadline, raw[idx])
+        branched = ship_complete_branch_and_bound(piece, budget, raw[idx])
         if branched is not None:
             spent, solves = spent + branched.solve_ms, solves + branched.solves
             if branched.proven:
                 x[idx] = branched.x
                 continue
-        if branched is not None and time.perf_counter() >= deadline:  # no time left for SCIP to do better
+        if branched is not None and budget.exhausted():  # no time or work left for SCIP to do better
             x[idx] = branched.x
             unproven += 1
             continue
-        out = run_levels(build_model(piece, discrete=True), deadline)
-        spent, solves, engine = spent + out.solve_ms, solves + out.solves, "glop+scip by part"
+        out = Mip().solve(piece, budget)
+        spent, solves = spent + out.solve_ms, solves + out.solves
         if out.status == SolveStatus.OPTIMAL and out.x is not None:
             x[idx] = out.x
         elif branched is not None:  # the best the branch and bound found: feasible, never below the root emptied
@@ -63,23 +82,27 @@ def by_components(cs: CandidateSet, relaxed: SolveOutcome, deadline: float) -> S
             unproven += 1
         else:
             return None
-    reason, levels = None, relaxed.levels
-    if unproven:
-        reason = (
-            f"time limit reached: {unproven} of {len(parts)} parts not proven optimal (each answered with the best "
-            "feasible flow its search found, at worst its partly filled ship-complete lines left empty)"
+    reason, detail, levels = None, None, relaxed.levels
+    if unproven:  # the search and SCIP were stopped by a limit: the work limit if spent, else the time
+        reason = budget.reason(DegradedReason.TIME_LIMIT)
+        detail = (
+            f"{unproven} of {len(parts)} parts not proven optimal (each answered with the best feasible flow its "
+            "search found, at worst its partly filled ship-complete lines left empty)"
         )
         levels = tuple(replace(lv, optimal=False) for lv in relaxed.levels)
     return replace(
         relaxed,
         x=x,
         status=SolveStatus.FEASIBLE if unproven else SolveStatus.OPTIMAL,
-        engine=engine,
+        engine=Engine.BRANCH_AND_BOUND,
         solve_ms=spent,
         solves=solves,
         degraded_reason=reason,
+        detail=detail,
         fractional=None,
         levels=levels,
+        parts=len(parts),
+        parts_unproven=unproven,
     )
 
 

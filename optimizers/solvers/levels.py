@@ -6,25 +6,26 @@ maximising W * on_time + units: on integer points this ranks exactly like the pa
 
 The model is built in bulk by model_builder. Small LPs are solved by model_builder's own GLOP, cold each time;
 the others are loaded into one pywraplp solver, so that GLOP re-solves each level warm from the previous basis
-(`optimizers.lp_backends`). On the LP, a solved level confines the next ones to its optimal face by
-complementary slackness (bounds only, so transportation rows stay totally unimodular and the final vertex stays
-integral); on the MIP (SCIP, proven to a zero gap), a solved level's row is bounded at the value it reached.
+(`optimizers.model.backends`). Between levels, `optimizers.solvers.level_bounds` confines the next ones to what
+the solved level reached.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
-from optimizers.decision import SolveStatus
-from optimizers.lp_backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
-from optimizers.model import Model
-from optimizers.outcome import FRACTIONAL, INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
+from optimizers.decision import DegradedReason, Engine, SolveStatus
+from optimizers.model.backends import FAILED, INFEASIBLE, OPTIMAL, Answer, BuilderSolver, solver_for
+from optimizers.model.matrix import Model
+from optimizers.solvers.budget import Budget, in_words
+from optimizers.solvers.level_bounds import FACE_TOL, below, hold_levels, restrict_to_optimal_face
+from optimizers.solvers.outcome import INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
-FACE_TOL = 1e-9  # relative to the level's largest coefficient: duals are integers on TU rows, this is round-off
 
 
 def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[int, float]]]:
@@ -43,22 +44,22 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[
 
 
 def run_levels(
-    m: Model, deadline: float, hint: np.ndarray | None = None, floor: tuple[int, int, int, int] | None = None
+    m: Model, budget: Budget, hint: np.ndarray | None = None, floor: tuple[int, int, int, int] | None = None
 ) -> SolveOutcome:
     """Solve the levels of a freshly built model in turn (see `LevelSolver.solve`)."""
-    return LevelSolver(m).solve(deadline, hint, floor)
+    return LevelSolver(m).solve(budget, hint, floor)
 
 
 class LevelSolver:
-    """One solver for a model (`optimizers.lp_backends`): levels solved in turn, then bounds restored for the
-    next branch of `optimizers.branching`."""
+    """One solver for a model (`optimizers.model.backends`): levels solved in turn, then bounds restored for the
+    next branch of `optimizers.solvers.ship_complete_tree`."""
 
     def __init__(self, m: Model) -> None:
         self.m = m
         self.plan = _objectives(m)
         _, first, maximise, _ = self.plan[0]
         self.backend = solver_for(m, first, maximise)
-        self.engine = self.backend.engine
+        self.engine = Engine.MIP if m.integer else Engine.LP_LEVELS
         self.preset = True  # the backend already carries the first level's objective
         self.free = ~m.fixed  # arcs not confined to 0 by a branch or an earlier level's face
         self.lo, self.hi = m.row_lo.copy(), m.row_hi.copy()  # the rows' bounds now
@@ -111,7 +112,7 @@ class LevelSolver:
 
     def solve(
         self,
-        deadline: float,
+        budget: Budget,
         hint: np.ndarray | None = None,
         floor: tuple[int, int, int, int] | None = None,
         last_if: Callable[[np.ndarray], bool] | None = None,
@@ -121,18 +122,20 @@ class LevelSolver:
         On the LP, `floor` is the score of a known integer solution (`incumbent.score`): as soon as the levels
         solved so far bound every solution here below it, the solve stops (`pruned`), saving the later levels.
         `last_if` decides from the level-3 solution whether the tie-break level is worth solving; when it is
-        not, the outcome has levels 1-3 optimal and level 4 not solved.
+        not, the outcome has levels 1-3 optimal and level 4 not solved. Each level costs a work unit on the LP
+        and SCIP's nodes on the MIP, where a work limit also caps the nodes and stops the levels once spent.
         """
         m = self.m
         x: np.ndarray | None = None
         if hint is not None and m.integer:
             self.backend.hint(hint)
         done: list[int] = []
-        spent, solves, reason = 0.0, 0, None
+        spent, solves, stop = 0.0, 0, _Stop()
         for levels, coeffs, maximise, on_levels in self.plan:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                reason = f"time limit reached before level {levels[0]}"
+            remaining = budget.seconds_left()
+            if remaining <= 0 or (m.integer and budget.out_of_work()):
+                reason = budget.reason()
+                stop = _Stop(reason, f"{in_words(reason)} reached before level {levels[0]}")
                 break
             objective = self._objective(coeffs, on_levels)
             if not self.preset:
@@ -141,103 +144,72 @@ class LevelSolver:
             if x is not None and m.integer:
                 self.backend.hint(x)
             t0 = time.perf_counter()
-            answer = self.backend.solve(remaining)
+            answer = self.backend.solve(remaining, budget.work_left()) if m.integer else self.backend.solve(remaining)
+            budget.spend(answer.work)
             if answer.status == FAILED and not m.integer:
-                answer = self._solve_afresh(objective, maximise, deadline - time.perf_counter())
+                answer = self._solve_afresh(objective, maximise, budget.seconds_left())
+                budget.spend(answer.work)
             spent += (time.perf_counter() - t0) * 1000.0
             solves += 1
             if answer.status == INFEASIBLE:
                 return SolveOutcome(
-                    None, SolveStatus.TIMEOUT, self.engine, (), spent, solves, m.n_vars, m.n_rows, "infeasible",
+                    None, SolveStatus.TIMEOUT, self.engine, (), spent, solves, m.n_vars, m.n_rows, detail="infeasible",
                     infeasible=True,
                 )  # fmt: skip
             if answer.x is None:
-                reason = f"level {levels[0]} not solved in the time limit (status {answer.code})"
+                stop = _Stop(budget.reason(), f"level {levels[0]} not solved (status {answer.code})")
                 break
             x = answer.x[: m.n_arcs]
             if answer.status != OPTIMAL:
-                reason = f"time limit reached at level {levels[0]}: best feasible solution returned"
+                reason = budget.reason(DegradedReason.TIME_LIMIT)
+                stop = _Stop(
+                    reason, f"{in_words(reason)} reached at level {levels[0]}: best feasible solution returned"
+                )
                 break
             done.extend(levels)
             if 4 in levels:
                 break  # the last level: nothing left to constrain
-            if floor is not None and not m.integer and _below(m, x, done, floor):
-                return _outcome(m, self.engine, None, done, spent, solves, "pruned", pruned=True)
+            if floor is not None and not m.integer and below(m, x, done, floor):
+                return _outcome(m, self.engine, None, done, spent, solves, _Stop(None, "pruned"), pruned=True)
             if 3 in levels and last_if is not None and not last_if(x):
-                return _outcome(m, self.engine, x, done, spent, solves, "level 4 not needed")
+                return _outcome(m, self.engine, x, done, spent, solves, _Stop(None, "level 4 not needed"))
             if m.integer:
-                _fix(self, levels, x)
+                hold_levels(self, levels, x)
             else:
                 assert answer.reduced is not None and answer.duals is not None
                 tol = FACE_TOL * max(1.0, float(np.abs(coeffs).max(initial=0.0)))
-                _restrict_to_optimal_face(self, answer.reduced, answer.duals, tol)
-        return _outcome(m, self.engine, x, done, spent, solves, reason)
+                restrict_to_optimal_face(self, answer.reduced, answer.duals, tol)
+        return _outcome(m, self.engine, x, done, spent, solves, stop)
 
 
-def _restrict_to_optimal_face(ls: LevelSolver, reduced_cost: np.ndarray, dual: np.ndarray, tol: float) -> None:
-    """Confine later levels to this level's optimal face, by complementary slackness with its dual.
+class _Stop(NamedTuple):
+    """Why the levels stopped before the last: a limit (None: by choice, e.g. pruned), and in words."""
 
-    Every optimal primal solution satisfies complementary slackness with any optimal dual, and every feasible
-    one that does is optimal; so the optimal face is {x : x_j = 0 where the reduced cost is nonzero, row i
-    tight where its dual is nonzero}. Fixing bounds keeps the constraint matrix as it was (transportation
-    rows are totally unimodular, so the final vertex stays integral), whereas a level row would not.
-    """
-    m = ls.m
-    reduced = np.abs(reduced_cost[: m.n_arcs])
-    ls.set_ub_zero(np.flatnonzero(reduced > tol))
-    tight = (np.abs(dual) > tol) & (m.row_lo < m.row_hi)  # equalities are tight already
-    tight[list(ls.touched_rows)] = False  # made tight at their one finite side before: nothing to change
-    for i in np.flatnonzero(tight & (m.row_hi < np.inf)).tolist():
-        ls.set_row_lb(i, float(m.row_hi[i]))
-    for i in np.flatnonzero(tight & (m.row_hi == np.inf)).tolist():
-        ls.set_row_ub(i, float(m.row_lo[i]))
-
-
-def _below(m: Model, x: np.ndarray, done: list[int], floor: tuple[int, int, int, int]) -> bool:
-    """Do the LP values of the solved levels bound every solution here lexicographically below `floor`?"""
-    values = {1: float(m.on_time @ x), 2: float(x.sum()), 3: float(m.margin @ x)}
-    for lv in sorted(done):
-        if values[lv] < floor[lv - 1] - 0.5:  # the levels are integers on integer points: 0.5 below is below
-            return True
-        if values[lv] > floor[lv - 1] + 0.5:
-            return False
-    return False
-
-
-def _fix(ls: LevelSolver, levels: tuple[int, ...], x: np.ndarray) -> None:
-    """On the MIP, hold every solved level at the value it reached while later levels are optimised."""
-    m = ls.m
-    fixed = {1: (m.row_on_time, m.on_time), 2: (m.row_units, None), 3: (m.row_margin, m.margin)}
-    for lv in levels:
-        if lv in fixed:
-            row, coef = fixed[lv]
-            value = float(x.sum() if coef is None else coef @ x)
-            ls.set_row_lb(row, value - 0.5)  # the rows have integer coefficients: 0.5 below is exact
+    reason: DegradedReason | None = None
+    detail: str | None = None
 
 
 def _outcome(
     m: Model,
-    engine: str,
+    engine: Engine,
     x: np.ndarray | None,
     done: list[int],
     spent: float,
     solves: int,
-    reason: str | None,
+    stop: _Stop,
     pruned: bool = False,
 ) -> SolveOutcome:
     levels = tuple(LevelResult(k, n, s, k in done) for k, n, s in LEVELS)
+    size = (m.n_vars, m.n_rows)
     if x is None:
-        return SolveOutcome(
-            None, SolveStatus.TIMEOUT, engine, levels, spent, solves, m.n_vars, m.n_rows, reason, pruned=pruned
-        )
+        return SolveOutcome(None, SolveStatus.TIMEOUT, engine, levels, spent, solves, *size, *stop, pruned=pruned)
     xi = np.rint(x)
     if np.abs(x - xi).max(initial=0.0) > INTEGRAL_TOL:
         if not m.integer:
+            detail = "fractional LP optimum"
             return SolveOutcome(
-                None, SolveStatus.FEASIBLE, engine, levels, spent, solves, m.n_vars, m.n_rows, FRACTIONAL, x
+                None, SolveStatus.FEASIBLE, engine, levels, spent, solves, *size, detail=detail, fractional=x
             )
         raise ArithmeticError("integer solver returned a fractional solution")
-    status = SolveStatus.OPTIMAL if reason is None else SolveStatus.FEASIBLE
-    return SolveOutcome(
-        np.maximum(xi, 0).astype(np.int64), status, engine, levels, spent, solves, m.n_vars, m.n_rows, reason
-    )
+    status = SolveStatus.OPTIMAL if stop.detail is None else SolveStatus.FEASIBLE
+    return SolveOutcome(np.maximum(xi, 0).astype(np.int64), status, engine, levels, spent, solves, *size, *stop)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
 
 
 @dataclass

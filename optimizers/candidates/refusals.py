@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from optimizers.candidates.routes import MARGIN_SCALE, Route
+from optimizers.candidates.supply import SupplyNode
 from optimizers.decision import Candidate, Lane, ReasonCode
 from optimizers.problem import AllocationProblem, Item
-from optimizers.routes import MARGIN_SCALE, Route
-from optimizers.supply import SupplyNode
 
 
 def refusal(

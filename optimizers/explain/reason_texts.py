@@ -1,6 +1,6 @@
 """The detail text of each reason code an arc can get, each distinct text built once per decision.
 
-`optimizers.explain_lines` decides which reason each arc gets (`CODES`, in order of precedence); this module
+`optimizers.explain.lines` decides which reason each arc gets (`CODES`, in order of precedence); this module
 says how it reads: which lines took the supply, which lane is full, by how much the margin is lower.
 """
 
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import ReasonCode
-from optimizers.usage import Usage
+from optimizers.explain.usage import Usage
 
-# Reasons an arc can get, in the order `explain_lines.facts` decides them.
+# Reasons an arc can get, in the order `lines.facts` decides them.
 CODES = (
     ReasonCode.USED,
     ReasonCode.EXHAUSTED_BY_THIS_LINE,

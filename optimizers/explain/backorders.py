@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import Route
+from optimizers.candidates.supply import tier_rank
 from optimizers.decision import (
     BackorderExplanation,
     BindingConstraint,
@@ -25,9 +27,7 @@ from optimizers.decision import (
     LineDecision,
     ReasonCode,
 )
-from optimizers.routes import Route
-from optimizers.supply import tier_rank
-from optimizers.usage import Usage
+from optimizers.explain.usage import Usage
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,21 @@
 
 - `repaired`: the relaxed LP optimum made feasible: keep the best `max_shipments` origins, re-solve the LP on
   their arcs only, then empty any ship-complete line left partly filled.
-- `greedy_flow`: what an ERP does today (`optimizers.greedy`), mapped onto the model's arcs.
+- `greedy_flow`: what an ERP does today (`optimizers.proof.greedy`), mapped onto the model's arcs.
 `best` ranks flows by the lexicographic objective, exactly as the spec orders it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
-from optimizers.outcome import INTEGRAL_TOL
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.solvers.outcome import INTEGRAL_TOL
+
+L = TypeVar("L")  # what names a flow: a text, or the engine and a text
 
 
 def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
@@ -34,8 +37,8 @@ def exact_dot(q: np.ndarray, c: np.ndarray) -> int:
     return sum(int(u) * int(v) for u, v in zip(q[used].tolist(), c[used].tolist(), strict=True))
 
 
-def best(cs: CandidateSet, flows: Iterable[tuple[str, np.ndarray | None]]) -> tuple[str, np.ndarray] | None:
-    """The named flow with the best objective; the first listed wins ties."""
+def best(cs: CandidateSet, flows: Iterable[tuple[L, np.ndarray | None]]) -> tuple[L, np.ndarray] | None:
+    """The labelled flow with the best objective; the first listed wins ties."""
     found = [(name, x) for name, x in flows if x is not None]
     if not found:
         return None
@@ -76,7 +79,7 @@ def complete_or_nothing(cs: CandidateSet, x: np.ndarray) -> np.ndarray:
 
 def greedy_flow(cs: CandidateSet) -> np.ndarray:
     """The greedy baseline's fills as arc flows."""
-    from optimizers.greedy import greedy_fills
+    from optimizers.proof.greedy import greedy_fills
 
     a, n_nodes, n_lanes = cs.arcs, len(cs.nodes), len(cs.lanes) + 1
     keys = (a.line * n_nodes + a.node) * n_lanes + a.lane + 1  # unique per arc: a line takes a node by a route once

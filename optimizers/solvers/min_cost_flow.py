@@ -15,7 +15,8 @@ where U bounds the units, M the spread of the margin and T the tie cost of any f
 exactly the lexicographic objective. OR-Tools' min-cost flow solves it in integers: no tolerances, an integral
 optimum by construction, and in a fraction of the time the LP's level-by-level solves take on a small order.
 When a lane could bind (lanes carry several items, which a single-commodity flow cannot keep apart) or the
-weights would not fit comfortably in 64 bits, the caller solves the LP instead.
+weights would not fit comfortably in 64 bits, this path does not apply and the caller solves the LP instead
+(`optimizers.solvers.lp_levels`).
 """
 
 from __future__ import annotations
@@ -25,32 +26,40 @@ import time
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from optimizers.candidates import CandidateSet
-from optimizers.decision import SolveStatus
-from optimizers.incumbent import score
-from optimizers.levels import run_levels
-from optimizers.model import binding_lane_caps, build_model, hopeless_arcs
-from optimizers.outcome import LEVELS, LevelResult, SolveOutcome
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.decision import Engine, SolveStatus
+from optimizers.model.matrix import binding_lane_caps, hopeless_arcs
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.outcome import ALL_OPTIMAL, SolveOutcome
 
 COST_LIMIT = 2**62  # for an arc's cost times (vertices + 1), which min-cost flow scales costs by, and for the total
 
 
-def relaxation(cs: CandidateSet, deadline: float, floor: tuple[int, int, int, int] | None = None) -> SolveOutcome:
-    """The relaxation solved level by level: by min-cost flow when it can be, else on the LP."""
-    flow = flow_relaxation(cs, deadline, floor)
-    return flow if flow is not None else run_levels(build_model(cs, discrete=False), deadline, floor=floor)
+class MinCostFlow:
+    """The solve path `Engine.MIN_COST_FLOW` (`optimizers.solvers.solver.Solver`): the relaxation in one flow."""
+
+    def solve(
+        self,
+        cs: CandidateSet,
+        budget: Budget,
+        floor: tuple[int, int, int, int] | None = None,
+        relaxed: SolveOutcome | None = None,
+    ) -> SolveOutcome | None:
+        """The relaxation's lexicographic optimum, or None when this order needs the LP."""
+        return flow_relaxation(cs, budget, floor)
 
 
 def flow_relaxation(
-    cs: CandidateSet, deadline: float, floor: tuple[int, int, int, int] | None = None
+    cs: CandidateSet, budget: Budget, floor: tuple[int, int, int, int] | None = None
 ) -> SolveOutcome | None:
     """The relaxation's lexicographic optimum by min-cost flow, or None when this order needs the LP (or time is
-    up: the LP path then reports it as such).
+    up: the LP path then reports it as such). One work unit.
 
     With a `floor`, an optimum below it on the first three levels is reported `pruned`, as the LP does.
     """
     a = cs.arcs
-    if not len(a) or time.perf_counter() >= deadline or np.isfinite(binding_lane_caps(cs, a.node, a.lane)).any():
+    if not len(a) or budget.time_up() or np.isfinite(binding_lane_caps(cs, a.node, a.lane)).any():
         return None
     start = time.perf_counter()
     cap = np.minimum(cs.node_qty[a.node], cs.line_qty[a.line]).astype(np.int64)
@@ -64,6 +73,7 @@ def flow_relaxation(
         return None
     benefit = w1 * a.on_time.astype(np.int64) + w2 + w3 * a.margin.astype(np.int64) - a.tie.astype(np.int64)
     source, sink, first_line = 0, 1, 2 + len(nodes)
+    mark = budget.enter(Engine.MIN_COST_FLOW)
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(  # the arcs first, so arc j of the model is arc j of the flow
         2 + node_at, first_line + a.line, cap, -benefit
@@ -76,24 +86,27 @@ def flow_relaxation(
     )
     flow.set_node_supply(source, units)
     flow.set_node_supply(sink, -units)
-    if flow.solve() != flow.OPTIMAL:
+    solved = flow.solve() == flow.OPTIMAL
+    budget.spend()
+    if not solved:
         return None
     x = np.asarray(flow.flows(np.arange(len(a)))).astype(np.int64)
     spent = (time.perf_counter() - start) * 1000.0
-    levels = tuple(LevelResult(k, name, sense, True) for k, name, sense in LEVELS)
     pruned = floor is not None and score(cs, x)[:3] < floor[:3]
-    return SolveOutcome(
+    status = SolveStatus.TIMEOUT if pruned else SolveStatus.OPTIMAL
+    out = SolveOutcome(
         None if pruned else x,
-        SolveStatus.TIMEOUT if pruned else SolveStatus.OPTIMAL,
-        "min-cost flow",
-        levels,
+        status,
+        Engine.MIN_COST_FLOW,
+        ALL_OPTIMAL,
         spent,
         1,
         len(a),
         vertices,
-        "pruned" if pruned else None,
+        detail="pruned" if pruned else None,
         pruned=pruned,
     )
+    return budget.stamp(out, mark)
 
 
 def _weights(cs: CandidateSet, cap: np.ndarray, units: int) -> tuple[int, int, int, int]:

@@ -1,4 +1,4 @@
-"""The two ways `optimizers.levels` drives OR-Tools: one loaded pywraplp solver, or model_builder's own solve.
+"""The two ways `optimizers.solvers.levels` drives OR-Tools: one loaded pywraplp solver, or model_builder's solve.
 
 - `LoadedSolver`: the model is loaded once into a pywraplp solver (GLOP, or SCIP for the MIP); each level and
   each branch re-solves warm from the previous basis. Bounds and objective coefficients change one SWIG call
@@ -11,8 +11,9 @@
   faster there too (a 5,571-arc branch-and-bound node: 51 ms against 85 ms; large seed 1 about 150 ms faster
   in all).
 
-Both answer `Answer`: a status, the flow over every column, and on the LP the reduced costs and row duals that
-confine the next level to this level's optimal face.
+Both answer `Answer`: a status, the flow over every column, on the LP the reduced costs and row duals that
+confine the next level to this level's optimal face, and the work units the solve cost (one per LP, SCIP's
+branch-and-bound nodes on the MIP, which a node limit can cap).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp  # type: ignore[attr-defined]
 from ortools.linear_solver.python import model_builder_helper as mbh
 
-from optimizers.model import Model
+from optimizers.model.matrix import Model
 
 COLD_UP_TO_ARCS = 400  # measured: LPs up to this size solve faster from scratch through model_builder
 PRESOLVE_ABOVE_ARCS = 5000  # measured: below this, warm re-solves beat GLOP's presolve
@@ -37,6 +38,7 @@ class Answer(NamedTuple):
     x: np.ndarray | None  # every column's value
     reduced: np.ndarray | None  # LP only: reduced costs of the arc columns
     duals: np.ndarray | None  # LP only: row duals
+    work: int = 1  # deterministic work units: 1 for an LP, SCIP's branch-and-bound nodes for the MIP
 
 
 def _exact_params() -> pywraplp.MPSolverParameters:
@@ -97,19 +99,23 @@ class LoadedSolver:
         self.arcs = self.arcs or self.solver.variables()[: self.m.n_arcs]
         self.solver.SetHint(self.arcs, x.astype(np.float64).tolist())
 
-    def solve(self, seconds: float) -> Answer:
+    def solve(self, seconds: float, nodes: int | None = None) -> Answer:
+        """Solve within `seconds`; on the MIP, within `nodes` branch-and-bound nodes too (None: no node limit)."""
         self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        if nodes is not None and self.m.integer:
+            self.solver.SetSolverSpecificParametersAsString(f"limits/nodes = {max(1, nodes)}")
         code = self.solver.Solve(_EXACT)
+        work = max(1, int(self.solver.nodes())) if self.m.integer else 1
         if code == pywraplp.Solver.INFEASIBLE:
-            return Answer(INFEASIBLE, code, None, None, None)
+            return Answer(INFEASIBLE, code, None, None, None, work)
         status = _LOADED_STATUS.get(code, FAILED)
         if status == FAILED:
-            return Answer(status, code, None, None, None)
+            return Answer(status, code, None, None, None, work)
         response = linear_solver_pb2.MPSolutionResponse()
         self.solver.FillSolutionResponseProto(response)  # the whole solution in one call, not one per variable
         x = np.array(response.variable_value)
         if self.m.integer:
-            return Answer(status, code, x, None, None)
+            return Answer(status, code, x, None, None, work)
         return Answer(status, code, x, np.array(response.reduced_cost), np.array(response.dual_value))
 
 
@@ -140,7 +146,8 @@ class BuilderSolver:
     def hint(self, x: np.ndarray) -> None:
         raise TypeError("hints are for the MIP, which is never solved here")
 
-    def solve(self, seconds: float) -> Answer:
+    def solve(self, seconds: float, nodes: int | None = None) -> Answer:
+        """Solve the LP within `seconds` (`nodes` is for the MIP, never solved here)."""
         self.solver.set_time_limit_in_seconds(max(0.001, seconds))
         self.solver.solve(self.m.helper)
         code = self.solver.status()
@@ -150,6 +157,5 @@ class BuilderSolver:
         if status == FAILED or not self.solver.has_solution():
             return Answer(FAILED, int(code), None, None, None)
         s = self.solver
-        return Answer(
-            status, int(code), *(np.asarray(v) for v in (s.variable_values(), s.reduced_costs(), s.dual_values()))
-        )
+        x, reduced, duals = (np.asarray(v) for v in (s.variable_values(), s.reduced_costs(), s.dual_values()))
+        return Answer(status, int(code), x, reduced, duals)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import Candidate, Lane
-from optimizers.reason_texts import (
+from optimizers.explain.reason_texts import (
     CODES,
     COMPLETE,
     LIMIT,
@@ -26,7 +27,7 @@ from optimizers.reason_texts import (
     TIMEOUT,
     ReasonTexts,
 )
-from optimizers.usage import Usage
+from optimizers.explain.usage import Usage
 
 SUMMARY_ABOVE_LINES = 500
 

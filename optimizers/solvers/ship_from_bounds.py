@@ -1,4 +1,4 @@
-"""Upper bounds on what a set of ship-from locations can deliver, for the search in `optimizers.origins`.
+"""Upper bounds on what a set of ship-from locations can deliver, for `optimizers.solvers.ship_from_search`.
 
 All bound the on-time units and the units of any decision that uses only the set's arcs. The first two come
 from the data alone and are computed for every set at once; the flow bound costs two maximum flows per set.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import max_flow
 
-from optimizers.candidates import CandidateSet
-from optimizers.model import binding_lane_caps
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.model.matrix import binding_lane_caps
 
 CHUNK = 4_000_000  # table entries per step of the demand bound
 

@@ -6,8 +6,9 @@ integer solution below it; a node is pruned when that bound is no better than th
 level at which it falls below), and is a leaf when its solution is integral and fills every ship-complete line
 fully or not at all. The first incumbent is the better of the root with its partly filled lines emptied and a
 short dive (empty those lines, re-solve so their supply goes to other lines, repeat), which on large orders is
-often all the time allows. Then depth first, the line filled in full first. A fractional node, the node budget or
-the deadline stops the search with the best flow found, marked not proven (the caller may try SCIP).
+often all the time allows. Then depth first, the line filled in full first. A fractional node, the node budget,
+the deadline or the work limit stops the search with the best flow found, marked not proven (the caller may try
+SCIP). Each node solved, dive steps included, costs a work unit besides its LP's levels.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optimizers.candidates import CandidateSet
-from optimizers.incumbent import complete_or_nothing, partial_lines, score
-from optimizers.levels import LevelSolver
-from optimizers.model import build_model
-from optimizers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.model.matrix import build_model
+from optimizers.solvers.budget import Budget
+from optimizers.solvers.incumbent import complete_or_nothing, partial_lines, score
+from optimizers.solvers.levels import LevelSolver
+from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
 
 MAX_NODES = 64
 DIVE_STEPS = 3  # re-solves of the first incumbent's dive
@@ -34,9 +36,10 @@ class Branched(NamedTuple):
     proven: bool  # the tree was searched to the end: x is optimal
 
 
-def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float, root: np.ndarray) -> Branched | None:
+def ship_complete_branch_and_bound(cs: CandidateSet, budget: Budget, root: np.ndarray) -> Branched | None:
     """The optimal flow of a part whose only discrete rule is ship-complete, or the best found when the search
-    stops early (on a fractional node, the node budget or the deadline; `proven` False); None for a fractional root.
+    stops early (on a fractional node, the node budget, the deadline or the work limit; `proven` False); None for a
+    fractional root.
 
     `root` is the relaxation's optimum on this part (already solved with the whole order). Every node reuses
     one loaded LP: its bounds are restored and the node's fixings applied, and GLOP starts from the last basis.
@@ -47,7 +50,7 @@ def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float, root: np.n
     line = cs.arcs.line
     start = complete_or_nothing(cs, np.rint(root).astype(np.int64))  # feasible: the root with partial lines emptied
     best: tuple[tuple[int, int, int, int], np.ndarray] = (score(cs, start), start)
-    best, spent, solves = _dive(cs, lp, np.rint(root), deadline, best)
+    best, spent, solves = _dive(cs, lp, np.rint(root), budget, best)
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     for _ in range(MAX_NODES):
         if not stack:
@@ -55,7 +58,10 @@ def ship_complete_branch_and_bound(cs: CandidateSet, deadline: float, root: np.n
         zero, full = stack.pop()
         x, skipped = np.rint(root).astype(np.int64), False
         if zero or full:
-            out = _node(lp, line, zero, full, deadline, best[0], lambda y: not partial_lines(cs, y))
+            if budget.exhausted():
+                return Branched(best[1], spent, solves, False)
+            budget.spend()
+            out = _node(lp, line, zero, full, budget, best[0], lambda y: not partial_lines(cs, y))
             spent, solves = spent + out.solve_ms, solves + out.solves
             if out.infeasible or out.pruned:
                 continue
@@ -81,7 +87,7 @@ def _dive(
     cs: CandidateSet,
     lp: LevelSolver,
     x: np.ndarray,
-    deadline: float,
+    budget: Budget,
     best: tuple[tuple[int, int, int, int], np.ndarray],
 ) -> tuple[tuple[tuple[int, int, int, int], np.ndarray], float, int]:
     """A better first incumbent: empty the partly filled lines and re-solve, so their supply goes to other lines;
@@ -92,8 +98,11 @@ def _dive(
         partial = partial_lines(cs, x)
         if not partial:
             break
+        if budget.exhausted():
+            break
+        budget.spend()
         zero |= frozenset(partial)
-        out = _node(lp, cs.arcs.line, zero, frozenset(), deadline, best[0], lambda y: not partial_lines(cs, y))
+        out = _node(lp, cs.arcs.line, zero, frozenset(), budget, best[0], lambda y: not partial_lines(cs, y))
         spent, solves = spent + out.solve_ms, solves + out.solves
         if out.x is None or not all(lv.optimal for lv in out.levels[:3]):
             break  # bounded below the best (pruned), or out of time
@@ -109,7 +118,7 @@ def _node(
     line: np.ndarray,
     zero: frozenset[int],
     full: frozenset[int],
-    deadline: float,
+    budget: Budget,
     floor: tuple[int, int, int, int],
     last_if: Callable[[np.ndarray], bool],
 ) -> SolveOutcome:
@@ -119,4 +128,4 @@ def _node(
     for li in full:
         row = lp.m.line_row[li]
         lp.set_row_lb(row, float(lp.m.row_hi[row]))
-    return lp.solve(deadline, floor=floor, last_if=last_if)
+    return lp.solve(budget, floor=floor, last_if=last_if)

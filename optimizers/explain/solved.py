@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers.candidates import MARGIN_SCALE, CandidateSet
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import ObjectiveValues
-from optimizers.incumbent import score
-from optimizers.outcome import SolveOutcome
+from optimizers.solvers.incumbent import score
+from optimizers.solvers.outcome import SolveOutcome
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Mathematics. Arcs a = (supply node n, line l, route r) with integer flow x_a >= 
   (2) lane:       sum_{a via k} x_a <= cap_k                      for every lane whose capacity can bind
   (3) line:       sum_{a in l} x_a <= qty_l;  ship-complete: sum_{a in l} x_a = qty_l * y_l, y_l in {0,1}
   (4) shipments:  x_a <= min(q_n, qty_l) z_f for a from f,  sum_f z_f <= K  (only when K can bind)
-The relaxed model drops (3b) and (4) and keeps x continuous; `optimizers.lexicographic` says when its answer
+The relaxed model drops (3b) and (4) and keeps x continuous; `optimizers.solvers.lexicographic` says when its answer
 is exact. Objective rows, whose bounds fix each lexicographic level once it is solved:
   on_time = sum on_time_a x_a,  units = sum x_a,  margin = sum m_a x_a (m_a in 1e-4 units, integers).
 The level-4 tie-break minimises sum tie_a x_a. In the LP the margin and tie rows define free columns, so moving
@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper as mbh
 
-from optimizers.candidates import CandidateSet
-from optimizers.sparse_rows import SparseRows
+from optimizers.candidates.candidate_set import CandidateSet
+from optimizers.model.sparse_rows import SparseRows
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Explanations: why each candidate was or was not used, and what bound each backordered unit."""

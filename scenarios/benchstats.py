@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 
 import numpy as np
 
 from optimizers.decision import AllocationDecision, Fill, ObjectiveValues
 from optimizers.problem import AllocationProblem
-from optimizers.proof.validation import validate
+from optimizers.proof.validation import validate, validate_fills
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:
@@ -29,11 +28,7 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 
 
 def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]]) -> tuple[ObjectiveValues, int]:
-    """Objective values of `fills` and the number of constraint violations found (the validator's, if present)."""
-    try:
-        from optimizers.proof.validation import validate_fills
-    except ImportError:
-        return _own_score(fills), 0
+    """Objective values of `fills` and the number of constraint violations the validator finds in them."""
     report = validate_fills(problem, fills)
     return report.objective, len(report.errors)
 
@@ -41,14 +36,3 @@ def score_fills(problem: AllocationProblem, fills: Mapping[int, Sequence[Fill]])
 def decision_violations(problem: AllocationProblem, decision: AllocationDecision) -> int:
     """How many errors the solver-free validator finds in `decision`."""
     return len(validate(problem, decision).errors)
-
-
-def _own_score(fills: Mapping[int, Sequence[Fill]]) -> ObjectiveValues:
-    flat = [f for fs in fills.values() for f in fs]
-    margin = sum((Decimal(str(f.unit_margin)) * f.qty for f in flat), Decimal(0))
-    return ObjectiveValues(
-        on_time_units=sum(f.qty for f in flat if f.on_time),
-        units=sum(f.qty for f in flat),
-        margin=float(round(margin, 4)),
-        tie_break=0,
-    )

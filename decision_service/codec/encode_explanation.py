@@ -66,7 +66,7 @@ def decision_explanation_dict(e: DecisionExplanation) -> dict[str, Any]:
     """The objective levels reached, the binding constraints and the tie-break rule."""
     return {
         "levels": [
-            {"level": lv.level, "name": lv.name, "sense": lv.sense, "value": lv.value, "optimal": lv.optimal}
+            {"level": lv.level, "name": lv.name, "sense": lv.sense, "value": float(lv.value), "optimal": lv.optimal}
             for lv in e.levels
         ],
         "binding": [

@@ -5,8 +5,12 @@ from __future__ import annotations
 import http.client
 import json
 
+import pytest
+
 from scenarios.bench_http import HOST, JSON_HEADERS, running_server
 from scenarios.examples import load_request
+
+pytestmark = pytest.mark.slow  # starts a real gunicorn server
 
 
 def test_served_decisions_keep_the_connection_and_answer_problems() -> None:

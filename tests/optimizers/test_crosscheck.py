@@ -4,7 +4,6 @@ OR-Tools engine at every objective level."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -15,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from optimizers.decision import Fill, Lane
+from optimizers.engine import decide
 from optimizers.problem import (
     AllocationProblem,
     Customer,
@@ -33,7 +33,6 @@ from tests.strategies import AS_OF, REGION, hand_problem, problems
 
 A, B = Item("A", 6.0, (Substitute("B", 1),)), Item("B", 7.0)
 TWO_SHIPPERS = (ShippingRoute("WH-1", REGION, 0.5, 1), ShippingRoute("WH-2", REGION, 0.9, 1))
-ENGINE = importlib.util.find_spec("optimizers.engine")
 Levels = tuple[int, int, int, int]  # on-time units, units, margin in 1e-4, tie cost
 
 
@@ -182,6 +181,7 @@ def _feasible(
     return all(used[n] <= c for n, c in caps.items()) and all(c is None or used[k] <= c for k, c in lanes.items())
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(problems(max_lines=3, max_locations=3, max_items=3, max_qty=3, max_rows=4))
 def test_crosscheck_matches_brute_force(p: AllocationProblem) -> None:
@@ -190,6 +190,7 @@ def test_crosscheck_matches_brute_force(p: AllocationProblem) -> None:
     assert levels(crosscheck(p)) == brute_force(p)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(problems())
 def test_greedy_never_beats_the_optimum(p: AllocationProblem) -> None:
@@ -198,7 +199,7 @@ def test_greedy_never_beats_the_optimum(p: AllocationProblem) -> None:
     assert fill_levels(p, greedy)[:3] <= levels(crosscheck(p))[:3]
 
 
-@pytest.mark.skipif(ENGINE is None, reason="optimizers.engine not yet there")
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(problems())
 def test_engine_matches_crosscheck_at_every_level(p: AllocationProblem) -> None:
@@ -206,15 +207,13 @@ def test_engine_matches_crosscheck_at_every_level(p: AllocationProblem) -> None:
 
 
 def _assert_same_levels(p: AllocationProblem) -> None:
-    from optimizers.engine import decide  # lazily: the engine is built beside this module
-
     got, want = decide(replace(p, policy=replace(p.policy, time_limit_ms=60_000))).objective, crosscheck(p)
     assert (got.on_time_units, got.units) == (want.on_time_units, want.units)
     assert got.margin == pytest.approx(want.margin, rel=1e-6, abs=1e-6)
     assert got.tie_break == want.tie_break
 
 
-@pytest.mark.skipif(ENGINE is None, reason="optimizers.engine not yet there")
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["spec_example", "small", "regional_shortage", "warehouse_closed", "supplier_slip"])
 def test_engine_matches_crosscheck_on_committed_scenarios(name: str) -> None:
     from scenarios.examples import load

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,6 +120,7 @@ def test_earliest_delivery_then_cheapest_route_then_direct() -> None:
     assert [(f.location, f.via_lane) for f in greedy_fills(p)[1]] == [("WH-1", None), ("WH-3", Lane("WH-3", "WH-1"))]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(problems(), st.randoms(use_true_random=False))
 def test_greedy_is_feasible_and_deterministic(p: AllocationProblem, rnd: random.Random) -> None:

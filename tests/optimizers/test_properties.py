@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ def fills(d: AllocationDecision) -> dict[int, tuple]:  # type: ignore[type-arg]
     return {ln.line: ln.fills for ln in d.lines}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(problems(), st.randoms(use_true_random=False))
 def test_decisions_validate_replay_and_ignore_list_order(p: AllocationProblem, rnd: random.Random) -> None:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +88,7 @@ def naive_matches(table: DecisionTable, inputs: dict[str, Any]) -> list[int]:
 values = st.one_of(st.none(), st.integers(-7, 7), st.floats(-7, 7, allow_nan=False).map(lambda f: round(f, 1)))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tables(), values, st.one_of(st.none(), st.integers(-7, 7)), st.sampled_from(TIERS))
 def test_indexed_matches_equal_naive_scan(table: DecisionTable, x: Any, n: Any, tier: str) -> None:

@@ -1,9 +1,11 @@
-"""`input_hash`: one digest per problem as the service reads it.
+"""The canonical form of an allocation problem, and the core's digest of it.
 
-The digest is sha256 over a canonical JSON array: the problem after defaults are applied, money rounded to 4
-decimals, dates ISO, every list sorted (except `policy.tiers`, whose order is a ranking), serialised by orjson
-(compact, UTF-8). So it does not change with JSON key order, whitespace or the order of list entries, none of
-which change the decision.
+The canonical form is a JSON array: the problem after defaults are applied, money rounded to 4 decimals, dates
+ISO, every list sorted (except `policy.tiers`, whose order is a ranking). It leaves out `policy.time_limit_ms`,
+a wall-clock budget that a proven decision does not depend on, and keeps `policy.work_limit`, which decides
+deterministically where a search stops. The order-level service extends it with the commercial terms for the
+request's `input_hash` (`decision_service/orders/hashing.py`); `problem_hash` is the digest the core's own
+`decide` reports, of the problem it solved.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def canonical(p: AllocationProblem) -> list[Any]:
     """The problem as nested JSON arrays in a fixed order; field order follows `optimizers.problem`."""
     o = p.order
     return [
-        "allocation/v1",
+        "allocation/v2",  # v2: the work limit instead of the wall-clock limit
         p.as_of.isoformat(),
         [o.id, o.customer, o.entity, o.ship_to_region, o.requested_date.isoformat()],
         sorted(
@@ -38,7 +40,7 @@ def canonical(p: AllocationProblem) -> list[Any]:
         ),
         sorted(((c.id, c.tier, c.allow_substitution, c.max_shipments) for c in p.customers), key=repr),
         sorted((pr.item, pr.location, pr.qty, pr.min_tier) for pr in p.protections),
-        [list(p.policy.tiers), p.policy.horizon_days, p.policy.time_limit_ms],
+        [list(p.policy.tiers), p.policy.horizon_days, p.policy.work_limit],
     ]
 
 

@@ -59,6 +59,8 @@ def _solver(s: SolverInfo) -> dict[str, Any]:
         "constraints": s.constraints,
         "solves": s.solves,
         "work": s.work,
+        "ship_from_sets": s.ship_from_sets,
+        "parts_unproven": s.parts_unproven,
     }
 
 

@@ -3,6 +3,8 @@ and what it writes is what the documented response schema describes."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +28,8 @@ def _reads_back(decision_bytes: bytes) -> None:
     assert OrderDecisionSchema().validate(body) == {}
     again = read_decision(body)
     assert decision_json(again) == decision_bytes
+    solver = again.allocation.solver  # every field of the telemetry is written, none left to its default
+    assert orjson.loads(decision_json(again))["solver"].keys() == {f.name for f in fields(solver)}
     assert read_decision(orjson.loads(decision_json(again))) == again
 
 

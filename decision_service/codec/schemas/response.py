@@ -182,6 +182,8 @@ class SolverSchema(RecordSchema):
     constraints = Int(required=True)
     solves = Int(required=True)
     work = Int(required=True, metadata={"description": "Deterministic work units spent (see policy.work_limit)."})
+    ship_from_sets = Int(required=True, metadata={"description": "Ship-from location sets solved (shipment limit)."})
+    parts_unproven = Int(required=True, metadata={"description": "Independent parts not proven optimal in time."})
 
 
 class DecisionSchema(RecordSchema):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from decision_service.orders.compact import tested_columns
+from decision_service.orders.compact import compact, tested_columns
+from decision_service.orders.decision import ExceptionOutcome
 from decision_service.orders.exceptions import (
     RaisedException,
     credit_hold,
@@ -20,14 +20,6 @@ from optimizers.decision import AllocationDecision
 from optimizers.problem import AllocationProblem
 from rules.policies import CreditDecision, ExceptionClassification, classify_exception
 from rules.service import RulesService
-
-
-@dataclass(frozen=True, slots=True)
-class ClassifiedException:
-    """An exception the decision raised, with its severity, owner, SLA and suggested action."""
-
-    raised: RaisedException
-    classification: ExceptionClassification
 
 
 def raise_all(
@@ -61,7 +53,7 @@ def raise_all(
 
 def classify_all(
     rules: RulesService, raised: list[RaisedException], tier: str, penalty: bool, day: date
-) -> tuple[ClassifiedException, ...]:
+) -> tuple[ExceptionOutcome, ...]:
     """Each exception with the classification of the table in force on `day` (same inputs, one evaluation)."""
     seen: dict[tuple[Any, ...], ExceptionClassification] = {}
     out = []
@@ -77,5 +69,10 @@ def classify_all(
                 contractual_penalty=penalty,
                 as_of=day,
             )
-        out.append(ClassifiedException(exc, seen[key]))
+        out.append(_outcome(exc, seen[key]))
     return tuple(out)
+
+
+def _outcome(r: RaisedException, c: ExceptionClassification) -> ExceptionOutcome:
+    return ExceptionOutcome(r.type, r.lines, r.qty, r.value_at_risk, r.days_late, r.detail, c.severity,
+                            c.owner_role, c.sla_hours, c.suggested_action, compact(c.explanation))  # fmt: skip

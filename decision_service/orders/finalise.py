@@ -14,7 +14,6 @@ from functools import cache
 from importlib import metadata
 from uuid import uuid4
 
-from decision_service.orders.classify import ClassifiedException
 from decision_service.orders.compact import compact
 from decision_service.orders.credit import CreditCheck
 from decision_service.orders.decision import (
@@ -50,7 +49,7 @@ def final_decision(
     allocation: AllocationDecision,
     credit: CreditCheck,
     pricing: tuple[LinePricing, ...],
-    exceptions: tuple[ClassifiedException, ...],
+    exceptions: tuple[ExceptionOutcome, ...],
     rules_versions: dict[str, str],
     decision_id: str | None = None,
 ) -> OrderDecision:
@@ -69,7 +68,7 @@ def final_decision(
         allocation=final,
         credit=_credit(credit),
         pricing=tuple(_pricing(p) for p in pricing),
-        exceptions=tuple(_exception(e) for e in exceptions),
+        exceptions=exceptions,
         rejections=rejections,
         rules_versions=dict(rules_versions),
         versions=dict(software_versions()),
@@ -105,9 +104,3 @@ def _credit(c: CreditCheck) -> CreditOutcome:
 def _pricing(p: LinePricing) -> PricingOutcome:
     d = p.decision
     return PricingOutcome(p.line, d.decision, d.approver_role, d.reason, dict(p.inputs), compact(d.explanation))
-
-
-def _exception(e: ClassifiedException) -> ExceptionOutcome:
-    r, c = e.raised, e.classification
-    return ExceptionOutcome(r.type, r.lines, r.qty, r.value_at_risk, r.days_late, r.detail, c.severity,
-                            c.owner_role, c.sla_hours, c.suggested_action, compact(c.explanation))  # fmt: skip

@@ -6,12 +6,22 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from marshmallow import Schema, post_load, validate
+from marshmallow import Schema, ValidationError, post_load, validate
+
+from decision_service.codec.errors import InvalidRequest, flatten_messages
 
 
 def one_of(enum: type[StrEnum]) -> validate.OneOf:
     """Only the values of `enum`."""
     return validate.OneOf([member.value for member in enum])
+
+
+def load_valid(schema: Schema, payload: Any) -> Any:
+    """What `schema` loads `payload` into, or `InvalidRequest` naming each offending field by its path."""
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidRequest(flatten_messages(exc.messages)) from None
 
 
 class RecordSchema(Schema):

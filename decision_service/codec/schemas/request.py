@@ -9,11 +9,11 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from decision_service.codec.defaults import current_defaults
-from decision_service.codec.errors import InvalidRequest, flatten_messages
 from decision_service.codec.fast_request import fast_request
 from decision_service.codec.schemas.fields import MAX_DAYS, IsoDate, rows, text
 from decision_service.codec.schemas.network import NetworkSchema
 from decision_service.codec.schemas.order import OrderSchema
+from decision_service.codec.schemas.records import load_valid
 from decision_service.codec.schemas.references import reference_errors
 from decision_service.orders.request import OrderRequest, OrderTerms
 from optimizers.problem import DEFAULT_TIERS, AllocationProblem, Policy
@@ -113,10 +113,7 @@ def _checked(request: OrderRequest) -> OrderRequest:
 
 def load_request(payload: Any) -> OrderRequest:
     """Validate a decoded JSON request into an `OrderRequest` (fast path first), or raise `InvalidRequest`."""
-    try:
-        request: OrderRequest = REQUEST_SCHEMA.load(payload)
-    except ValidationError as exc:
-        raise InvalidRequest(flatten_messages(exc.messages)) from None
+    request: OrderRequest = load_valid(REQUEST_SCHEMA, payload)
     return request
 
 

@@ -28,8 +28,18 @@ from optimizers.solvers.lexicographic import solve_lexicographic
 from optimizers.solvers.outcome import SolveOutcome
 
 
-def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: int | None = None) -> AllocationDecision:
-    """The lexicographically optimal allocation of one order, with its explanation."""
+def decide(
+    problem: AllocationProblem,
+    *,
+    explain: bool = True,
+    time_limit_ms: int | None = None,
+    input_hash: str | None = None,
+) -> AllocationDecision:
+    """The lexicographically optimal allocation of one order, with its explanation.
+
+    `input_hash` is recorded as the decision's when given (a caller that hashed a larger input, such as the
+    order-level service's request); otherwise it is the digest of `problem` (`optimizers.hashing`).
+    """
     t0 = time.perf_counter()
     problem = canonical_order(problem)
     cs = build_candidates(problem)
@@ -47,7 +57,7 @@ def decide(problem: AllocationProblem, *, explain: bool = True, time_limit_ms: i
         lines=lines,
         objective=solved.objective,
         solver=solver_info(out, wall),
-        input_hash=problem_hash(problem),
+        input_hash=input_hash or problem_hash(problem),
         explanation=explanation,
     )
 

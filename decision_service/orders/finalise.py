@@ -3,8 +3,9 @@
 The engine solved a problem in which price-rejected lines had quantity 0. Here each such line gets back its
 requested quantity, allocates nothing, backorders all of it and is explained by `PRICE_REJECTED` naming the
 pricing table, rule and version; the status is recomputed over the order as requested (an order with a
-rejected line is never complete), and `input_hash` covers the whole request. The rules' decisions become
-plain records (`orders.decision`), their explanations compacted to the deciding row and cells.
+rejected line is never complete). `input_hash` is already the request's: the service handed it to the engine.
+The rules' decisions become plain records (`orders.decision`), their explanations compacted to the deciding row
+and cells.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from decision_service.orders.decision import (
     PricingOutcome,
     Rejection,
 )
-from decision_service.orders.hashing import request_hash
 from decision_service.orders.pricing import LinePricing
 from decision_service.orders.request import OrderRequest
 from optimizers.decision import (
@@ -62,7 +62,6 @@ def final_decision(
         decision_id=decision_id or uuid4().hex,
         lines=lines,
         status=decision_status(lines),
-        input_hash=request_hash(request),
     )
     return OrderDecision(
         allocation=final,

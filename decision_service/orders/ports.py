@@ -21,9 +21,12 @@ class Clock(Protocol):
 
 
 class DecideFn(Protocol):
-    """The core's entry point: one problem in, one decision out."""
+    """The core's entry point: one problem in, one decision out. `input_hash`, when given, is recorded as the
+    decision's instead of the digest of the problem (the service hashes the whole request once)."""
 
-    def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision: ...
+    def __call__(
+        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    ) -> AllocationDecision: ...
 
 
 class SystemClock:
@@ -45,11 +48,13 @@ class FixedClock:
         return self.day
 
 
-def engine_decide(problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
+def engine_decide(
+    problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+) -> AllocationDecision:
     """The real optimizer, imported on first use so the web layer loads without the engine."""
     from optimizers.engine import decide
 
-    return decide(problem, explain=explain)
+    return decide(problem, explain=explain, input_hash=input_hash)
 
 
 def tables_dir(configured: str) -> Path:

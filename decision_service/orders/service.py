@@ -13,6 +13,7 @@ from decision_service.orders.classify import classify_all, raise_all
 from decision_service.orders.credit import check_credit
 from decision_service.orders.decision import OrderDecision
 from decision_service.orders.finalise import final_decision
+from decision_service.orders.hashing import request_hash
 from decision_service.orders.inputs import rule_tier
 from decision_service.orders.pinned import PinnedRules
 from decision_service.orders.ports import Ports
@@ -31,7 +32,7 @@ def decide_order(
     pricing = price_lines(rules, problem, request.terms, tier, problem.as_of)
     solved = without_rejected(problem, frozenset(p.line for p in pricing if p.rejected))
     credit = check_credit(rules, request, tier, solved)
-    allocation = ports.decide(solved, explain=explain)
+    allocation = ports.decide(solved, explain=explain, input_hash=request_hash(request))
     penalty = request.terms.credit_of(problem.order.customer).contractual_penalty
     raised = raise_all(problem, allocation, pricing, credit.decision if credit.held else None, credit.inputs)
     exceptions = classify_all(rules, raised, tier, penalty, problem.as_of)

@@ -53,16 +53,17 @@ def engine_client() -> FlaskClient:
     return create_app(Config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()
 
 
-def decided_and_validated(client: FlaskClient, body: dict[str, Any]) -> dict[str, Any]:
-    """POST `body`; the answer must be 200, read back into the same decision by the codec, and validate as the
-    final answer to the request as received (`orders.validation`)."""
-    response = client.post("/v1/allocations", data=json.dumps(body), content_type="application/json")
+def decided_and_validated(client: FlaskClient, body: dict[str, Any] | str) -> dict[str, Any]:
+    """POST `body` (a dict, or JSON text sent as it is); the answer must be 200, read back into the same decision
+    by the codec, and validate as the final answer to the request as received (`orders.validation`)."""
+    text = body if isinstance(body, str) else json.dumps(body)
+    response = client.post("/v1/allocations", data=text, content_type="application/json")
     assert response.status_code == 200, response.data[:2000]
     answer: dict[str, Any] = response.get_json()
     decision = read_decision(answer)
     assert orjson.loads(decision_json(decision)) == answer  # what was answered reads back as the same decision
     with request_defaults(RequestDefaults(today=lambda: TODAY)):
-        request = load_request(json.loads(json.dumps(body), parse_float=Decimal))
+        request = load_request(json.loads(text, parse_float=Decimal))
     report = validate_order(request, decision)
     assert report.ok, report.errors
     return answer

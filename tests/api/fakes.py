@@ -36,7 +36,9 @@ class RecordingDecide:
         self.problems: list[AllocationProblem] = []
         self.explain: list[bool] = []
 
-    def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
+    def __call__(
+        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    ) -> AllocationDecision:
         self.problems.append(problem)
         self.explain.append(explain)
         lines = tuple(
@@ -50,7 +52,7 @@ class RecordingDecide:
             lines=lines,
             objective=ObjectiveValues(0, 0, 0.0, 0),
             solver=solver,
-            input_hash="sha256:fake",
+            input_hash=input_hash or "sha256:fake",
         )
 
 
@@ -60,18 +62,22 @@ class ValidatingDecide:
     def __init__(self) -> None:
         self.solved = 0
 
-    def __call__(self, problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
+    def __call__(
+        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    ) -> AllocationDecision:
         from decision_service.orders.ports import engine_decide
         from optimizers.proof.validation import validate
 
-        decision = engine_decide(problem, explain=explain)
+        decision = engine_decide(problem, explain=explain, input_hash=input_hash)
         report = validate(problem, decision)
         assert report.ok, report.errors
         self.solved += 1
         return decision
 
 
-def failing_decide(problem: AllocationProblem, *, explain: bool = True) -> AllocationDecision:
+def failing_decide(
+    problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+) -> AllocationDecision:
     """A core that breaks, to show the service still answers problem+json."""
     raise RuntimeError("secret internal detail")
 

@@ -11,16 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from scenarios import examples
-from tests.api.test_http_errors import URL
+from tests.api.conftest import decided_and_validated
 
 
 def _decide(client: FlaskClient, body: Any) -> dict[str, Any]:
-    response = client.post(
-        URL, data=body if isinstance(body, str) else json.dumps(body), content_type="application/json"
-    )
-    assert response.status_code == 200, response.data[:2000]
-    decision: dict[str, Any] = response.get_json()
-    return decision
+    return decided_and_validated(client, body)
 
 
 def test_spec_example_decision(engine_client: FlaskClient, spec_request: dict[str, Any]) -> None:

@@ -52,7 +52,7 @@ def _timing_rows(results: dict[str, Any]) -> list[str]:
 def _instance_rows(results: dict[str, Any]) -> list[str]:
     rows = [
         f"{'preset':<8}{'seed':>5}{'lines':>7}{'ship-compl':>11}{'max-ship':>9}  {'status':<18}"
-        f"{'decide p50':>11}{'solve p50':>11}{'on-time opt/greedy':>21}{'invalid':>8}"
+        f"{'decide p50':>11}{'solve p50':>11}{'on-time opt/greedy':>21}{'invalid/validated':>18}"
     ]
     for name, r in results["presets"].items():
         for seed, i in r["instances"].items():
@@ -61,7 +61,7 @@ def _instance_rows(results: dict[str, Any]) -> list[str]:
                 f"{name:<8}{seed:>5}{f['lines']:>7}{f['ship_complete_lines']:>11}{f['max_shipments'] or '-':>9}  "
                 f"{'/'.join(i['solver_status']):<18}{i['decide_ms']['p50']:>11.2f}{i['solve_ms']['p50']:>11.2f}"
                 f"{i['optimizer']['on_time_units']:>13}/{i['greedy']['on_time_units']:<7}"
-                f"{i.get('decision_violations', '-')!s:>8}"
+                f"{i['decision_violations']:>10}/{i['decisions_validated']:<7}"
             )
     return rows
 

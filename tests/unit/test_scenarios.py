@@ -10,11 +10,15 @@ import pytest
 
 from decision_service.codec.encode_request import problem_body
 from decision_service.codec.schemas.request import load_request as load_request_body
-from decision_service.orders.request import OrderTerms
+from decision_service.orders.ports import FixedClock, Ports, engine_decide
+from decision_service.orders.request import OrderRequest, OrderTerms
+from decision_service.orders.service import decide_order
 from optimizers.problem import AllocationProblem
+from scenarios.batch import run_batch
 from scenarios.examples import DATASETS, load, load_request, spec_example
 from scenarios.generator import PRESETS, generate, preset
 from scenarios.whatifs import demand_spike, regional_shortage, supplier_slip, warehouse_closed
+from tests.unit.order_policy_fixtures import AS_OF, RULES, every_exception_problem
 
 # The example request of shared/spec/allocation.md, verbatim.
 SPEC_REQUEST = json.loads("""
@@ -144,3 +148,15 @@ def test_whatifs_change_only_what_they_say() -> None:
     assert base.locations[0].id not in {r.location for r in closed.stock} | {r.location for r in closed.shipping}
     assert dangling_references(closed) == [] and closed.order == base.order
     assert sum(s.qty for s in regional_shortage(base).stock) < sum(s.qty for s in base.stock)
+
+
+def test_a_batch_decides_through_the_order_level_service() -> None:
+    base = every_exception_problem()
+    (result,) = run_batch(base, {"as is": lambda p: p})
+    decided = decide_order(OrderRequest(base), Ports(FixedClock(AS_OF), engine_decide, RULES), explain=False)
+    assert result.rejected_lines == len(decided.rejections) == 1  # pricing ran: line 7 is priced below cost
+    assert (result.units, result.backorder_units, result.held) == (
+        decided.allocation.objective.units,
+        sum(line.backorder_qty for line in decided.allocation.lines),
+        decided.held,
+    )

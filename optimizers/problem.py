@@ -13,6 +13,9 @@ from datetime import date
 from typing import NamedTuple
 
 DEFAULT_TIERS: tuple[str, ...] = ("strategic", "gold", "silver", "standard")
+# The stock statuses the service knows; only "available" stock is allocatable (spec: Supply). A status outside
+# this vocabulary is refused as input rather than silently read as unsellable.
+STOCK_STATUSES: tuple[str, ...] = ("available", "quality_hold", "blocked", "damaged", "expired", "returned")
 
 
 class OrderLine(NamedTuple):

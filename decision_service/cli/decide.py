@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 
 def _decide(args: argparse.Namespace) -> int:
     """Decide the request in FILE (or stdin) with the order-level service, as the API would; print the decision."""
+    from decision_service.codec import strict_json
     from decision_service.codec.encode_decision import decision_json
     from decision_service.codec.errors import InvalidRequest
     from decision_service.codec.schemas.request import load_request
@@ -20,8 +19,8 @@ def _decide(args: argparse.Namespace) -> int:
     from rules.errors import RulesError
 
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-        request = load_request(json.loads(text, parse_float=Decimal))
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        request = load_request(strict_json.loads(raw))
         decided = decide_order(request, Ports.default(args.tables), explain=not args.no_explain)
     except InvalidRequest as exc:
         print(f"invalid request: {exc.detail}", file=sys.stderr)

@@ -89,7 +89,9 @@ def _item(v: Any) -> p.Item:
 
 def _stock(v: Any) -> p.StockPosition:
     v = obj(v, STOCK_KEYS, STOCK_ALLOWED)
-    status = text(v.get("status", "available"))
+    status = v.get("status", "available")
+    if status not in p.STOCK_STATUSES:
+        give_up()
     return p.StockPosition(text(v["item"]), text(v["location"]), integer(v["qty"], f.MAX_QTY), status)
 
 

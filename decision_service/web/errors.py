@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, current_app
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from decision_service.codec.errors import InvalidRequest
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
@@ -41,10 +41,15 @@ class UnsupportedContentType(RequestProblem):
     """The body is not declared as JSON."""
 
 
+class UnsupportedContentEncoding(RequestProblem):
+    """The body is compressed (or otherwise encoded); the service reads identity bodies only."""
+
+
 # exception class -> (status, problem type slug, title)
 PROBLEMS: dict[type[RequestProblem], tuple[int, str, str]] = {
     MalformedJson: (400, "malformed-json", "Malformed JSON"),
     UnsupportedContentType: (415, "unsupported-media-type", "Unsupported media type"),
+    UnsupportedContentEncoding: (415, "unsupported-content-encoding", "Unsupported content encoding"),
 }
 # rules exception class -> (status, problem type slug, title); the first match in this order wins
 RULES_PROBLEMS: tuple[tuple[type[RulesError], int, str, str], ...] = (
@@ -72,7 +77,10 @@ def problem_response(status: int, slug: str, title: str, detail: str, **extra: A
 
 def _handle_request_problem(exc: RequestProblem) -> Response:
     status, slug, title = PROBLEMS.get(type(exc), (400, "bad-request", "Bad request"))
-    return problem_response(status, slug, title, exc.detail)
+    response = problem_response(status, slug, title, exc.detail)
+    if isinstance(exc, UnsupportedContentEncoding):
+        response.headers["Accept-Encoding"] = "identity"  # RFC 9110 15.5.16: the codings the service accepts
+    return response
 
 
 def _handle_invalid_request(exc: InvalidRequest) -> Response:
@@ -106,7 +114,12 @@ def _finding_error(finding: dict[str, Any]) -> dict[str, str]:
 def _handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     slug = HTTP_SLUGS.get(status, f"http-{status}")
-    response = problem_response(status, slug, exc.name, exc.description or exc.name)
+    detail = exc.description or exc.name
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        detail = (f"The body is larger than the service accepts: at most {limit:,} bytes "
+                  "(configuration DECISION_SERVICE_MAX_CONTENT_LENGTH).")  # fmt: skip
+    response = problem_response(status, slug, exc.name, detail)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return response
@@ -124,3 +137,12 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RulesError, _handle_rules_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.after_request(_no_html)
+
+
+def _no_html(response: Response) -> Response:
+    """Flask's automatic OPTIONS answer carries an empty text/html body: answer 204 with `Allow` instead."""
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        response.status_code = 204
+        del response.headers["Content-Type"]
+    return response

@@ -175,6 +175,6 @@ def test_float_reading_is_taken_only_for_plain_four_place_numbers(text: bytes, k
 def test_the_inexact_number_scan_matches_its_regular_expression(raw: bytes) -> None:
     import re
 
-    from decision_service.web.parsing import _maybe_inexact
+    from decision_service.codec.strict_json import maybe_inexact as _maybe_inexact
 
     assert _maybe_inexact(raw) == bool(re.search(rb"\d\.\d{5}|\d[eE]", raw))

@@ -21,6 +21,7 @@ from decision_service.codec.schemas.fields import (
 )
 from decision_service.orders.request import CustomerCredit
 from optimizers.problem import (
+    STOCK_STATUSES,
     Customer,
     InboundSupply,
     Item,
@@ -70,7 +71,11 @@ class StockSchema(Schema):
     item = text(required=True)
     location = text(required=True)
     qty = quantity(required=True)
-    status = text(load_default="available")
+    status = fields.String(
+        load_default="available",
+        validate=validate.OneOf(STOCK_STATUSES),
+        metadata={"description": "Only available stock is allocatable; the others are reported as unsellable."},
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> StockPosition:

@@ -28,8 +28,6 @@ class Config:
     OPENAPI_JSON_PATH: str = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH: str = "/docs"
     OPENAPI_SWAGGER_UI_URL: str = "/docs/assets/"  # vendored: see decision_service.web.resources.docs_assets
-    OPENAPI_REDOC_PATH: str = "/redoc"
-    OPENAPI_REDOC_URL: str = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "DECISION_SERVICE_") -> Config:

@@ -1,7 +1,8 @@
-"""The flask-smorest `Api`: OpenAPI at `/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`.
+"""The flask-smorest `Api`: OpenAPI at `/openapi.json`, Swagger UI at `/docs`.
 
 Swagger UI's scripts are vendored (the `swagger-ui-bundle` package) and served at `/docs/assets/`, so `/docs`
-works with no internet; ReDoc still loads its script from the CDN in `Config.OPENAPI_REDOC_URL`.
+works with no internet. There is no ReDoc page: its script is not shipped in any package the service installs,
+and a page that loads it from a CDN is blank offline.
 `/openapi.json` itself needs nothing from outside.
 """
 

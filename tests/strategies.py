@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from decision_service.orders.request import CustomerCredit, LinePrices, OrderRequest, OrderTerms
+from decision_service.orders.request import CustomerCredit, ExplainDetail, LinePrices, OrderRequest, OrderTerms
 from optimizers.problem import (
     DEFAULT_TIERS,
     AllocationProblem,
@@ -195,4 +195,5 @@ def order_requests(draw: st.DrawFn, **sizes: int) -> OrderRequest:
         for line in problem.order.lines
         if draw(st.booleans())
     )
-    return OrderRequest(problem, OrderTerms.of(draw(st.sampled_from(CHANNELS)), (credit,), prices))
+    terms = OrderTerms.of(draw(st.sampled_from(CHANNELS)), (credit,), prices)
+    return OrderRequest(problem, terms, draw(st.sampled_from(ExplainDetail)))

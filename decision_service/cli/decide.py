@@ -30,7 +30,7 @@ def _decide(args: argparse.Namespace) -> int:
     except (OSError, ValueError, RulesError) as exc:
         print(f"cannot decide: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(decision_json(decided) + b"\n")
+    sys.stdout.buffer.write(decision_json(decided, request.explain) + b"\n")
     return 0
 
 

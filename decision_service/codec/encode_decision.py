@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from decision_service.codec.encode_allocation import allocation_body
+from decision_service.codec.explain_detail import shown
 from decision_service.orders.decision import (
     CreditOutcome,
     ExceptionOutcome,
@@ -20,16 +21,17 @@ from decision_service.orders.decision import (
     Rejection,
     RuleRef,
 )
+from decision_service.orders.request import ExplainDetail
 
 
-def decision_json(decision: OrderDecision) -> bytes:
+def decision_json(decision: OrderDecision, detail: ExplainDetail = ExplainDetail.FULL) -> bytes:
     """The decision as a compact JSON document (orjson: a tenth of the stdlib's time on a 50 KB decision)."""
-    return orjson.dumps(decision_body(decision))
+    return orjson.dumps(decision_body(decision, detail))
 
 
-def decision_body(decision: OrderDecision) -> dict[str, Any]:
-    """The decision as values orjson writes as the API's JSON."""
-    body = allocation_body(decision.allocation)
+def decision_body(decision: OrderDecision, detail: ExplainDetail = ExplainDetail.FULL) -> dict[str, Any]:
+    """The decision as values orjson writes as the API's JSON, its line explanations shown in `detail`."""
+    body = allocation_body(shown(decision.allocation, detail))
     rejections = {r.line: _rejection(r) for r in decision.rejections}
     for line in body["lines"]:
         line["rejection"] = rejections.get(line["line"])

@@ -54,6 +54,7 @@ def request_body(request: OrderRequest) -> Json:
             ],
         },
         "policy": _policy(problem.policy),
+        "explain": request.explain.value,
     }
 
 

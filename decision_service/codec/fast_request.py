@@ -26,7 +26,14 @@ from decision_service.codec.fast_values import (
     text,
 )
 from decision_service.codec.schemas import fields as f
-from decision_service.orders.request import DEFAULT_CHANNEL, CustomerCredit, LinePrices, OrderRequest, OrderTerms
+from decision_service.orders.request import (
+    DEFAULT_CHANNEL,
+    CustomerCredit,
+    ExplainDetail,
+    LinePrices,
+    OrderRequest,
+    OrderTerms,
+)
 from optimizers import problem as p
 
 
@@ -47,6 +54,7 @@ LINE_KEYS = keys(
 )
 ORDER_KEYS = keys("id", "customer", "entity", "ship_to_region", "requested_date", "lines")
 CHANNEL_KEY = keys("channel")
+EXPLAIN_DETAILS = frozenset(d.value for d in ExplainDetail)
 
 
 def _order(v: Any) -> tuple[p.Order, str, tuple[LinePrices, ...]]:
@@ -157,7 +165,7 @@ def _policy(v: Any, time_limit_ms: Callable[[], int]) -> p.Policy:
 def fast_request(data: Any, today: Callable[[], date], time_limit_ms: Callable[[], int]) -> OrderRequest | None:
     """The problem and its terms, when `data` is certainly schema-valid (references unchecked); None when unsure."""
     try:
-        data = obj(data, keys("order", "network"), keys("as_of", "order", "network", "policy"))
+        data = obj(data, keys("order", "network"), keys("as_of", "order", "network", "policy", "explain"))
         network = obj(data["network"], keys("locations", "items"), frozenset(NETWORK))
         tables = {name: rows(network.get(name, []), make) for name, make in NETWORK.items()}
         customers = tuple(c for c, _ in tables["customers"])
@@ -167,6 +175,9 @@ def fast_request(data: Any, today: Callable[[], date], time_limit_ms: Callable[[
         order, channel, prices = _order(data["order"])
         tables["customers"] = customers
         problem = p.AllocationProblem(as_of=as_of, order=order, policy=policy, **tables)
-        return OrderRequest(problem, OrderTerms.of(channel, credit, prices))
+        detail = data.get("explain", ExplainDetail.SUMMARY)
+        if detail not in EXPLAIN_DETAILS:
+            give_up()
+        return OrderRequest(problem, OrderTerms.of(channel, credit, prices), ExplainDetail(detail))
     except GiveUp:
         return None

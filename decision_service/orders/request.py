@@ -7,10 +7,19 @@ them. Every field is optional in the request; the defaults here are the document
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from optimizers.problem import AllocationProblem
 
 DEFAULT_CHANNEL = "direct"
+
+
+class ExplainDetail(StrEnum):
+    """How much of each line's explanation an answer shows; the decision itself is always fully explained."""
+
+    FULL = "full"  # every candidate supply of every line, with its reason
+    SUMMARY = "summary"  # per line the used candidates, the others counted by reason; backorders in full
+    NONE = "none"  # no line explanations (the decision-level levels and binding constraints stay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +77,9 @@ class OrderTerms:
 
 @dataclass(frozen=True, slots=True)
 class OrderRequest:
-    """One allocation request: the problem the optimizer solves and the terms the rules read."""
+    """One allocation request: the problem the optimizer solves, the terms the rules read, and how much of the
+    explanation the answer shows (presentation only: it never changes the decision or `input_hash`)."""
 
     problem: AllocationProblem
     terms: OrderTerms = OrderTerms()
+    explain: ExplainDetail = ExplainDetail.SUMMARY

@@ -19,6 +19,7 @@ def _decide(client: FlaskClient, body: Any) -> dict[str, Any]:
 
 
 def test_spec_example_decision(engine_client: FlaskClient, spec_request: dict[str, Any]) -> None:
+    spec_request["explain"] = "full"
     d = _decide(engine_client, spec_request)
     assert (d["order_id"], d["as_of"], d["status"]) == ("SO-1001", "2026-11-23", "complete")
     assert d["input_hash"].startswith("sha256:") and len(d["decision_id"]) == 32
@@ -69,3 +70,38 @@ def test_committed_scenarios_decide_and_validate(engine_client: FlaskClient, nam
     d = _decide(engine_client, body)
     assert len(d["lines"]) == len(body["order"]["lines"])
     assert d["objective"]["units"] == sum(f["qty"] for line in d["lines"] for f in line["fills"])
+
+
+def test_explain_detail_changes_what_is_shown_and_nothing_else(
+    engine_client: FlaskClient, spec_request: dict[str, Any]
+) -> None:
+    answers = {
+        detail: _decide(engine_client, {**spec_request, "explain": detail}) for detail in ("full", "summary", "none")
+    }
+    full, summary, none = (answers[k] for k in ("full", "summary", "none"))
+    assert full["input_hash"] == summary["input_hash"] == none["input_hash"]
+    strip = ("decision_id", "lines", "solver")
+    assert {k: v for k, v in full.items() if k not in strip} == {k: v for k, v in none.items() if k not in strip}
+    assert [f for ln in full["lines"] for f in ln["fills"]] == [f for ln in none["lines"] for f in ln["fills"]]
+    (line,) = summary["lines"]
+    counts = line["explanation"]["reason_counts"]
+    assert line["explanation"]["summarised"] is True and counts["NOT_SELLABLE_STATUS"] == 1
+    assert counts["USED"] == len(line["fills"]) and line["explanation"]["candidates"] == []
+    assert none["lines"][0]["explanation"] is None and none["explanation"]["levels"]
+
+
+def test_the_default_answer_for_200_lines_is_tens_of_kilobytes_with_backorders_in_full(
+    engine_client: FlaskClient,
+) -> None:
+    body = examples.load_request("medium")
+    body.pop("explain", None)  # the default
+    summary = engine_client.post("/v1/allocations", json=body)
+    full = engine_client.post("/v1/allocations", json={**body, "explain": "full"})
+    assert summary.status_code == full.status_code == 200
+    assert len(summary.data) < 350_000 and len(full.data) > 3 * len(summary.data)
+    short, whole = summary.get_json(), full.get_json()
+    backordered = [n for n, line in enumerate(whole["lines"]) if line["backorder_qty"]]
+    assert backordered and all(
+        short["lines"][n]["explanation"]["backorder"] == whole["lines"][n]["explanation"]["backorder"]
+        for n in backordered
+    )

@@ -15,7 +15,7 @@ from decision_service.codec.schemas.network import NetworkSchema
 from decision_service.codec.schemas.order import OrderSchema
 from decision_service.codec.schemas.records import load_valid
 from decision_service.codec.schemas.references import reference_errors
-from decision_service.orders.request import OrderRequest, OrderTerms
+from decision_service.orders.request import ExplainDetail, OrderRequest, OrderTerms
 from optimizers.problem import DEFAULT_TIERS, AllocationProblem, Policy
 
 MAX_TIME_LIMIT_MS = 60_000
@@ -82,6 +82,16 @@ class AllocationRequestSchema(Schema):
     order = fields.Nested(OrderSchema, required=True)
     network = fields.Nested(NetworkSchema, required=True)
     policy = fields.Nested(PolicySchema, load_default=default_policy)
+    explain = fields.Enum(
+        ExplainDetail,
+        by_value=True,
+        load_default=ExplainDetail.SUMMARY,
+        metadata={
+            "description": "How much of each line's explanation the answer shows: `full` (every candidate supply "
+            "with its reason), `summary` (the used candidates, the others counted by reason; every backorder "
+            "explained in full) or `none`. Presentation only: the decision and its input_hash are the same."
+        },
+    )
 
     fast_path = True  # try `fast_request` first; the fields run only when it is unsure
 
@@ -101,7 +111,8 @@ class AllocationRequestSchema(Schema):
         customers = network.pop("customers")
         network["customers"] = tuple(customer for customer, _ in customers)
         problem = AllocationProblem(as_of=data["as_of"], order=order, policy=data["policy"], **network)
-        return _checked(OrderRequest(problem, OrderTerms.of(channel, tuple(c for _, c in customers), prices)))
+        terms = OrderTerms.of(channel, tuple(c for _, c in customers), prices)
+        return _checked(OrderRequest(problem, terms, data["explain"]))
 
 
 def _checked(request: OrderRequest) -> OrderRequest:

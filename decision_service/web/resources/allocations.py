@@ -36,4 +36,4 @@ PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""
     decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"])
-    return Response(decision_json(decided), mimetype="application/json")
+    return Response(decision_json(decided, request.explain), mimetype="application/json")

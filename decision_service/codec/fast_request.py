@@ -97,7 +97,7 @@ def _item(v: Any) -> p.Item:
 
 def _stock(v: Any) -> p.StockPosition:
     v = obj(v, STOCK_KEYS, STOCK_ALLOWED)
-    status = v.get("status", "available")
+    status = text(v.get("status", "available"))
     if status not in p.STOCK_STATUSES:
         give_up()
     return p.StockPosition(text(v["item"]), text(v["location"]), integer(v["qty"], f.MAX_QTY), status)
@@ -175,7 +175,7 @@ def fast_request(data: Any, today: Callable[[], date], time_limit_ms: Callable[[
         order, channel, prices = _order(data["order"])
         tables["customers"] = customers
         problem = p.AllocationProblem(as_of=as_of, order=order, policy=policy, **tables)
-        detail = data.get("explain", ExplainDetail.SUMMARY)
+        detail = text(data.get("explain", ExplainDetail.SUMMARY.value))
         if detail not in EXPLAIN_DETAILS:
             give_up()
         return OrderRequest(problem, OrderTerms.of(channel, credit, prices), ExplainDetail(detail))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from decision_service.codec.schemas.rules import FindingSchema
+
 Str = fields.String
 
 
@@ -21,3 +23,6 @@ class ProblemSchema(Schema):
     detail = Str(required=True)
     errors = fields.List(fields.Nested(FieldErrorSchema), metadata={"description": "Validation errors (422)."})
     error_count = fields.Integer()
+    findings = fields.List(
+        fields.Nested(FindingSchema), metadata={"description": "An invalid decision table's findings (422)."}
+    )

@@ -8,13 +8,13 @@ from importlib import resources
 from flask import Response, current_app
 
 from decision_service.codec.encode_decision import decision_json
-from decision_service.codec.schemas.problem import ProblemSchema
 from decision_service.codec.schemas.request import REQUEST_SCHEMA
 from decision_service.codec.schemas.response_order import OrderDecisionSchema
 from decision_service.orders.request import OrderRequest
 from decision_service.orders.service import decide_order
 from decision_service.web.context import current_ports
 from decision_service.web.parsing import FloatApiBlueprint
+from decision_service.web.resources.problems import PROBLEM, reads_json_body
 
 blp = FloatApiBlueprint(
     "allocations",
@@ -23,15 +23,12 @@ blp = FloatApiBlueprint(
     description="Order decisions: which supply fills which line, under the credit, pricing and exception rules.",
 )
 SPEC_EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
-PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
 @blp.route("/allocations", methods=["POST"])
 @blp.arguments(REQUEST_SCHEMA, example=SPEC_EXAMPLE)  # one instance: webargs would build one per request
 @blp.response(200, OrderDecisionSchema, description="The decision (also when degraded by the time limit).")
-@blp.alt_response(400, description="Malformed JSON.", **PROBLEM)
-@blp.alt_response(413, description="Body over the size limit.", **PROBLEM)
-@blp.alt_response(415, description="Body not sent as application/json.", **PROBLEM)
+@reads_json_body(blp)
 @blp.alt_response(422, description="Invalid field, reference or rules input; `errors` names each by path.", **PROBLEM)
 def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""

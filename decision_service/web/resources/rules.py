@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Response
 
-from decision_service.codec.schemas.problem import ProblemSchema
 from decision_service.codec.schemas.rules import (
     DraftTableSchema,
     EvaluateRequestSchema,
@@ -22,12 +21,12 @@ from decision_service.codec.schemas.rules import (
 )
 from decision_service.web.context import current_ports
 from decision_service.web.parsing import ApiBlueprint
+from decision_service.web.resources.problems import PROBLEM, reads_json_body
 from rules.errors import InputError, TableValidationError
 from rules.findings import errors
 from rules.service import RulesService, findings_to_dict, result_to_dict
 
 blp = ApiBlueprint("rules", __name__, url_prefix="/v1/rules", description="Versioned decision tables.")
-PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 NOT_FOUND = "No table with that key (or no version in force on `as_of`)."
 
 
@@ -55,6 +54,7 @@ def get_table(key: str) -> Response:
 @blp.response(200, ValidationResultSchema, description="Valid draft; warnings for the reviewer.")
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
 @blp.alt_response(422, description="Invalid draft: `errors` and `findings` name its rows and columns.", **PROBLEM)
+@reads_json_body(blp)
 def validate_table(draft: dict[str, Any], key: str) -> Response:
     """Check a draft of a table (structure, cells, overlaps, gaps, masked rows, its own cases) before publishing."""
     rules = current_ports().rules
@@ -70,6 +70,7 @@ def validate_table(draft: dict[str, Any], key: str) -> Response:
 @blp.response(200, EvaluationSchema)
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
 @blp.alt_response(422, description="Invalid input; `errors` names it as `inputs.<column>`.", **PROBLEM)
+@reads_json_body(blp)
 def evaluate_table(body: dict[str, Any], key: str) -> Response:
     """Evaluate the version in force on `as_of` and explain it in full: matched rows, selection and why not."""
     return _json(result_to_dict(_evaluate(current_ports().rules, key, body["inputs"], body["as_of"])))

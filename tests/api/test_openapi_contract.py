@@ -1,0 +1,59 @@
+"""The OpenAPI document is the contract: schemathesis generates requests from it and checks every answer (status
+documented, body valid against the documented schema, content type, no 500) against the app as served."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from decision_service.orders.ports import FixedClock
+from decision_service.web import Config, create_app
+from tests.api.fakes import TODAY
+
+APP = create_app(Config(), clock=FixedClock(TODAY))  # the real engine and the shipped rules
+SCHEMA = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_answer_is_what_the_document_says(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
+def _case(path: str, method: str, **parts: Any) -> schemathesis.Case:
+    return SCHEMA[path][method].Case(**parts)
+
+
+def test_an_invalid_draft_answers_findings_the_document_allows() -> None:
+    draft = APP.test_client().get("/v1/rules/tables/pricing").get_json()["versions"][-1]["content"]
+    draft["hit_policy"] = "UNIQUE"  # overlapping rows: a 422 with findings
+    case = _case("/v1/rules/tables/{key}/validate", "POST", path_parameters={"key": "pricing"}, body=draft)
+    response = case.call()
+    assert response.status_code == 422 and response.json()["findings"]
+    case.validate_response(response)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        ({"Content-Type": "text/plain"}, b"{}", 415),
+        ({"Content-Type": "application/json", "Content-Encoding": "gzip"}, gzip.compress(b"{}"), 415),
+        ({"Content-Type": "application/json"}, b"{", 400),
+        ({"Content-Type": "application/json"}, b'{"a": 1, "a": 2}', 422),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/v1/allocations", "/v1/rules/tables/{key}/evaluate", "/v1/rules/tables/{key}/validate"]
+)
+def test_body_problems_are_documented_for_every_endpoint_that_reads_one(
+    path: str, headers: dict[str, str], body: bytes, status: int
+) -> None:
+    documented = SCHEMA[path]["POST"].definition.raw["responses"]
+    assert str(status) in documented
+    url = path.replace("{key}", "credit")
+    response = APP.test_client().post(url, data=body, headers=headers)
+    assert response.status_code == status and response.mimetype == "application/problem+json"

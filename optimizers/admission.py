@@ -14,16 +14,10 @@ import numpy as np
 from optimizers.candidates.build import usable_items
 from optimizers.candidates.routes import route_table
 from optimizers.candidates.supply import supply_nodes
+from optimizers.errors import ProblemTooLarge
 from optimizers.problem import AllocationProblem
 
-
-class ProblemTooLarge(Exception):
-    """The problem has more candidates (node x line x route) than the service admits."""
-
-    def __init__(self, candidates: int, limit: int) -> None:
-        super().__init__(f"the order has {candidates} candidate supply routes, more than the {limit} admitted")
-        self.candidates = candidates
-        self.limit = limit
+__all__ = ["ProblemTooLarge", "admit", "candidate_count"]
 
 
 def candidate_count(problem: AllocationProblem) -> int:

@@ -31,7 +31,8 @@ def create_app(
     app.config.from_mapping(settings.as_flask())
     clock = clock or SystemClock()
     rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
-    app.extensions[EXTENSION_KEY] = Ports(clock=clock, decide=decide or engine_decide, rules=rules)
+    largest = settings.MAX_CANDIDATES or None
+    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, max_candidates=largest)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
     # The request schemas read today and the default time limit from here, in the thread serving the request.
     app.before_request(lambda: use_defaults(defaults))

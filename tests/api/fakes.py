@@ -37,7 +37,13 @@ class RecordingDecide:
         self.explain: list[bool] = []
 
     def __call__(
-        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+        self,
+        problem: AllocationProblem,
+        *,
+        explain: bool = True,
+        input_hash: str | None = None,
+        started: float | None = None,
+        max_candidates: int | None = None,
     ) -> AllocationDecision:
         self.problems.append(problem)
         self.explain.append(explain)
@@ -63,12 +69,20 @@ class ValidatingDecide:
         self.solved = 0
 
     def __call__(
-        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+        self,
+        problem: AllocationProblem,
+        *,
+        explain: bool = True,
+        input_hash: str | None = None,
+        started: float | None = None,
+        max_candidates: int | None = None,
     ) -> AllocationDecision:
         from decision_service.orders.ports import engine_decide
         from optimizers.proof.validation import validate
 
-        decision = engine_decide(problem, explain=explain, input_hash=input_hash)
+        decision = engine_decide(
+            problem, explain=explain, input_hash=input_hash, started=started, max_candidates=max_candidates
+        )
         report = validate(problem, decision)
         assert report.ok, report.errors
         self.solved += 1
@@ -76,7 +90,12 @@ class ValidatingDecide:
 
 
 def failing_decide(
-    problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    problem: AllocationProblem,
+    *,
+    explain: bool = True,
+    input_hash: str | None = None,
+    started: float | None = None,
+    max_candidates: int | None = None,
 ) -> AllocationDecision:
     """A core that breaks, to show the service still answers problem+json."""
     raise RuntimeError("secret internal detail")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from importlib import resources
 
 from flask import Response, current_app
@@ -30,10 +31,13 @@ PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 @blp.arguments(REQUEST_SCHEMA, example=SPEC_EXAMPLE)  # one instance: webargs would build one per request
 @blp.response(200, OrderDecisionSchema, description="The decision (also when degraded by the time limit).")
 @blp.alt_response(400, description="Malformed JSON.", **PROBLEM)
-@blp.alt_response(413, description="Body over the size limit.", **PROBLEM)
+@blp.alt_response(
+    413, description="Body over the size limit, or an order with more candidates than MAX_CANDIDATES.", **PROBLEM
+)
 @blp.alt_response(415, description="Body not sent as application/json.", **PROBLEM)
 @blp.alt_response(422, description="Invalid field, reference or rules input; `errors` names each by path.", **PROBLEM)
 def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""
-    decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"])
+    started = time.perf_counter()
+    decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"], started=started)
     return Response(decision_json(decided), mimetype="application/json")

@@ -17,7 +17,7 @@ from optimizers.candidates.supply import supply_nodes
 from optimizers.errors import ProblemTooLarge
 from optimizers.problem import AllocationProblem
 
-__all__ = ["ProblemTooLarge", "admit", "candidate_count"]
+__all__ = ["ProblemTooLarge", "admit", "candidate_bound", "candidate_count"]
 
 
 def candidate_count(problem: AllocationProblem) -> int:
@@ -37,9 +37,18 @@ def candidate_count(problem: AllocationProblem) -> int:
     return int(arcs[np.array(usable, np.int64)].sum()) if usable else 0
 
 
+def candidate_bound(problem: AllocationProblem) -> int:
+    """An upper bound on the candidates, from the list lengths alone: a line takes at most its item and every
+    substitute, each from at most every supply row, by at most every route out of one location."""
+    substitutes = max((len(i.substitutes) for i in problem.items), default=0)
+    rows = len(problem.stock) + len(problem.inbound)
+    return len(problem.order.lines) * (1 + substitutes) * rows * (1 + len(problem.lanes))
+
+
 def admit(problem: AllocationProblem, max_candidates: int | None) -> None:
-    """Refuse a problem with more candidates than `max_candidates` (None admits every problem)."""
-    if max_candidates is None:
+    """Refuse a problem with more candidates than `max_candidates` (None admits every problem); the exact count
+    is made only when the bound from the list lengths does not settle it, so small orders pay nothing."""
+    if max_candidates is None or candidate_bound(problem) <= max_candidates:
         return
     count = candidate_count(problem)
     if count > max_candidates:

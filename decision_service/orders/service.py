@@ -21,6 +21,7 @@ from decision_service.orders.pinned import PinnedRules
 from decision_service.orders.ports import Ports
 from decision_service.orders.pricing import price_lines, without_rejected
 from decision_service.orders.request import OrderRequest
+from optimizers.admission import admit
 
 
 def decide_order(
@@ -38,6 +39,7 @@ def decide_order(
     """
     started = time.perf_counter() if started is None else started
     problem = request.problem
+    admit(problem, ports.max_candidates)  # before pricing: rejected lines keep their candidates, so it is exact
     pinned = PinnedRules.of(ports.rules, problem.as_of)
     rules = pinned.as_service()
     tier = rule_tier(problem.customer().tier)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 
 from optimizers import engine
-from optimizers.admission import ProblemTooLarge, candidate_count
+from optimizers.admission import ProblemTooLarge, candidate_bound, candidate_count
 from optimizers.candidates.build import build_candidates
 from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.engine import canonical_order, decide
@@ -46,7 +46,9 @@ def test_an_order_of_exactly_the_admitted_size_is_decided() -> None:
 @settings(max_examples=150, deadline=None)
 @given(problems(max_lines=10, max_locations=5, max_items=5))
 def test_the_candidate_count_equals_the_candidates_built(p: AllocationProblem) -> None:
-    assert candidate_count(p) == len(build_candidates(canonical_order(p)).arcs)
+    count = candidate_count(p)
+    assert count == len(build_candidates(canonical_order(p)).arcs)
+    assert candidate_bound(p) >= count
 
 
 @pytest.mark.parametrize(("name", "seed"), [("small", 1), ("medium", 1), ("medium", 2)])

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from decision_service.orders import service
 from decision_service.orders.ports import FixedClock, Ports, engine_decide
 from decision_service.orders.request import OrderRequest
 from decision_service.orders.service import decide_order
@@ -15,7 +16,11 @@ from scenarios.generator import preset
 from tests.unit.order_policy_fixtures import AS_OF, RULES
 
 
-def test_the_service_refuses_an_order_over_its_ports_limit() -> None:
+def test_the_service_refuses_an_order_over_its_ports_limit_before_pricing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pricing(*args: object) -> None:
+        raise AssertionError("a refused order was priced")
+
+    monkeypatch.setattr(service, "price_lines", no_pricing)
     ports = Ports(FixedClock(AS_OF), engine_decide, RULES, max_candidates=10)
     with pytest.raises(ProblemTooLarge):
         decide_order(OrderRequest(preset("small", 1)), ports)

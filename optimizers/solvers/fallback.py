@@ -73,7 +73,7 @@ def greedy_only(cs: CandidateSet) -> SolveOutcome:
         NOT_PROVEN,
         0.0,
         0,
-        len(cs.arcs),
+        0,  # no model was built
         0,
         degraded_reason=DegradedReason.TIME_LIMIT,
         detail=detail,

@@ -35,6 +35,8 @@ class RecordingDecide:
     def __init__(self) -> None:
         self.problems: list[AllocationProblem] = []
         self.explain: list[bool] = []
+        self.started: list[float | None] = []
+        self.max_candidates: list[int | None] = []
 
     def __call__(
         self,
@@ -47,6 +49,8 @@ class RecordingDecide:
     ) -> AllocationDecision:
         self.problems.append(problem)
         self.explain.append(explain)
+        self.started.append(started)
+        self.max_candidates.append(max_candidates)
         lines = tuple(
             LineDecision(line.line, line.item, line.qty, 0, line.qty, 0, fills=()) for line in problem.order.lines
         )

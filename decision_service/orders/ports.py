@@ -90,16 +90,24 @@ def _shared_rules(directory: Path, clock: Hashable) -> RulesService:
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    """What one order-level service is built with: where today comes from, the engine, the rules, and the
-    largest problem (in candidates) the engine is asked to decide (None: any)."""
+    """What one order-level service is built with: where today comes from, the engine, the rules, and how large
+    a problem (in candidates) it admits per second of the order's time limit (None: any)."""
 
     clock: Clock
     decide: DecideFn
     rules: RulesService
-    max_candidates: int | None = None
+    candidates_per_second: int | None = None
 
     @classmethod
-    def default(cls, rules_dir: str = "", clock: Clock | None = None, max_candidates: int | None = None) -> Ports:
+    def default(
+        cls, rules_dir: str = "", clock: Clock | None = None, candidates_per_second: int | None = None
+    ) -> Ports:
         """The real engine and the shipped (or configured) tables on the UTC system clock."""
         clock = clock or SystemClock()
-        return cls(clock, engine_decide, load_rules(tables_dir(rules_dir), clock), max_candidates)
+        return cls(clock, engine_decide, load_rules(tables_dir(rules_dir), clock), candidates_per_second)
+
+    def admitted(self, time_limit_ms: int) -> int | None:
+        """The most candidates a problem with this time limit may have (None: any): more time, larger orders."""
+        if self.candidates_per_second is None:
+            return None
+        return max(1, self.candidates_per_second * time_limit_ms // 1000)

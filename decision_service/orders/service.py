@@ -35,11 +35,13 @@ def decide_order(
     """Price, check credit, allocate and classify one order, with the rules in force on its as-of date.
 
     The time limit counts from `started`, a `time.perf_counter()` taken when the request was received (default:
-    on entry); a problem larger than `ports.max_candidates` is refused (`optimizers.admission.ProblemTooLarge`).
+    on entry); a problem with more candidates than its time limit admits (`Ports.admitted`) is refused
+    (`optimizers.errors.ProblemTooLarge`).
     """
     started = time.perf_counter() if started is None else started
     problem = request.problem
-    admit(problem, ports.max_candidates)  # before pricing: rejected lines keep their candidates, so it is exact
+    largest = ports.admitted(problem.policy.time_limit_ms)
+    admit(problem, largest)  # before pricing: rejected lines keep their candidates, so it is exact
     pinned = PinnedRules.of(ports.rules, problem.as_of)
     rules = pinned.as_service()
     tier = rule_tier(problem.customer().tier)
@@ -51,7 +53,7 @@ def decide_order(
         explain=explain,
         input_hash=request_hash(request),
         started=started,
-        max_candidates=ports.max_candidates,
+        max_candidates=largest,
     )
     penalty = request.terms.credit_of(problem.order.customer).contractual_penalty
     raised = raise_all(problem, allocation, pricing, credit.decision if credit.held else None, credit.inputs)

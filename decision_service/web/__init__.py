@@ -33,8 +33,8 @@ def create_app(
     app.config.from_mapping(settings.as_flask())
     clock = clock or SystemClock()
     rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
-    largest = settings.MAX_CANDIDATES or None
-    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, max_candidates=largest)
+    per_second = settings.MAX_CANDIDATES_PER_SECOND or None
+    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

@@ -94,8 +94,9 @@ def _handle_invalid_request(exc: InvalidRequest) -> Response:
 def _handle_problem_too_large(exc: ProblemTooLarge) -> Response:
     detail = (
         f"The order has {exc.candidates} candidate supply routes (supply node x line x route), more than the "
-        f"{exc.limit} this service admits within a time limit; split the order, or raise the limit with "
-        f"DECISION_SERVICE_MAX_CANDIDATES."
+        f"{exc.limit} this service admits within the order's policy.time_limit_ms; give it more time, split "
+        f"the order, or raise DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND (candidates admitted per second of the "
+        f"time limit)."
     )
     return problem_response(
         413, "problem-too-large", "Order too large to decide", detail, candidates=exc.candidates, limit=exc.limit

@@ -42,7 +42,7 @@ def test_explain_setting_reaches_the_core() -> None:
 
 def test_the_admission_limit_and_the_moment_of_receipt_reach_the_core() -> None:
     fake = RecordingDecide()
-    app = create_app(Config.from_env({"DECISION_SERVICE_MAX_CANDIDATES": "1234"}), decide=fake)
+    app = create_app(Config.from_env({"DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND": "1234"}), decide=fake)
     body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
     before = time.perf_counter()
     app.test_client().post(URL, json=body["content"]["application/json"]["example"])

@@ -60,7 +60,7 @@ def test_body_problems_are_documented_for_every_endpoint_that_reads_one(
 
 
 def test_an_order_refused_for_its_size_answers_what_the_document_allows() -> None:
-    small = create_app(Config(MAX_CANDIDATES=1), clock=FixedClock(TODAY))
+    small = create_app(Config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY))
     body = small.test_client().get("/openapi.json").get_json()["paths"]["/v1/allocations"]["post"]
     example = body["requestBody"]["content"]["application/json"]["example"]
     case = schemathesis.openapi.from_wsgi("/openapi.json", small)["/v1/allocations"]["POST"].Case(body=example)

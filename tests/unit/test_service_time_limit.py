@@ -21,7 +21,7 @@ def test_the_service_refuses_an_order_over_its_ports_limit_before_pricing_it(mon
         raise AssertionError("a refused order was priced")
 
     monkeypatch.setattr(service, "price_lines", no_pricing)
-    ports = Ports(FixedClock(AS_OF), engine_decide, RULES, max_candidates=10)
+    ports = Ports(FixedClock(AS_OF), engine_decide, RULES, candidates_per_second=10)
     with pytest.raises(ProblemTooLarge):
         decide_order(OrderRequest(preset("small", 1)), ports)
 

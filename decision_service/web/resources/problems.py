@@ -14,8 +14,8 @@ BODY_PROBLEMS = (
     (400, "Malformed JSON: not one JSON document, not UTF-8, or nested too deeply."),
     (
         413,
-        "Body over the size limit, or (allocations) an order with more candidate supplies than MAX_CANDIDATES; "
-        "`detail` states the limit and the setting that raises it.",
+        "Body over the size limit, or (allocations) an order with more candidate supplies than its time limit "
+        "admits; `detail` states the limit and the setting that raises it.",
     ),
     (415, "Body not sent as application/json, or sent compressed (`Accept-Encoding` names what is accepted)."),
 )

@@ -118,9 +118,8 @@ def run_bulk_bench(http: bool = True) -> dict[str, Any]:
 
 def format_bulk(results: dict[str, Any]) -> list[str]:
     """Report rows: wall time against the limit, margin, size, status and degraded reason."""
-    rows = [
-        f"Bulk orders end to end (decide_order + JSON), admission limit {results['max_candidates']} candidates a second of time limit"
-    ]
+    admitted = f"{results['max_candidates']} candidates a second of time limit"
+    rows = [f"Bulk orders end to end (decide_order + JSON), admission limit {admitted}"]
     for name, order in results["orders"].items():
         rows.append(
             f"  {name}: {order['lines']} lines, {order['items']} items, {order['locations']} locations, "

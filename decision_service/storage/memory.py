@@ -14,7 +14,7 @@ from decision_service.orders.log import (
     Sealed,
     chain_hash,
 )
-from decision_service.storage.records import check_question, check_record, cursor_after, matches, seq_of
+from decision_service.storage.records import check_question, check_record, cursor_after, matches, normalised, seq_of
 
 
 class InMemoryDecisionLog:
@@ -32,7 +32,7 @@ class InMemoryDecisionLog:
             if record.id in self._by_id:
                 raise DuplicateRecord(f"decision {record.id} is already in the log")
             previous = self._chain[-1].hash if self._chain else GENESIS
-            sealed = Sealed(record, len(self._chain) + 1, previous, chain_hash(previous, record.content()))
+            sealed = Sealed(normalised(record), len(self._chain) + 1, previous, chain_hash(previous, record.content()))
             self._chain.append(sealed)
             self._by_id[record.id] = sealed
         return sealed

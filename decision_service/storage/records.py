@@ -3,6 +3,7 @@ record from its canonical content."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import orjson
@@ -18,6 +19,11 @@ def check_record(record: DecisionRecord) -> None:
     unknown = sorted({name for name, _ in record.facets} - set(FACETS))
     if unknown:
         raise ValueError(f"unknown facets {unknown}; the log indexes {list(FACETS)}")
+
+
+def normalised(record: DecisionRecord) -> DecisionRecord:
+    """`record` as every adapter gives it back: facets in sorted order (their order is not part of the content)."""
+    return replace(record, facets=tuple(sorted(record.facets)))
 
 
 def check_question(question: DecisionFilter, limit: int) -> None:

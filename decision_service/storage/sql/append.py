@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from decision_service.orders.log import GENESIS, DecisionRecord, DuplicateRecord, Sealed, chain_hash
+from decision_service.storage.records import normalised
 from decision_service.storage.sql.engine import BEGIN_MODE
 from decision_service.storage.sql.tables import facets, records
 
@@ -44,7 +45,7 @@ def _insert(connection: Connection, record: DecisionRecord) -> Sealed:
     head = connection.execute(select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)).first()
     seq, previous = (head.seq + 1, head.hash) if head is not None else (1, GENESIS)
     content = record.content()
-    sealed = Sealed(record, seq, previous, chain_hash(previous, content))
+    sealed = Sealed(normalised(record), seq, previous, chain_hash(previous, content))
     row = dict(
         seq=seq, id=record.id, kind=record.kind, recorded_at=record.recorded_at, actor=record.actor,
         input_hash=record.input_hash, content=content, prev_hash=previous, hash=sealed.hash,

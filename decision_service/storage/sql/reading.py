@@ -22,16 +22,17 @@ UNREADABLE = "unreadable"
 
 def page_query(question: DecisionFilter, after: int, limit: int) -> Select[tuple[object, ...]]:
     """The records after `after` that answer `question`, oldest first; each facet is one index range scan."""
-    query = select(records)
+    query, position = select(records), records.c.seq
     for number, (name, value) in enumerate(sorted(question.facets.items())):
         facet = facets.alias(f"facet_{number}")
         query = query.join(facet, and_(facet.c.seq == records.c.seq, facet.c.name == name, facet.c.value == value))
-    query = query.where(records.c.seq > after)
+        position = facet.c.seq if number == 0 else position  # walk the first facet's index in seq order
+    query = query.where(position > after)
     if question.since is not None:
         query = query.where(records.c.recorded_at >= question.since)
     if question.until is not None:
         query = query.where(records.c.recorded_at < question.until)
-    return query.order_by(records.c.seq).limit(limit)
+    return query.order_by(position).limit(limit)
 
 
 def sealed_rows(connection: Connection, rows: Sequence[Row[tuple[object, ...]]]) -> list[Sealed]:

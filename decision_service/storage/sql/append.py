@@ -3,13 +3,14 @@ can interleave with.
 
 Serialisation: on SQLite the transaction starts with BEGIN IMMEDIATE, which takes the database's write lock
 before the head is read; on PostgreSQL it takes a transaction-level advisory lock, held until commit, and reads
-the head in the next statement (READ COMMITTED: a fresh snapshot that sees the previous appender's commit).
+the head in the next statement (READ COMMITTED: a fresh snapshot that sees the previous appender's commit);
+the engine's statement timeout bounds the wait for that lock.
 Either way the unique `prev_hash` makes a fork impossible even if the lock were bypassed.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
 from decision_service.orders.log import GENESIS, DecisionRecord, DuplicateRecord, Sealed, chain_hash
@@ -18,7 +19,6 @@ from decision_service.storage.sql.engine import BEGIN_MODE
 from decision_service.storage.sql.tables import facets, records
 
 APPEND_LOCK = 0x6465_6369_7369_6F6E  # "decision" as a bigint: the advisory lock every appender takes
-LOCK_TIMEOUT = "5s"  # an appender waits this long for the one before it, then the store is "unavailable"
 
 
 def append_record(engine: Engine, record: DecisionRecord) -> Sealed:
@@ -35,7 +35,6 @@ def append_record(engine: Engine, record: DecisionRecord) -> Sealed:
 
 def _lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
         connection.execute(select(func.pg_advisory_xact_lock(APPEND_LOCK)))
 
 

@@ -88,6 +88,21 @@ def test_postgresql_connections_killed_by_the_server_are_replaced(tmp_path: Path
         assert verify(log).ok
 
 
+def test_postgresql_stuck_behind_a_table_lock_is_unavailable_then_works(tmp_path: Path) -> None:
+    with migrated("postgresql", tmp_path) as (url, _), _log(url, timeout_ms=300) as log:
+        log.append(record(1))
+        blocker = engine_from_url(url).connect()
+        try:
+            blocker.execute(text("LOCK TABLE decision_records IN ACCESS EXCLUSIVE MODE"))  # a DBA's stuck session
+            _assert_all_unavailable(log)
+            blocker.rollback()
+        finally:
+            blocker.close()
+            blocker.engine.dispose()
+        assert log.append(record(2)).seq == 2
+        assert verify(log).ok
+
+
 def test_sqlite_in_a_missing_directory_is_unavailable_quickly(tmp_path: Path) -> None:
     with _log(f"sqlite:///{tmp_path / 'gone' / 'log.sqlite3'}") as log:
         _assert_all_unavailable(log)
@@ -96,7 +111,7 @@ def test_sqlite_in_a_missing_directory_is_unavailable_quickly(tmp_path: Path) ->
 def test_sqlite_held_by_another_writer_is_unavailable_to_appends_then_works(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
     upgrade(url)
-    with _log(url, busy_timeout_ms=300) as log:
+    with _log(url, timeout_ms=300) as log:
         log.append(record(1))
         other = sqlite3.connect(tmp_path / "log.sqlite3", isolation_level=None)
         try:

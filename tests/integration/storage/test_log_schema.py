@@ -72,3 +72,18 @@ def test_an_auditors_facet_question_is_answered_from_the_index(tmp_path: Path) -
         engine.dispose()
     assert plan.startswith("SEARCH facet_0 USING COVERING INDEX ix_decision_facets_lookup"), plan
     assert "SCAN" not in plan and "TEMP B-TREE" not in plan, plan  # no table scan, no sort
+
+
+def test_postgresql_can_answer_a_facet_question_from_the_index(tmp_path: Path) -> None:
+    with migrated("postgresql", tmp_path) as (_, engine):
+        log = SqlDecisionLog(engine)
+        for number in range(1, 41):
+            log.append(record(number))
+        query = page_query(DecisionFilter(facets={"customer": "C1", "item": "I2"}), after=0, limit=51)
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table is otherwise just scanned
+            plan = "\n".join(row[0] for row in connection.execute(text(f"EXPLAIN {compiled}")))
+        assert "ix_decision_facets_lookup" in plan, plan
+        assert "Seq Scan" not in plan, plan

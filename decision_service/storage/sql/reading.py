@@ -51,7 +51,7 @@ def _sealed(row: Row[tuple[object, ...]], indexed: set[tuple[str, str]]) -> Seal
     try:
         record = rebuild(content)
         faithful = record.content() == content and _agrees(record, row, indexed)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):  # whatever malformed content makes rebuild raise
         faithful = False
     if not faithful:
         record = _unreadable(row, content, indexed)

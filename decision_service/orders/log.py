@@ -25,6 +25,14 @@ class StoreUnavailable(Exception):
     """The log cannot be reached or written now; nothing was recorded (the web answers 503)."""
 
 
+class DuplicateRecord(ValueError):
+    """A record with that id is already in the log; nothing was appended (the caller's mistake, not the store's)."""
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not one this log gave for a page."""
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionRecord:
     """One entry of the log as appended: what was asked, what was answered, by whom, when, under which rules."""

@@ -2,7 +2,8 @@
 
 The core (`optimizers/`, `rules/`, the order-level service `decision_service/orders/`) imports no web, schema
 or database code; the codec imports no web code; only `decision_service/web/` (and the CLI that serves it)
-imports Flask.
+imports Flask. Storage adapters (`decision_service/storage/`) import the core and SQL, never the web; nothing
+inward imports them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ WEB = {"flask", "flask_smorest", "werkzeug", "webargs", "gunicorn"}
 STORAGE = {"sqlalchemy", "alembic", "psycopg", "psycopg2"}
 SCHEMAS = {"marshmallow"}
 CORE = ("optimizers", "rules", "decision_service/orders")
+ADAPTERS = {"decision_service.web", "decision_service.codec", "decision_service.storage"}
 FORBIDDEN = {
-    **{core: WEB | STORAGE | SCHEMAS | {"decision_service.web", "decision_service.codec"} for core in CORE},
-    "decision_service/codec": WEB | STORAGE | {"decision_service.web"},
+    **{core: WEB | STORAGE | SCHEMAS | ADAPTERS for core in CORE},
+    "decision_service/codec": WEB | STORAGE | {"decision_service.web", "decision_service.storage"},
+    "decision_service/storage": WEB | SCHEMAS | {"decision_service.web", "decision_service.codec"},
 }
 
 
@@ -51,6 +54,15 @@ def test_importing_the_order_service_and_the_codec_loads_no_web_framework() -> N
         "import sys, decision_service.orders.service, decision_service.codec.schemas.request, "
         "decision_service.codec.decode_decision, scenarios.batch; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'werkzeug', 'flask_smorest', 'sqlalchemy'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_in_memory_log_loads_no_database_code() -> None:
+    code = (
+        "import sys, decision_service.storage.memory; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'psycopg', 'flask'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,0 +1,58 @@
+"""`SqlDecisionLog`: the decision log port over SQLAlchemy, on SQLite or PostgreSQL (schema: the migrations)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, select
+
+from decision_service.orders.log import DecisionFilter, DecisionRecord, Page, Sealed
+from decision_service.storage.records import check_question, check_record, cursor_after, seq_of
+from decision_service.storage.sql.append import append_record
+from decision_service.storage.sql.errors import unavailable_on_failure
+from decision_service.storage.sql.reading import page_query, sealed_rows
+from decision_service.storage.sql.tables import records
+
+WALK_BATCH = 500  # records read per query while walking the chain
+
+
+class SqlDecisionLog:
+    """A `DecisionLog` in the database behind `engine`; every failure of the store is `StoreUnavailable`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def append(self, record: DecisionRecord) -> Sealed:
+        """Seal `record` after the current head, atomically."""
+        check_record(record)
+        with unavailable_on_failure("append a record"):
+            return append_record(self.engine, record)
+
+    def get(self, record_id: str) -> Sealed | None:
+        """The record with that id, or None."""
+        with unavailable_on_failure("read a record"), self.engine.connect() as connection:
+            rows = connection.execute(select(records).where(records.c.id == record_id)).all()
+            found = sealed_rows(connection, rows)
+        return found[0] if found else None
+
+    def find(self, question: DecisionFilter, cursor: str | None = None, limit: int = 50) -> Page:
+        """The records that answer `question`, oldest first, a page at a time."""
+        check_question(question, limit)
+        after = seq_of(cursor)
+        with unavailable_on_failure("search the log"), self.engine.connect() as connection:
+            rows = connection.execute(page_query(question, after, limit + 1)).all()
+            page = sealed_rows(connection, rows[:limit])
+        more = len(rows) > limit
+        return Page(tuple(page), cursor_after(page[-1].seq) if more else None)
+
+    def walk(self) -> Iterator[Sealed]:
+        """Every record in chain order, as stored, read a batch at a time."""
+        after = 0
+        while True:
+            with unavailable_on_failure("walk the chain"), self.engine.connect() as connection:
+                query = select(records).where(records.c.seq > after).order_by(records.c.seq).limit(WALK_BATCH)
+                batch = sealed_rows(connection, connection.execute(query).all())
+            yield from batch
+            if len(batch) < WALK_BATCH:
+                return
+            after = batch[-1].seq

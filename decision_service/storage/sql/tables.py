@@ -1,0 +1,83 @@
+"""The log's two tables, as the adapter queries them (the migrations create them; a test keeps the two equal).
+
+`decision_records` keeps each record's canonical content, the exact bytes its hash was computed over, beside the
+columns an auditor filters on; `decision_facets` indexes the (name, value) pairs so that "every decision about
+customer C" is an index range scan, not a JSON scan.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from decision_service.storage.records import utc
+
+HASH = String(71)  # "sha256:" and 64 hex digits
+SEQ = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware time stored as UTC (SQLite keeps the naive UTC text, which sorts as time does)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment = utc(value)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else utc(value)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+records = Table(
+    "decision_records",
+    metadata,
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
+    Column("id", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False, index=True),
+    Column("actor", Text, nullable=False),
+    Column("input_hash", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("prev_hash", HASH, nullable=False, unique=True),  # two records after one head would be a fork
+    Column("hash", HASH, nullable=False, unique=True),
+)
+
+facets = Table(
+    "decision_facets",
+    metadata,
+    Column("seq", SEQ, ForeignKey("decision_records.seq"), primary_key=True),
+    Column("name", String(32), primary_key=True),
+    Column("value", Text, primary_key=True),
+    Index("ix_decision_facets_lookup", "name", "value", "seq"),
+)

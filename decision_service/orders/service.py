@@ -22,11 +22,20 @@ from decision_service.orders.request import OrderRequest
 
 
 def decide_order(
-    request: OrderRequest, ports: Ports, *, explain: bool = True, decision_id: str | None = None
+    request: OrderRequest,
+    ports: Ports,
+    *,
+    explain: bool = True,
+    decision_id: str | None = None,
+    rules_versions: dict[str, str] | None = None,
 ) -> OrderDecision:
-    """Price, check credit, allocate and classify one order, with the rules in force on its as-of date."""
+    """Price, check credit, allocate and classify one order, with the rules in force on its as-of date (or, for a
+    replay, the `rules_versions` a recorded decision used)."""
     problem = request.problem
-    pinned = PinnedRules.of(ports.rules, problem.as_of)
+    if rules_versions is None:
+        pinned = PinnedRules.of(ports.rules, problem.as_of)
+    else:
+        pinned = PinnedRules.recorded(ports.rules, rules_versions, problem.as_of)
     rules = pinned.as_service()
     tier = rule_tier(problem.customer().tier)
     pricing = price_lines(rules, problem, request.terms, tier, problem.as_of)

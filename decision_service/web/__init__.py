@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Flask
 
 from decision_service.codec.defaults import RequestDefaults, use_defaults
-from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
-from decision_service.web.config import Config
 from decision_service.orders.log import DecisionLog
+from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
 from decision_service.storage import database_url, open_log
+from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
 from decision_service.web.errors import register_error_handlers
 from decision_service.web.openapi import build_api

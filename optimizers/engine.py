@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from optimizers.admission import admit
 from optimizers.candidates.build import build_candidates
 from optimizers.candidates.routes import MARGIN_SCALE
 from optimizers.decision import (
@@ -24,6 +25,8 @@ from optimizers.explain.solved import Solved
 from optimizers.explain.solved import solved as solved_set
 from optimizers.hashing import problem_hash
 from optimizers.problem import AllocationProblem
+from optimizers.schedule import Schedule
+from optimizers.solvers.fallback import greedy_only
 from optimizers.solvers.lexicographic import solve_lexicographic
 from optimizers.solvers.outcome import SolveOutcome
 
@@ -34,21 +37,32 @@ def decide(
     explain: bool = True,
     time_limit_ms: int | None = None,
     input_hash: str | None = None,
+    started: float | None = None,
+    max_candidates: int | None = None,
 ) -> AllocationDecision:
     """The lexicographically optimal allocation of one order, with its explanation.
 
     `input_hash` is recorded as the decision's when given (a caller that hashed a larger input, such as the
-    order-level service's request); otherwise it is the digest of `problem` (`optimizers.hashing`).
+    order-level service's request); otherwise it is the digest of `problem` (`optimizers.hashing`). The time
+    limit counts from `started` (a `time.perf_counter()` taken when the request was received; default: now)
+    over everything up to the response, keeping a reserve for what follows the engine (`optimizers.schedule`).
+    A problem with more candidates than `max_candidates` is refused with `ProblemTooLarge` before any is built.
     """
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if started is None else started
     problem = canonical_order(problem)
+    admit(problem, max_candidates)
     cs = build_candidates(problem)
     limit = time_limit_ms if time_limit_ms is not None else problem.policy.time_limit_ms
-    out = solve_lexicographic(cs, limit, started=t0, work_limit=problem.policy.work_limit)
+    plan = Schedule.of(t0, limit, len(problem.order.lines), len(cs.arcs), explain)
+    work_limit = problem.policy.work_limit
+    if plan.greedy_only():
+        out = greedy_only(cs)
+    else:
+        out = solve_lexicographic(cs, plan.solve_limit_ms(), started=t0, work_limit=work_limit)
     x = out.x if out.x is not None else np.zeros(len(cs.arcs), np.int64)
     solved = solved_set(cs, x, out)
     lines = line_decisions(solved)
-    explanation, lines = explain_decision(solved, lines) if explain else (None, lines)
+    explanation, lines = explain_decision(solved, lines, plan.brief()) if explain else (None, lines)
     wall = (time.perf_counter() - t0) * 1000.0
     return AllocationDecision(
         order_id=problem.order.id,

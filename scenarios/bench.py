@@ -3,7 +3,8 @@
 For each preset (small, medium, large) and several seeds: in-process `decide(problem)` timed run by run after
 a warm-up, round-robin over the seeds, beside the raw solver time the decision reports (`solver.solve_ms`) and
 the greedy baseline on the same instance; then the small request over HTTP against a real server on
-127.0.0.1; then the rules benchmark when `rules.bench` exists. Prints a table with the issue's targets and
+127.0.0.1; then the bulk orders end to end against their time limit (`scenarios.bench_bulk`); then the rules
+benchmark when `rules.bench` exists. Prints a table with the issue's targets and
 writes every figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
@@ -26,6 +27,7 @@ from optimizers.decision import AllocationDecision
 from optimizers.engine import decide
 from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
+from scenarios.bench_bulk import format_bulk, run_bulk_bench
 from scenarios.bench_http import run_http_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
@@ -183,6 +185,8 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
             results["http_small"] = {"request": f"small seed {seeds[0]}", **run_http_bench(body, http_count)}
         except (OSError, RuntimeError) as exc:  # the in-process figures still stand; say why HTTP has none
             results["http_small"] = {"request": f"small seed {seeds[0]}", "error": str(exc)}
+    print("bench: bulk orders against the time limit ...", flush=True)
+    results["bulk"] = run_bulk_bench(http=http_count > 0)
     print("bench: rules ...", flush=True)
     results["rules"] = rules_bench()
     return results
@@ -200,6 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     report, results["targets"] = format_report(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report)
+    print("\n" + "\n".join(format_bulk(results["bulk"])))
     print(f"\nwrote {args.out}")
 
 

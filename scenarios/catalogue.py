@@ -47,14 +47,15 @@ def catalogue(rng: random.Random, count: int, substitutes: int) -> list[Article]
 
 
 def stock_positions(
-    rng: random.Random, articles: list[Article], locations: list[str], supply_ratio: float
+    rng: random.Random, articles: list[Article], locations: list[str], supply_ratio: float, spread: float = 2.0
 ) -> list[StockPosition]:
-    """Stock of each item at a few warehouses totalling about `supply_ratio` of its typical order."""
+    """Stock of each item at a few warehouses (`1 + spread` on average) totalling about `supply_ratio` of its
+    typical order."""
     rows: list[StockPosition] = []
     for article in articles:
         if rng.random() < 0.1:  # out of stock everywhere: only inbound can serve it
             continue
-        spots = rng.sample(locations, min(len(locations), 1 + int(rng.expovariate(0.5))))
+        spots = rng.sample(locations, min(len(locations), 1 + int(rng.expovariate(1 / spread))))
         weights = [rng.random() + 0.2 for _ in spots]
         total = article.typical_qty * supply_ratio * rng.uniform(0.5, 1.5)
         for spot, weight in zip(spots, weights, strict=True):

@@ -35,6 +35,12 @@ PRESETS: dict[str, Preset] = {
     "medium": Preset(lines=200, locations=20),
     "large": Preset(lines=2000, locations=50),
 }
+# Bulk orders of the time-limit issue: many lines over fewer items (an item recurs on several lines), so the
+# candidates (line x usable item x node x route) run to the hundreds of thousands; timed by `make bench`.
+BULK: dict[str, tuple[int, int, int, float]] = {  # name -> (lines, items, locations, stock spread)
+    "bulk4k": (4000, 1500, 40, 10.0),
+    "bulk10k": (10000, 3000, 40, 10.0),
+}
 
 
 def generate(
@@ -47,13 +53,16 @@ def generate(
     supply_ratio: float = 2.0,
     as_of: date = AS_OF,
     time_limit_ms: int = 1000,
+    items: int | None = None,
+    spread: float = 2.0,
 ) -> AllocationProblem:
-    """One order of `lines` lines against `locations` warehouses; `lanes` defaults to two per warehouse."""
+    """One order of `lines` lines against `locations` warehouses; `lanes` defaults to two per warehouse, `items`
+    (the catalogue's size) to one and a half per line; an item is stocked at `1 + spread` warehouses on average."""
     rng = random.Random(seed)
     sites = place_sites(rng, locations)
     site_ids = [s.id for s in sites]
-    articles = catalogue(rng, max(lines * 3 // 2, 1), substitutes_per_item)
-    stock = stock_positions(rng, articles, site_ids, supply_ratio)
+    articles = catalogue(rng, max(lines * 3 // 2, 1) if items is None else items, substitutes_per_item)
+    stock = stock_positions(rng, articles, site_ids, supply_ratio, spread)
     roster = customer_roster(rng, customers)
     return AllocationProblem(
         as_of=as_of,
@@ -76,6 +85,13 @@ def preset(name: str, seed: int = 1) -> AllocationProblem:
     return generate(seed, p.lines, p.locations, p.substitutes_per_item, p.lanes)
 
 
+def bulk(name: str, seed: int = 1, time_limit_ms: int = 1000) -> AllocationProblem:
+    """A bulk order (`bulk4k`, `bulk10k`): thousands of lines over a smaller catalogue, with lanes and
+    substitutes, as an ERP sends for a replenishment or a large project order."""
+    lines, items, locations, spread = BULK[name]
+    return generate(seed, lines, locations, items=items, spread=spread, time_limit_ms=time_limit_ms)
+
+
 def customer_roster(rng: random.Random, count: int) -> list[Customer]:
     """Customers of mixed tiers; about one in five limits the shipments per order."""
     tiers = list(TIER_WEIGHTS)
@@ -89,12 +105,17 @@ def customer_roster(rng: random.Random, count: int) -> list[Customer]:
 
 
 def order(rng: random.Random, articles: list[Article], customer: Customer, lines: int, as_of: date) -> Order:
-    """A sales order for `customer`: mostly distinct items, a few repeated, priced at cost plus a markup."""
+    """A sales order for `customer`: mostly distinct items, a few repeated, priced at cost plus a markup; an
+    order with more lines than the catalogue has items takes them round again."""
     region = rng.choice(sorted(REGIONS))
     chosen = rng.sample(articles, min(lines, len(articles)))
     order_lines = []
     for n in range(1, lines + 1):
-        article = chosen[n - 1] if rng.random() >= 0.05 or n == 1 else chosen[rng.randrange(n - 1)]
+        article = (
+            chosen[(n - 1) % len(chosen)]
+            if rng.random() >= 0.05 or n == 1
+            else chosen[rng.randrange(min(n - 1, len(chosen)))]
+        )
         qty = article.pack * max(1, round(article.typical_qty / article.pack * rng.uniform(0.5, 1.5)))
         order_lines.append(
             OrderLine(

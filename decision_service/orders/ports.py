@@ -22,10 +22,18 @@ class Clock(Protocol):
 
 class DecideFn(Protocol):
     """The core's entry point: one problem in, one decision out. `input_hash`, when given, is recorded as the
-    decision's instead of the digest of the problem (the service hashes the whole request once)."""
+    decision's instead of the digest of the problem (the service hashes the whole request once); the time limit
+    counts from `started` (a `time.perf_counter()` taken when the request was received); a problem with more
+    candidates than `max_candidates` is refused with `optimizers.admission.ProblemTooLarge`."""
 
     def __call__(
-        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+        self,
+        problem: AllocationProblem,
+        *,
+        explain: bool = True,
+        input_hash: str | None = None,
+        started: float | None = None,
+        max_candidates: int | None = None,
     ) -> AllocationDecision: ...
 
 
@@ -49,12 +57,17 @@ class FixedClock:
 
 
 def engine_decide(
-    problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    problem: AllocationProblem,
+    *,
+    explain: bool = True,
+    input_hash: str | None = None,
+    started: float | None = None,
+    max_candidates: int | None = None,
 ) -> AllocationDecision:
     """The real optimizer, imported on first use so the web layer loads without the engine."""
     from optimizers.engine import decide
 
-    return decide(problem, explain=explain, input_hash=input_hash)
+    return decide(problem, explain=explain, input_hash=input_hash, started=started, max_candidates=max_candidates)
 
 
 def tables_dir(configured: str) -> Path:
@@ -77,14 +90,24 @@ def _shared_rules(directory: Path, clock: Hashable) -> RulesService:
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    """What one order-level service is built with: where today comes from, the engine and the rules."""
+    """What one order-level service is built with: where today comes from, the engine, the rules, and how large
+    a problem (in candidates) it admits per second of the order's time limit (None: any)."""
 
     clock: Clock
     decide: DecideFn
     rules: RulesService
+    candidates_per_second: int | None = None
 
     @classmethod
-    def default(cls, rules_dir: str = "", clock: Clock | None = None) -> Ports:
+    def default(
+        cls, rules_dir: str = "", clock: Clock | None = None, candidates_per_second: int | None = None
+    ) -> Ports:
         """The real engine and the shipped (or configured) tables on the UTC system clock."""
         clock = clock or SystemClock()
-        return cls(clock, engine_decide, load_rules(tables_dir(rules_dir), clock))
+        return cls(clock, engine_decide, load_rules(tables_dir(rules_dir), clock), candidates_per_second)
+
+    def admitted(self, time_limit_ms: int) -> int | None:
+        """The most candidates a problem with this time limit may have (None: any): more time, larger orders."""
+        if self.candidates_per_second is None:
+            return None
+        return max(1, self.candidates_per_second * time_limit_ms // 1000)

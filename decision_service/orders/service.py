@@ -9,6 +9,8 @@ order as requested (`orders.finalise`), with `input_hash` over the whole request
 
 from __future__ import annotations
 
+import time
+
 from decision_service.orders.classify import classify_all, raise_all
 from decision_service.orders.credit import check_credit
 from decision_service.orders.decision import OrderDecision
@@ -19,6 +21,7 @@ from decision_service.orders.pinned import PinnedRules
 from decision_service.orders.ports import Ports
 from decision_service.orders.pricing import price_lines, without_rejected
 from decision_service.orders.request import OrderRequest
+from optimizers.admission import admit
 
 
 def decide_order(
@@ -27,11 +30,20 @@ def decide_order(
     *,
     explain: bool = True,
     decision_id: str | None = None,
+    started: float | None = None,
     rules_versions: dict[str, str] | None = None,
 ) -> OrderDecision:
     """Price, check credit, allocate and classify one order, with the rules in force on its as-of date (or, for a
-    replay, the `rules_versions` a recorded decision used)."""
+    replay, the `rules_versions` a recorded decision used).
+
+    The time limit counts from `started`, a `time.perf_counter()` taken when the request was received (default:
+    on entry); a problem with more candidates than its time limit admits (`Ports.admitted`) is refused
+    (`optimizers.errors.ProblemTooLarge`).
+    """
+    started = time.perf_counter() if started is None else started
     problem = request.problem
+    largest = ports.admitted(problem.policy.time_limit_ms)
+    admit(problem, largest)  # before pricing: rejected lines keep their candidates, so it is exact
     if rules_versions is None:
         pinned = PinnedRules.of(ports.rules, problem.as_of)
     else:
@@ -41,7 +53,13 @@ def decide_order(
     pricing = price_lines(rules, problem, request.terms, tier, problem.as_of)
     solved = without_rejected(problem, frozenset(p.line for p in pricing if p.rejected))
     credit = check_credit(rules, request, tier, solved)
-    allocation = ports.decide(solved, explain=explain, input_hash=request_hash(request))
+    allocation = ports.decide(
+        solved,
+        explain=explain,
+        input_hash=request_hash(request),
+        started=started,
+        max_candidates=largest,
+    )
     penalty = request.terms.credit_of(problem.order.customer).contractual_penalty
     raised = raise_all(problem, allocation, pricing, credit.decision if credit.held else None, credit.inputs)
     exceptions = classify_all(rules, raised, tier, penalty, problem.as_of)

@@ -5,7 +5,9 @@ Views only parse (the codec), call the service (`decision_service.orders`) and s
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, g
 
 from decision_service.codec.defaults import RequestDefaults, use_defaults
 from decision_service.orders.log import DecisionLog
@@ -35,11 +37,17 @@ def create_app(
     app.config.from_mapping(settings.as_flask())
     clock = clock or SystemClock()
     rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
-    app.extensions[EXTENSION_KEY] = Ports(clock=clock, decide=decide or engine_decide, rules=rules)
+    per_second = settings.MAX_CANDIDATES_PER_SECOND or None
+    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
     app.extensions[LOG_KEY] = log or open_log(database_url(settings.DATABASE_URL, settings.DATA_DIR))
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
-    # The request schemas read today and the default time limit from here, in the thread serving the request.
-    app.before_request(lambda: use_defaults(defaults))
+
+    @app.before_request
+    def receive() -> None:
+        """Note when the request arrived (time limits count from here) and the defaults its schemas read."""
+        g.received = time.perf_counter()
+        use_defaults(defaults)  # in the thread serving the request
+
     build_api(app)
     register_error_handlers(app)  # after the Api: replaces flask-smorest's own HTTPException handler
     return app

@@ -19,6 +19,10 @@ class Config:
 
     MAX_CONTENT_LENGTH: int = 2 * MIB
     DEFAULT_TIME_LIMIT_MS: int = 1000
+    # How large an order is admitted per second of its time limit, in candidate supply routes (supply node x line
+    # x route), counted before any work starts: the time limit cannot hold for larger ones (see README, Speed).
+    # 0 admits every order.
+    MAX_CANDIDATES_PER_SECOND: int = 100_000
     EXPLAIN: bool = True
     RULES_DIR: str = ""  # empty: the tables shipped in rules/tables
     # Where decisions are recorded: empty is the embedded default, a SQLite file `decisions.db` under DATA_DIR;

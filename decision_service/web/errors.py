@@ -3,9 +3,10 @@
 Web-layer exceptions (`RequestProblem` and its subclasses) carry no status code; `PROBLEMS` maps each to a
 stable problem type. The rules engine's errors (`rules.errors`) are mapped here too: an unknown table or a
 date without a version in force is 404, a bad table or a bad input 422 naming the rows, column or field, a
-version that would rewrite history 409. Werkzeug's HTTP errors (404, 405, 413, ...) and anything unexpected
-(500, logged, no stack trace in the body) are answered in the same shape, so no request ever gets an HTML
-error page.
+version that would rewrite history 409. An order the core refuses as too large to decide in time
+(`optimizers.errors.ProblemTooLarge`) is 413, naming its size, the limit and the setting that raises it.
+Werkzeug's HTTP errors (404, 405, 413, ...) and anything unexpected (500, logged, no stack trace in the body)
+are answered in the same shape, so no request ever gets an HTML error page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 
 from decision_service.codec.errors import InvalidRequest
 from decision_service.orders.log import StoreUnavailable
+from optimizers.errors import ProblemTooLarge
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
 from rules.service import findings_to_dict
 
@@ -90,6 +92,18 @@ def _handle_invalid_request(exc: InvalidRequest) -> Response:
     return problem_response(status, slug, title, exc.detail, errors=listed, error_count=len(exc.errors))
 
 
+def _handle_problem_too_large(exc: ProblemTooLarge) -> Response:
+    detail = (
+        f"The order has {exc.candidates} candidate supply routes (supply node x line x route), more than the "
+        f"{exc.limit} this service admits within the order's policy.time_limit_ms; give it more time, split "
+        f"the order, or raise DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND (candidates admitted per second of the "
+        f"time limit)."
+    )
+    return problem_response(
+        413, "problem-too-large", "Order too large to decide", detail, candidates=exc.candidates, limit=exc.limit
+    )
+
+
 def _handle_rules_error(exc: RulesError) -> Response:
     status, slug, title = next((s, slug, t) for kind, s, slug, t in RULES_PROBLEMS if isinstance(exc, kind))
     if isinstance(exc, InputError):
@@ -144,6 +158,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RequestProblem, _handle_request_problem)
     app.register_error_handler(InvalidRequest, _handle_invalid_request)
     app.register_error_handler(RulesError, _handle_rules_error)
+    app.register_error_handler(ProblemTooLarge, _handle_problem_too_large)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

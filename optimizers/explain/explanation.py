@@ -35,18 +35,20 @@ TIE_BREAK_TEXT = (
 
 
 def explain_decision(
-    solved: Solved, lines: tuple[LineDecision, ...]
+    solved: Solved, lines: tuple[LineDecision, ...], brief: bool = False
 ) -> tuple[DecisionExplanation, tuple[LineDecision, ...]]:
     """Attach a line explanation to every line and build the decision-level explanation.
 
-    Above `SUMMARY_ABOVE_LINES` lines a line keeps its used candidates in full and counts the others by reason.
+    Above `SUMMARY_ABOVE_LINES` lines, or when `brief` (the time limit leaves no time to list them), a line
+    keeps its used candidates in full and counts the others by reason; backorders are always explained.
     """
     cs, x = solved.cs, solved.x
     u = usage(cs, x)
     degraded = solved.outcome.status != SolveStatus.OPTIMAL
     none: tuple[Candidate, ...] = ()
     known = facts(cs, x, u, degraded)
-    brief = summary_needed(len(lines))
+    by_time = brief and not summary_needed(len(lines))
+    brief = brief or summary_needed(len(lines))
     shown = np.flatnonzero(x) if brief else np.arange(len(cs.arcs))
     candidates = arc_candidates(cs, known, u, x, shown)
     first = np.searchsorted(cs.arcs.line[shown], np.arange(len(lines) + 1)).tolist()
@@ -71,7 +73,7 @@ def explain_decision(
             rejected = [*chain.from_iterable(refused), *cs.barred[li]]
             back = backorder_explanation(cs, u, ld, li, rejected, degraded, wi)
         out.append(ld._replace(explanation=LineExplanation(kept, back, brief, tally)))
-    return _decision_explanation(solved, u, brief), tuple(out)
+    return _decision_explanation(solved, u, brief, by_time), tuple(out)
 
 
 def _refused_reasons(
@@ -94,7 +96,7 @@ def _tally(arcs: Counter[str], refused: dict[str, int], barred: tuple[Candidate,
     return tuple(sorted(total.items()))
 
 
-def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExplanation:
+def _decision_explanation(solved: Solved, u: Usage, brief: bool, by_time: bool) -> DecisionExplanation:
     values = solved.objective
     numbers = (values.on_time_units, values.units, values.margin, values.tie_break)
     levels = tuple(
@@ -103,7 +105,8 @@ def _decision_explanation(solved: Solved, u: Usage, brief: bool) -> DecisionExpl
     out = solved.outcome
     notes = [f"engine {out.engine.value}, {out.solves} solve(s), {out.work} work unit(s)"]
     if brief:
-        notes.append("candidate lists summarised per line (order above 500 lines); backorders are explained in full")
+        why = "the time limit left no time to list them" if by_time else "order above 500 lines"
+        notes.append(f"candidate lists summarised per line ({why}); backorders are explained in full")
     if out.degraded_reason:
         notes.append(f"degraded ({out.degraded_reason.value}): {out.detail or out.degraded_reason.value}")
     return DecisionExplanation(levels, binding_constraints(solved.cs, u), TIE_BREAK_TEXT, tuple(notes))

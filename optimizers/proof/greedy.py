@@ -9,7 +9,9 @@ max_shipments (no new ship_from once the limit is reached). Ties end on names, s
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
@@ -87,7 +89,13 @@ class _Network:
             for via, f, days, cost in routes.get(loc, ()):
                 delivery = avail + timedelta(days=days)
                 legs[item].append((delivery, cost, via is not None, item, loc, source, f, node, via, intercompany))
+        for rows in legs.values():
+            rows.sort(key=_preference)  # unique per leg, so a line can merge its items' legs lazily
         return _Network({i.id: i for i in p.items}, quantities, legs)
+
+
+def _preference(leg: Leg) -> tuple[date, int, bool, str, str, str, str]:
+    return leg[:7]
 
 
 def _ranks(p: AllocationProblem, net: _Network, line: OrderLine) -> dict[str, int]:
@@ -123,6 +131,27 @@ def options(problem: AllocationProblem, net: _Network | None = None) -> dict[int
     return {ln.line: tuple(_line_options(problem, net, ln)) for ln in problem.order.lines}
 
 
+def _lazy_options(p: AllocationProblem, net: _Network, line: OrderLine) -> Iterator[tuple[int, Leg]]:
+    """The line's (rank, leg) in the order of `_line_options`, made only as far as the line reads them: a line
+    usually fills from its first few options, and a bulk order has hundreds of thousands of them."""
+    by_rank: dict[int, list[str]] = defaultdict(list)
+    for item, rank in _ranks(p, net, line).items():
+        by_rank[rank].append(item)
+    for rank in sorted(by_rank):
+        rows = [net.legs.get(item, []) for item in by_rank[rank]]
+        merged = rows[0] if len(rows) == 1 else heapq.merge(*rows, key=_preference)
+        for leg in merged:
+            yield rank, leg
+
+
+def _fill(p: AllocationProblem, net: _Network, line: OrderLine, leg: Leg, qty: int) -> Fill:
+    """The fill a line takes by one leg: the same as the Option's fill of `_line_options`, with its quantity."""
+    delivery, cost, _, item, loc, source, f, node, via, intercompany = leg
+    margin = (_money(line.unit_price) - _money(net.items[item].unit_cost) - cost) / MONEY_SCALE
+    on_time = delivery <= p.order.requested_date
+    return Fill(item, loc, f, via, qty, source, node[2], delivery, on_time, margin, item != line.item, intercompany)
+
+
 @dataclass(slots=True)
 class _State:
     supply: dict[Node, int]
@@ -131,23 +160,23 @@ class _State:
     limit: int | None
 
 
-def _take(line: OrderLine, opts: tuple[Option, ...], s: _State) -> list[Fill]:
-    """Fill `line` from `opts` in order, reading `s` without changing it."""
+def _take(p: AllocationProblem, net: _Network, line: OrderLine, s: _State) -> list[Fill]:
+    """Fill `line` from its options in order, reading `s` without changing it."""
     fills: list[Fill] = []
     used, opened, want = defaultdict[object, int](int), set(s.ship_from), line.qty
-    for o in opts:
+    for _, leg in _lazy_options(p, net, line):
         if want == 0:
             break
-        if o.fill.ship_from not in opened and s.limit is not None and len(opened) >= s.limit:
+        node, lane, ship_from = leg[7], leg[8], leg[6]
+        if ship_from not in opened and s.limit is not None and len(opened) >= s.limit:
             continue
-        lane = o.fill.via_lane
         lane_cap = s.lanes[lane] if lane else None
-        qty = min(want, s.supply[o.node] - used[o.node], want if lane_cap is None else lane_cap - used[lane])
+        qty = min(want, s.supply[node] - used[node], want if lane_cap is None else lane_cap - used[lane])
         if qty > 0:
-            fills.append(o.fill._replace(qty=qty))
-            used[o.node] += qty
+            fills.append(_fill(p, net, line, leg, qty))
+            used[node] += qty
             used[lane] += qty
-            opened.add(o.fill.ship_from)
+            opened.add(ship_from)
             want -= qty
     return fills
 
@@ -166,10 +195,9 @@ def greedy_fills(problem: AllocationProblem) -> dict[int, tuple[Fill, ...]]:
     lanes = {Lane(k.from_location, k.to_location): k.capacity for k in problem.lanes}
     net = _Network.of(problem)
     state = _State(dict(net.supply), lanes, set(), problem.customer().max_shipments)
-    opts = options(problem, net)
     out: dict[int, tuple[Fill, ...]] = {}
     for line in sorted(problem.order.lines, key=lambda ln: ln.line):
-        fills = _take(line, opts[line.line], state)
+        fills = _take(problem, net, line, state)
         if line.ship_complete and sum(f.qty for f in fills) != line.qty:
             fills = []
         _commit(fills, state)

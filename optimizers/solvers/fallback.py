@@ -15,7 +15,9 @@ from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.decision import DegradedReason, Engine, SolveStatus
 from optimizers.solvers import incumbent
 from optimizers.solvers.budget import Budget, in_words
-from optimizers.solvers.outcome import SolveOutcome
+from optimizers.solvers.outcome import LEVELS, LevelResult, SolveOutcome
+
+NOT_PROVEN = tuple(LevelResult(k, n, s, False) for k, n, s in LEVELS)
 
 Incumbent = tuple[tuple[Engine, str], np.ndarray]  # (engine, what it is in words), flow
 
@@ -57,4 +59,23 @@ def settle(
     status = SolveStatus.TIMEOUT if timed_out else SolveStatus.FEASIBLE
     return replace(
         out, x=x, status=status, engine=engine, solve_ms=spent, solves=solves, degraded_reason=reason, detail=detail
+    )
+
+
+def greedy_only(cs: CandidateSet) -> SolveOutcome:
+    """The greedy baseline alone, for a decision left too little time to start the exact path: never late,
+    never an error, marked degraded by the time limit (status TIMEOUT: no solver found a decision of its own)."""
+    detail = "time limit reached before the exact solve could start; returned the greedy baseline"
+    return SolveOutcome(
+        incumbent.greedy_flow(cs),
+        SolveStatus.TIMEOUT,
+        Engine.GREEDY,
+        NOT_PROVEN,
+        0.0,
+        0,
+        0,  # no model was built
+        0,
+        degraded_reason=DegradedReason.TIME_LIMIT,
+        detail=detail,
+        path=(Engine.GREEDY,),
     )

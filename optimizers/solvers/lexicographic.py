@@ -45,7 +45,7 @@ GREEDY_RESERVE = 5.0  # times the candidates' build time kept for the greedy bas
 
 
 def solve_lexicographic(
-    cs: CandidateSet, time_limit_ms: int, started: float | None = None, work_limit: int | None = None
+    cs: CandidateSet, time_limit_ms: float, started: float | None = None, work_limit: int | None = None
 ) -> SolveOutcome:
     """Solve every level exactly: the relaxation first, then whatever its answer breaks.
 

@@ -35,12 +35,22 @@ class RecordingDecide:
     def __init__(self) -> None:
         self.problems: list[AllocationProblem] = []
         self.explain: list[bool] = []
+        self.started: list[float | None] = []
+        self.max_candidates: list[int | None] = []
 
     def __call__(
-        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+        self,
+        problem: AllocationProblem,
+        *,
+        explain: bool = True,
+        input_hash: str | None = None,
+        started: float | None = None,
+        max_candidates: int | None = None,
     ) -> AllocationDecision:
         self.problems.append(problem)
         self.explain.append(explain)
+        self.started.append(started)
+        self.max_candidates.append(max_candidates)
         lines = tuple(
             LineDecision(line.line, line.item, line.qty, 0, line.qty, 0, fills=()) for line in problem.order.lines
         )
@@ -63,12 +73,20 @@ class ValidatingDecide:
         self.solved = 0
 
     def __call__(
-        self, problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+        self,
+        problem: AllocationProblem,
+        *,
+        explain: bool = True,
+        input_hash: str | None = None,
+        started: float | None = None,
+        max_candidates: int | None = None,
     ) -> AllocationDecision:
         from decision_service.orders.ports import engine_decide
         from optimizers.proof.validation import validate
 
-        decision = engine_decide(problem, explain=explain, input_hash=input_hash)
+        decision = engine_decide(
+            problem, explain=explain, input_hash=input_hash, started=started, max_candidates=max_candidates
+        )
         report = validate(problem, decision)
         assert report.ok, report.errors
         self.solved += 1
@@ -76,7 +94,12 @@ class ValidatingDecide:
 
 
 def failing_decide(
-    problem: AllocationProblem, *, explain: bool = True, input_hash: str | None = None
+    problem: AllocationProblem,
+    *,
+    explain: bool = True,
+    input_hash: str | None = None,
+    started: float | None = None,
+    max_candidates: int | None = None,
 ) -> AllocationDecision:
     """A core that breaks, to show the service still answers problem+json."""
     raise RuntimeError("secret internal detail")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -37,3 +38,14 @@ def test_explain_setting_reaches_the_core() -> None:
     body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
     app.test_client().post(URL, json=body["content"]["application/json"]["example"])
     assert fake.explain == [False]
+
+
+def test_the_admission_limit_and_the_moment_of_receipt_reach_the_core() -> None:
+    fake = RecordingDecide()
+    app = create_app(Config.from_env({"DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND": "1234"}), decide=fake)
+    body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
+    before = time.perf_counter()
+    app.test_client().post(URL, json=body["content"]["application/json"]["example"])
+    assert fake.max_candidates == [1234]
+    started = fake.started[0]
+    assert started is not None and before <= started <= time.perf_counter()

@@ -165,3 +165,19 @@ def test_an_unknown_stock_status_is_422(client: FlaskClient, spec_request: dict[
     spec_request["network"]["stock"][0]["status"] = "Available"  # an ERP's spelling: not silently unsellable
     body = assert_problem(client.post(URL, json=spec_request), 422, "validation-error")
     assert [e["field"] for e in body["errors"]] == ["network.stock[0].status"]
+
+
+def test_an_order_over_the_admitted_size_is_413_naming_its_size_the_limit_and_the_setting(
+    spec_request: dict[str, Any],
+) -> None:
+    client = create_app(Config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY)).test_client()
+    response = client.post(URL, json=spec_request)
+    body = assert_problem(response, 413, "problem-too-large")
+    assert (body["candidates"], body["limit"]) == (2, 1)
+    assert "2 candidate" in body["detail"] and "1 " in body["detail"]
+    assert "DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND" in body["detail"]
+
+
+def test_the_admission_limit_is_off_at_zero(spec_request: dict[str, Any]) -> None:
+    client = create_app(Config(MAX_CANDIDATES_PER_SECOND=0), clock=FixedClock(TODAY)).test_client()
+    assert client.post(URL, json=spec_request).status_code == 200

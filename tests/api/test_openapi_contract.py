@@ -57,3 +57,13 @@ def test_body_problems_are_documented_for_every_endpoint_that_reads_one(
     url = path.replace("{key}", "credit")
     response = APP.test_client().post(url, data=body, headers=headers)
     assert response.status_code == status and response.mimetype == "application/problem+json"
+
+
+def test_an_order_refused_for_its_size_answers_what_the_document_allows() -> None:
+    small = create_app(Config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY))
+    body = small.test_client().get("/openapi.json").get_json()["paths"]["/v1/allocations"]["post"]
+    example = body["requestBody"]["content"]["application/json"]["example"]
+    case = schemathesis.openapi.from_wsgi("/openapi.json", small)["/v1/allocations"]["POST"].Case(body=example)
+    response = case.call()
+    assert response.status_code == 413 and response.json()["candidates"] > 1
+    case.validate_response(response)

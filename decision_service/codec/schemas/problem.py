@@ -23,6 +23,8 @@ class ProblemSchema(Schema):
     detail = Str(required=True)
     errors = fields.List(fields.Nested(FieldErrorSchema), metadata={"description": "Validation errors (422)."})
     error_count = fields.Integer()
+    candidates = fields.Integer(metadata={"description": "An order refused for its size: its candidate supplies."})
+    limit = fields.Integer(metadata={"description": "The limit it is over (413)."})
     findings = fields.List(
         fields.Nested(FindingSchema), metadata={"description": "An invalid decision table's findings (422)."}
     )

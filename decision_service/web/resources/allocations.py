@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from flask import Response, current_app
+from flask import Response, current_app, g
 from flask import request as flask_request
 
 from decision_service.codec.encode_decision import decision_json
@@ -35,6 +35,7 @@ SPEC_EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples
 @blp.alt_response(422, description="Invalid field, reference or rules input; `errors` names each by path.", **PROBLEM)
 def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""
-    decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"])
+    started = g.received  # the time limit counts from receipt, reading the body included
+    decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"], started=started)
     record(decided, request, flask_request.get_data(cache=True))  # no answer without a record
     return Response(decision_json(decided, request.explain), mimetype="application/json")

@@ -12,7 +12,11 @@ from decision_service.codec.schemas.problem import ProblemSchema
 PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 BODY_PROBLEMS = (
     (400, "Malformed JSON: not one JSON document, not UTF-8, or nested too deeply."),
-    (413, "Body over the size limit; `detail` states the limit and the setting that raises it."),
+    (
+        413,
+        "Body over the size limit, or (allocations) an order with more candidate supplies than its time limit "
+        "admits; `detail` states the limit and the setting that raises it.",
+    ),
     (415, "Body not sent as application/json, or sent compressed (`Accept-Encoding` names what is accepted)."),
 )
 

@@ -1,0 +1,147 @@
+"""The time-limit half of `make bench`: bulk orders timed end to end against `policy.time_limit_ms`.
+
+Each bulk order (`scenarios.generator.BULK`: 4,000 lines over 1,500 items and 10,000 lines over 3,000, 40
+warehouses, lanes and substitutes) goes through the order-level service as a request would: `decide_order`
+with the explanation, then `decision_json`, the clock started before the service is called (as the web view
+does). Each is timed at a 1,000 ms limit (best and worst of a few runs) and once at 5,000 ms, under the
+service's default admission limit (`Config.MAX_CANDIDATES_PER_SECOND`; a refused order reads 413) and, for what a larger
+limit would give, admitted. The 4,000-line order is also posted once to a real server on 127.0.0.1, whose
+wall time includes reading the 1.7 MB body, which the limit does not count. Nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.encode_request import problem_body
+from decision_service.orders.ports import Ports
+from decision_service.orders.request import OrderRequest
+from decision_service.orders.service import decide_order
+from decision_service.web.config import Config
+from optimizers.admission import candidate_count
+from optimizers.errors import ProblemTooLarge
+from scenarios.bench_http import HOST, JSON_HEADERS, NoDelayConnection, running_server
+from scenarios.generator import BULK, bulk, preset
+
+LIMITS_MS = (1000, 5000)
+RUNS_AT_FIRST_LIMIT = 3
+
+
+def time_request(ports: Ports, name: str, limit_ms: int) -> dict[str, Any]:
+    """One request end to end in process: service, engine, explanation and JSON."""
+    request = OrderRequest(bulk(name, time_limit_ms=limit_ms))
+    started = time.perf_counter()
+    try:
+        decided = decide_order(request, ports, started=started)
+        body = decision_json(decided)
+    except ProblemTooLarge as exc:
+        wall = (time.perf_counter() - started) * 1000.0
+        return {"limit_ms": limit_ms, "wall_ms": round(wall, 1), "status": 413, "candidates": exc.candidates}
+    wall = (time.perf_counter() - started) * 1000.0
+    solver = decided.allocation.solver
+    return {
+        "limit_ms": limit_ms,
+        "wall_ms": round(wall, 1),
+        "margin_ms": round(limit_ms - wall, 1),
+        "status": 200,
+        "bytes": len(body),
+        "engine": solver.engine.value,
+        "solver_status": solver.status.value,
+        "degraded_reason": solver.degraded_reason.value if solver.degraded_reason else None,
+        "units": decided.allocation.objective.units,
+    }
+
+
+def bench_order(name: str, ports: dict[str, Ports]) -> dict[str, Any]:
+    """One bulk order at each limit, under each admission setting."""
+    problem = bulk(name)
+    out: dict[str, Any] = {
+        "lines": len(problem.order.lines),
+        "items": len(problem.items),
+        "locations": len(problem.locations),
+        "candidates": candidate_count(problem),
+        "request_bytes": len(json.dumps(problem_body(problem))),
+    }
+    for setting, p in ports.items():
+        runs = []
+        for limit in LIMITS_MS:
+            for _ in range(RUNS_AT_FIRST_LIMIT if limit == LIMITS_MS[0] else 1):
+                runs.append(time_request(p, name, limit))
+                if runs[-1]["status"] != 200:
+                    break
+        out[setting] = runs
+    return out
+
+
+def http_once(name: str, limit_ms: int) -> dict[str, Any]:
+    """The bulk order posted once to a real server (1 worker), timed client-side."""
+    payload = json.dumps(problem_body(bulk(name, time_limit_ms=limit_ms))).encode()
+    try:
+        with running_server(workers=1) as port:
+            conn = NoDelayConnection(HOST, port, timeout=120)
+            try:
+                started = time.perf_counter()
+                conn.request("POST", "/v1/allocations", payload, JSON_HEADERS)
+                resp = conn.getresponse()
+                data = resp.read()
+                wall = (time.perf_counter() - started) * 1000.0
+            finally:
+                conn.close()
+    except (OSError, RuntimeError) as exc:
+        return {"order": name, "limit_ms": limit_ms, "error": str(exc)}
+    solver = json.loads(data).get("solver", {}) if resp.status == 200 else {}
+    return {
+        "order": name,
+        "limit_ms": limit_ms,
+        "wall_ms": round(wall, 1),
+        "status": resp.status,
+        "bytes": len(data),
+        "request_bytes": len(payload),
+        "degraded_reason": solver.get("degraded_reason"),
+    }
+
+
+def run_bulk_bench(http: bool = True) -> dict[str, Any]:
+    """Every bulk order under the default admission limit and admitted, and one HTTP post."""
+    default = Config().MAX_CANDIDATES_PER_SECOND
+    ports = {"default_admission": Ports.default(candidates_per_second=default or None), "admitted": Ports.default()}
+    for p in ports.values():  # warm up: the first decision compiles the rule tables' lookups
+        decide_order(OrderRequest(preset("small", 1)), p)
+    results: dict[str, Any] = {"max_candidates": default, "orders": {n: bench_order(n, ports) for n in BULK}}
+    if http:
+        results["http"] = http_once("bulk4k", LIMITS_MS[0])
+    return results
+
+
+def format_bulk(results: dict[str, Any]) -> list[str]:
+    """Report rows: wall time against the limit, margin, size, status and degraded reason."""
+    admitted = f"{results['max_candidates']} candidates a second of time limit"
+    rows = [f"Bulk orders end to end (decide_order + JSON), admission limit {admitted}"]
+    for name, order in results["orders"].items():
+        rows.append(
+            f"  {name}: {order['lines']} lines, {order['items']} items, {order['locations']} locations, "
+            f"{order['candidates']} candidates, request {order['request_bytes'] / 1e6:.1f} MB"
+        )
+        for setting in ("default_admission", "admitted"):
+            for r in order[setting]:
+                if r["status"] != 200:
+                    rows.append(f"    {setting:17} limit {r['limit_ms']:>5} ms: {r['status']} in {r['wall_ms']} ms")
+                    continue
+                rows.append(
+                    f"    {setting:17} limit {r['limit_ms']:>5} ms: wall {r['wall_ms']:>7.1f} ms, margin "
+                    f"{r['margin_ms']:>7.1f} ms, {r['status']}, {r['bytes'] / 1e6:.1f} MB, {r['engine']} "
+                    f"{r['solver_status']} ({r['degraded_reason'] or 'proven'})"
+                )
+    h = results.get("http")
+    if h and "error" in h:
+        rows.append(f"  HTTP {h['order']}: not measured: {h['error']}")
+    elif h:
+        rows.append(
+            f"  HTTP {h['order']} once, limit {h['limit_ms']} ms: wall {h['wall_ms']} ms client-side (reading the "
+            f"{h['request_bytes'] / 1e6:.1f} MB body included), {h['status']}, {h['bytes'] / 1e6:.1f} MB, "
+            f"{h['degraded_reason'] or 'proven'}"
+        )
+    return rows

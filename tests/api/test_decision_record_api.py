@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from decision_service.storage.memory import InMemoryDecisionLog
 from flask import Flask
 from flask.testing import FlaskClient
 
 from decision_service.orders.log import DecisionRecord, Sealed, StoreUnavailable
 from decision_service.orders.ports import FixedClock
-from decision_service.storage.memory import InMemoryDecisionLog
-from decision_service.web import Config, create_app
-from tests.api.fakes import TODAY
+from decision_service.web import create_app
+from tests.api.fakes import TODAY, memory_config
 from tests.api.test_order_policy_api import every_exception_request
 
 URL = "/v1/allocations"
@@ -26,7 +26,7 @@ def log() -> InMemoryDecisionLog:
 
 @pytest.fixture
 def app(log: InMemoryDecisionLog) -> Flask:
-    return create_app(Config(), clock=FixedClock(TODAY), log=log)
+    return create_app(memory_config(), clock=FixedClock(TODAY), log=log)
 
 
 def _decide(client: FlaskClient, body: Any) -> dict[str, Any]:
@@ -44,8 +44,9 @@ def test_every_answer_is_recorded_first_with_the_request_as_received(
     answer = client.post(URL, data=raw, content_type="application/json").get_json()
     entry = client.get(f"/v1/decisions/{answer['decision_id']}").get_json()
     assert entry["request"] == raw  # byte for byte
-    assert entry["decision"]["input_hash"] == answer["input_hash"] and entry["decision"]["lines"][0]["fills"] == (
-        answer["lines"][0]["fills"]
+    assert (
+        entry["decision"]["input_hash"] == answer["input_hash"]
+        and entry["decision"]["lines"][0]["fills"] == (answer["lines"][0]["fills"])
     )
     assert entry["decision"]["lines"][0]["explanation"]["summarised"] is False  # the record keeps it all
     audit = entry["audit"]
@@ -105,7 +106,7 @@ def test_a_replay_names_the_differences(app: Flask, log: InMemoryDecisionLog, sp
     forged["objective"]["units"] -= 1
     other = InMemoryDecisionLog()
     other.append(_with_response(sealed, forged))
-    replay = create_app(Config(), clock=FixedClock(TODAY), log=other).test_client()
+    replay = create_app(memory_config(), clock=FixedClock(TODAY), log=other).test_client()
     result = replay.post(f"/v1/decisions/{answer['decision_id']}/replay").get_json()
     assert result["identical"] is False and "error" in result["note"]
     assert [lv["name"] for lv in result["levels"] if not lv["identical"]] == ["units"]
@@ -136,7 +137,7 @@ class DownLog(InMemoryDecisionLog):
 
 
 def test_a_decision_that_cannot_be_recorded_is_not_answered(spec_request: dict[str, Any]) -> None:
-    client = create_app(Config(), clock=FixedClock(TODAY), log=DownLog()).test_client()
+    client = create_app(memory_config(), clock=FixedClock(TODAY), log=DownLog()).test_client()
     response = client.post(URL, json=spec_request)
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert response.headers["Retry-After"] and b"fills" not in response.data

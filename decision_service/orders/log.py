@@ -129,6 +129,10 @@ class DecisionLog(Protocol):
         """Every record in chain order, as stored (for `verify`)."""
         ...
 
+    def head(self) -> Digest:
+        """The newest record's hash and the number of records (`GENESIS` and 0 for an empty log)."""
+        ...
+
 
 def verify(log: DecisionLog, digest: Digest | None = None) -> Verification:
     """Walk the chain: every record's hash must be that of its content after its predecessor's hash, the

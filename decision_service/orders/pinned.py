@@ -29,6 +29,19 @@ class PinnedRules:
         except UnknownTableError as exc:
             raise InputError("as_of", f"no rules in force on {day}: {exc}") from None
 
+    @classmethod
+    def recorded(cls, rules: RulesService, hashes: dict[str, str], day: date) -> PinnedRules:
+        """The versions a decision recorded, by hash, whatever is in force today (for replays)."""
+        versions = {}
+        for key in TABLES:
+            found = [v for v in rules.registry.versions(key) if v.version == hashes.get(key)]
+            if not found:
+                raise InputError(
+                    f"rules_versions.{key}", f"version {hashes.get(key)!r} of table {key!r} is unknown here"
+                )
+            versions[key] = found[0]
+        return cls(versions, day)
+
     def evaluate(self, key: str, inputs: Mapping[str, Any], as_of: date | None = None) -> EvaluationResult:
         """Evaluate the pinned version of `key`."""
         return evaluate_compiled(self.versions[key].compiled, inputs, as_of or self.day)

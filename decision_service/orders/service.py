@@ -31,8 +31,10 @@ def decide_order(
     explain: bool = True,
     decision_id: str | None = None,
     started: float | None = None,
+    rules_versions: dict[str, str] | None = None,
 ) -> OrderDecision:
-    """Price, check credit, allocate and classify one order, with the rules in force on its as-of date.
+    """Price, check credit, allocate and classify one order, with the rules in force on its as-of date (or, for a
+    replay, the `rules_versions` a recorded decision used).
 
     The time limit counts from `started`, a `time.perf_counter()` taken when the request was received (default:
     on entry); a problem with more candidates than its time limit admits (`Ports.admitted`) is refused
@@ -42,7 +44,10 @@ def decide_order(
     problem = request.problem
     largest = ports.admitted(problem.policy.time_limit_ms)
     admit(problem, largest)  # before pricing: rejected lines keep their candidates, so it is exact
-    pinned = PinnedRules.of(ports.rules, problem.as_of)
+    if rules_versions is None:
+        pinned = PinnedRules.of(ports.rules, problem.as_of)
+    else:
+        pinned = PinnedRules.recorded(ports.rules, rules_versions, problem.as_of)
     rules = pinned.as_service()
     tier = rule_tier(problem.customer().tier)
     pricing = price_lines(rules, problem, request.terms, tier, problem.as_of)

@@ -10,11 +10,14 @@ import time
 from flask import Flask, g
 
 from decision_service.codec.defaults import RequestDefaults, use_defaults
+from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
+from decision_service.storage import database_url, open_log
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
 from decision_service.web.errors import register_error_handlers
 from decision_service.web.openapi import build_api
+from decision_service.web.recording import LOG_KEY
 from rules.service import RulesService
 
 __all__ = ["Config", "create_app"]
@@ -26,6 +29,7 @@ def create_app(
     clock: Clock | None = None,
     decide: DecideFn | None = None,
     rules: RulesService | None = None,
+    log: DecisionLog | None = None,
 ) -> Flask:
     """Build the service: configuration (from the environment unless given), ports, OpenAPI and blueprints."""
     settings = config if config is not None else Config.from_env()
@@ -35,6 +39,7 @@ def create_app(
     rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
     app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
+    app.extensions[LOG_KEY] = log or open_log(database_url(settings.DATABASE_URL, settings.DATA_DIR))
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

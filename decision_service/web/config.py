@@ -25,6 +25,11 @@ class Config:
     MAX_CANDIDATES_PER_SECOND: int = 100_000
     EXPLAIN: bool = True
     RULES_DIR: str = ""  # empty: the tables shipped in rules/tables
+    # Where decisions are recorded: empty is the embedded default, a SQLite file `decisions.db` under DATA_DIR;
+    # `postgresql+psycopg://...` for deployments of several instances; `memory://` keeps them in this process only
+    # (tests and benchmarks: not a record).
+    DATABASE_URL: str = ""
+    DATA_DIR: str = "data"
     API_TITLE: str = "Allocation decision service"
     API_VERSION: str = "v1"
     OPENAPI_VERSION: str = "3.0.3"

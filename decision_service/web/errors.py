@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from decision_service.codec.errors import InvalidRequest
+from decision_service.orders.log import StoreUnavailable
 from optimizers.errors import ProblemTooLarge
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
 from rules.service import findings_to_dict
@@ -139,6 +140,14 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def _handle_store_unavailable(exc: StoreUnavailable) -> Response:
+    current_app.logger.error("Decision store unavailable: %s", exc)
+    detail = "The decision store cannot be reached, so no decision is made or answered now; retry shortly."
+    response = problem_response(503, "store-unavailable", "Decision store unavailable", detail)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     current_app.logger.exception("Unhandled error while serving a request", exc_info=exc)
     return problem_response(500, "internal-error", "Internal error", "The service failed to answer; it is logged.")
@@ -151,6 +160,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RulesError, _handle_rules_error)
     app.register_error_handler(ProblemTooLarge, _handle_problem_too_large)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_no_html)
 

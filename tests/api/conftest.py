@@ -20,8 +20,8 @@ from decision_service.codec.encode_decision import decision_json
 from decision_service.codec.schemas.request import load_request
 from decision_service.orders.ports import FixedClock
 from decision_service.orders.validation import validate_order
-from decision_service.web import Config, create_app
-from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide
+from decision_service.web import create_app
+from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide, memory_config
 
 _EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
 
@@ -33,7 +33,7 @@ def fake_decide() -> RecordingDecide:
 
 @pytest.fixture
 def app(fake_decide: RecordingDecide) -> Iterator[Flask]:
-    yield create_app(Config(), clock=FixedClock(TODAY), decide=fake_decide)
+    yield create_app(memory_config(), clock=FixedClock(TODAY), decide=fake_decide)
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def spec_request() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def engine_client() -> FlaskClient:
     """A client of an app running the real engine, validating every allocation the engine makes."""
-    return create_app(Config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()
+    return create_app(memory_config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()
 
 
 def decided_and_validated(client: FlaskClient, body: dict[str, Any] | str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from decision_service.web.config import Config
 from optimizers.decision import (
     AllocationDecision,
     BackorderExplanation,
@@ -129,3 +131,11 @@ def rich_decision() -> AllocationDecision:
         "SO-1001", TODAY, DecisionStatus.PARTIAL, (line,), ObjectiveValues(25, 35, 134.5, 70), solver,
         "sha256:abc", DecisionExplanation(levels, binding, "earliest first"),
     )  # fmt: skip
+
+
+MEMORY_ENV = {"DECISION_SERVICE_DATABASE_URL": "memory://"}
+
+
+def memory_config(**settings: Any) -> Config:
+    """The service's configuration with the decision log kept in memory (tests write no database files)."""
+    return Config(DATABASE_URL="memory://", **settings)

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from decision_service.codec.encode_allocation import allocation_body
 from decision_service.codec.schemas.response import DecisionSchema
 from decision_service.orders.ports import FixedClock
-from decision_service.web import Config, create_app
+from decision_service.web import create_app
 from optimizers.problem import DEFAULT_TIERS, AllocationProblem
-from tests.api.fakes import TODAY, RecordingDecide, rich_decision
+from tests.api.fakes import TODAY, RecordingDecide, memory_config, rich_decision
 from tests.api.test_http_errors import URL
 
 MINIMAL: dict[str, Any] = {
@@ -58,7 +58,7 @@ def test_defaults_of_the_spec_are_applied(client: FlaskClient, fake_decide: Reco
 
 
 def test_time_limit_default_comes_from_config(fake_decide: RecordingDecide) -> None:
-    app = create_app(Config(DEFAULT_TIME_LIMIT_MS=250), clock=FixedClock(TODAY), decide=fake_decide)
+    app = create_app(memory_config(DEFAULT_TIME_LIMIT_MS=250), clock=FixedClock(TODAY), decide=fake_decide)
     body = {**MINIMAL, "policy": {"horizon_days": 7}}
     problem = _posted(app.test_client(), fake_decide, body)
     assert (problem.policy.time_limit_ms, problem.policy.horizon_days, problem.policy.tiers) == (250, 7, DEFAULT_TIERS)
@@ -113,7 +113,7 @@ def test_serialised_decision_matches_its_documented_schema() -> None:
 
 def test_every_app_has_its_own_ports(app: Flask, fake_decide: RecordingDecide, spec_request: dict[str, Any]) -> None:
     other = RecordingDecide()
-    create_app(Config(), clock=FixedClock(date(2030, 1, 1)), decide=other)
+    create_app(memory_config(), clock=FixedClock(date(2030, 1, 1)), decide=other)
     del spec_request["as_of"]
     assert _posted(app.test_client(), fake_decide, spec_request).as_of == TODAY
     assert other.problems == []

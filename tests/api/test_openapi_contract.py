@@ -11,10 +11,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from decision_service.orders.ports import FixedClock
-from decision_service.web import Config, create_app
-from tests.api.fakes import TODAY
+from decision_service.web import create_app
+from tests.api.fakes import TODAY, memory_config
 
-APP = create_app(Config(), clock=FixedClock(TODAY))  # the real engine and the shipped rules
+APP = create_app(memory_config(), clock=FixedClock(TODAY))  # the real engine and the shipped rules
 SCHEMA = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 
 
@@ -60,7 +60,7 @@ def test_body_problems_are_documented_for_every_endpoint_that_reads_one(
 
 
 def test_an_order_refused_for_its_size_answers_what_the_document_allows() -> None:
-    small = create_app(Config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY))
+    small = create_app(memory_config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY))
     body = small.test_client().get("/openapi.json").get_json()["paths"]["/v1/allocations"]["post"]
     example = body["requestBody"]["content"]["application/json"]["example"]
     case = schemathesis.openapi.from_wsgi("/openapi.json", small)["/v1/allocations"]["POST"].Case(body=example)

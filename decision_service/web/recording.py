@@ -1,0 +1,32 @@
+"""Appending an answered decision to the decision log before the answer leaves: no answer without a record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import orjson
+from flask import current_app
+
+from decision_service.codec.encode_decision import decision_json
+from decision_service.orders.decision import OrderDecision
+from decision_service.orders.log import DecisionLog
+from decision_service.orders.record import record_of
+from decision_service.orders.request import OrderRequest
+
+LOG_KEY = "decision_log"
+ANONYMOUS = "anonymous"  # who asked, until requests carry an API key
+
+
+def current_log() -> DecisionLog:
+    """The decision log of the app serving the current request."""
+    log: DecisionLog = current_app.extensions[LOG_KEY]
+    return log
+
+
+def record(decided: OrderDecision, request: OrderRequest, raw: bytes, actor: str = ANONYMOUS) -> None:
+    """Seal `decided`, explained in full, with the request exactly as received; `StoreUnavailable` when the log
+    cannot be written (the caller answers 503 and the decision is not answered)."""
+    response = orjson.loads(decision_json(decided))  # JSON values, as the log will give them back
+    customer = request.problem.order.customer
+    entry = record_of(decided, raw.decode("utf-8"), response, actor=actor, customer=customer, at=datetime.now(UTC))
+    current_log().append(entry)

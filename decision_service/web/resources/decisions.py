@@ -1,0 +1,94 @@
+"""`/v1/decisions`: the decision record: one decision as decided, an auditor's questions, and replays."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from flask import Response, abort, current_app
+
+from decision_service.codec import strict_json
+from decision_service.codec.defaults import RequestDefaults, request_defaults
+from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.schemas.decisions import (
+    DecisionEntrySchema,
+    DecisionPageSchema,
+    DecisionQuerySchema,
+    ReplaySchema,
+)
+from decision_service.codec.schemas.request import load_request
+from decision_service.orders.finalise import software_versions
+from decision_service.orders.log import Sealed
+from decision_service.orders.replay import compare
+from decision_service.orders.service import decide_order
+from decision_service.web.context import current_ports
+from decision_service.web.parsing import ApiBlueprint
+from decision_service.web.recording import current_log
+from decision_service.web.resources.problems import PROBLEM
+
+blp = ApiBlueprint("decisions", __name__, url_prefix="/v1", description="The decision record: read, search, replay.")
+NOT_FOUND = "No decision with that id in the log."
+UNAVAILABLE = "The decision store cannot be reached; nothing was read or written. Retry shortly."
+
+
+def _json(body: Any) -> Response:
+    return Response(orjson.dumps(body), mimetype="application/json")
+
+
+def audit(sealed: Sealed) -> dict[str, Any]:
+    """A record's place in the chain, and who asked when, under which rules and software."""
+    r = sealed.record
+    return {"kind": r.kind, "seq": sealed.seq, "recorded_at": r.recorded_at, "actor": r.actor,
+            "input_hash": r.input_hash, "prev_hash": sealed.prev_hash, "hash": sealed.hash,
+            "rules_versions": r.rules_versions, "versions": r.versions}  # fmt: skip
+
+
+def _found(decision_id: str) -> Sealed:
+    sealed = current_log().get(decision_id)
+    if sealed is None:
+        abort(404, NOT_FOUND)
+    return sealed
+
+
+@blp.route("/decisions/<decision_id>", methods=["GET"])
+@blp.response(200, DecisionEntrySchema)
+@blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
+@blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)
+def get_decision(decision_id: str) -> Response:
+    """One decision as decided (explained in full), the request exactly as received, and its audit fields."""
+    sealed = _found(decision_id)
+    return _json({"decision": sealed.record.response, "request": sealed.record.request, "audit": audit(sealed)})
+
+
+@blp.route("/decisions", methods=["GET"])
+@blp.arguments(DecisionQuerySchema, location="query", as_kwargs=False)
+@blp.response(200, DecisionPageSchema)
+@blp.alt_response(422, description="A malformed filter, cursor or page size; `errors` names it.", **PROBLEM)
+@blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)
+def find_decisions(query: Any) -> Response:
+    """The decisions that answer an auditor's question, oldest first, a page at a time."""
+    question, cursor, limit = query
+    page = current_log().find(question, cursor, limit)
+    rows = [{"id": s.record.id, "order_id": s.record.response["order_id"], "status": s.record.response["status"],
+             "held": s.record.response["held"], "audit": audit(s)} for s in page.records]  # fmt: skip
+    return _json({"decisions": rows, "next_cursor": page.next_cursor})
+
+
+@blp.route("/decisions/<decision_id>/replay", methods=["POST"])
+@blp.response(200, ReplaySchema)
+@blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
+@blp.alt_response(422, description="A rule version the decision used is not in this service's registry.", **PROBLEM)
+@blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)
+def replay_decision(decision_id: str) -> Response:
+    """Decide the recorded request again under the rule versions it recorded; compare level by level, fill by fill."""
+    recorded = _found(decision_id).record
+    answered = recorded.response
+    as_of = date.fromisoformat(answered["as_of"])  # a request without as_of was decided on this day
+    limit = current_app.config["DEFAULT_TIME_LIMIT_MS"]
+    with request_defaults(RequestDefaults(today=lambda: as_of, time_limit_ms=limit)):
+        request = load_request(strict_json.loads(recorded.request.encode("utf-8")))
+    ports = current_ports()
+    decided = decide_order(request, ports, decision_id=decision_id, rules_versions=recorded.rules_versions)
+    result = compare(answered, orjson.loads(decision_json(decided)), software_versions())
+    return _json(result)

@@ -70,6 +70,14 @@ def example_curl(host: str, port: int) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from decision_service.storage import database_url
+    from decision_service.storage.migrate import upgrade
+    from decision_service.web.config import Config
+
+    settings = Config.from_env()
+    url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
+    if url.startswith("sqlite:"):  # the embedded default migrates itself, once, before the workers fork
+        upgrade(url)
     server(args.host, args.port, args.workers, args.timeout).run()
     return 0
 

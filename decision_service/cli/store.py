@@ -37,7 +37,7 @@ def _verify(args: argparse.Namespace) -> int:
     except (OSError, ValueError, TypeError, StoreUnavailable) as exc:
         print(f"cannot verify: {exc}", file=sys.stderr)
         return 2
-    out = {"ok": result.ok, "records": result.records}
+    out: dict[str, object] = {"ok": result.ok, "records": result.records}
     if not result.ok:
         out |= {"first_broken": result.first_broken, "reason": result.reason}
     print(json.dumps(out))

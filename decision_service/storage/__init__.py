@@ -4,3 +4,31 @@
 or PostgreSQL (deployments), with the schema made by the Alembic migrations (`migrate.upgrade`). This package
 imports the core; the core never imports it. Nothing here imports SQLAlchemy until `sql` is imported.
 """
+
+from __future__ import annotations
+
+from decision_service.orders.log import DecisionLog
+
+MEMORY = "memory://"  # the log in this process only: tests and benchmarks, never a record
+
+
+def database_url(configured: str, data_dir: str) -> str:
+    """The configured URL, or the embedded default: a SQLite file under `data_dir`."""
+    if configured:
+        return configured
+    from decision_service.storage.sql.engine import default_url
+
+    return default_url(data_dir)
+
+
+def open_log(url: str) -> DecisionLog:
+    """The decision log at `url` (`memory://`, `sqlite:///...`, `postgresql+psycopg://...`), whose schema
+    `decision-service db upgrade` made (`serve` does it for the embedded SQLite default before it forks)."""
+    if url == MEMORY:
+        from decision_service.storage.memory import InMemoryDecisionLog
+
+        return InMemoryDecisionLog()
+    from decision_service.storage.sql.engine import engine_from_url
+    from decision_service.storage.sql.log import SqlDecisionLog
+
+    return SqlDecisionLog(engine_from_url(url))

@@ -9,6 +9,7 @@ from decision_service.orders.log import (
     GENESIS,
     DecisionFilter,
     DecisionRecord,
+    Digest,
     DuplicateRecord,
     Page,
     Sealed,
@@ -61,3 +62,8 @@ class InMemoryDecisionLog:
         with self._lock:
             chain = list(self._chain)
         return iter(chain)
+
+    def head(self) -> Digest:
+        """The newest record's hash and the number of records."""
+        with self._lock:
+            return Digest(self._chain[-1].hash, len(self._chain)) if self._chain else Digest(GENESIS, 0)

@@ -17,8 +17,8 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from decision_service.codec.errors import InvalidRequest
-from decision_service.orders.log import StoreUnavailable
+from decision_service.codec.errors import FieldError, InvalidRequest
+from decision_service.orders.log import InvalidCursor, StoreUnavailable
 from optimizers.errors import ProblemTooLarge
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
 from rules.service import findings_to_dict
@@ -140,6 +140,10 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def _handle_invalid_cursor(exc: InvalidCursor) -> Response:
+    return _handle_invalid_request(InvalidRequest([FieldError("cursor", str(exc))]))
+
+
 def _handle_store_unavailable(exc: StoreUnavailable) -> Response:
     current_app.logger.error("Decision store unavailable: %s", exc)
     detail = "The decision store cannot be reached, so no decision is made or answered now; retry shortly."
@@ -161,6 +165,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ProblemTooLarge, _handle_problem_too_large)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
+    app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_no_html)
 

@@ -51,10 +51,10 @@ class StrictJsonParser(FlaskParser):
         error_status_code: int | None,
         error_headers: Any,
     ) -> NoReturn:
-        """Raise the service's validation error, un-namespacing webargs' `{"json": ...}` wrapper."""
+        """Raise the service's validation error, un-namespacing webargs' `{"json": ...}` (or query) wrapper."""
         messages: Any = error.messages
-        if isinstance(messages, dict) and set(messages) == {"json"}:
-            messages = messages["json"]
+        if isinstance(messages, dict) and len(messages) == 1 and set(messages) <= {"json", "query"}:
+            messages = next(iter(messages.values()))  # the body's or the query string's own field paths
         raise InvalidRequest(flatten_messages(messages))
 
 

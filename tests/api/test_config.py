@@ -26,7 +26,8 @@ def test_environment_overrides() -> None:
 
 def test_factory_reads_the_environment_when_given_no_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DECISION_SERVICE_MAX_CONTENT_LENGTH", "64")
-    app = create_app(memory_config(), decide=RecordingDecide())
+    monkeypatch.setenv("DECISION_SERVICE_DATABASE_URL", "memory://")
+    app = create_app(decide=RecordingDecide())
     assert app.config["MAX_CONTENT_LENGTH"] == 64
     response = app.test_client().post(URL, data=json.dumps({"pad": "x" * 100}), content_type="application/json")
     assert_problem(response, 413, "payload-too-large")

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import pytest
-from decision_service.storage.memory import InMemoryDecisionLog
 from flask import Flask
 from flask.testing import FlaskClient
 
 from decision_service.orders.log import DecisionRecord, Sealed, StoreUnavailable
 from decision_service.orders.ports import FixedClock
+from decision_service.storage.memory import InMemoryDecisionLog
 from decision_service.web import create_app
 from tests.api.fakes import TODAY, memory_config
 from tests.api.test_order_policy_api import every_exception_request

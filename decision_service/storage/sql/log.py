@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine, select
 
-from decision_service.orders.log import DecisionFilter, DecisionRecord, Page, Sealed
+from decision_service.orders.log import GENESIS, DecisionFilter, DecisionRecord, Digest, Page, Sealed
 from decision_service.storage.records import check_question, check_record, cursor_after, seq_of
 from decision_service.storage.sql.append import append_record
 from decision_service.storage.sql.errors import unavailable_on_failure
@@ -56,3 +56,10 @@ class SqlDecisionLog:
             if len(batch) < WALK_BATCH:
                 return
             after = batch[-1].seq
+
+    def head(self) -> Digest:
+        """The newest record's hash and the number of records, from the index on seq."""
+        query = select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)
+        with unavailable_on_failure("read the head"), self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return Digest(GENESIS, 0) if row is None else Digest(str(row.hash), int(row.seq))

@@ -47,7 +47,8 @@ def sealed_rows(connection: Connection, rows: Sequence[Row[tuple[object, ...]]])
 
 
 def _sealed(row: Row[tuple[object, ...]], indexed: set[tuple[str, str]]) -> Sealed:
-    content = bytes(row.content)
+    stored = row.content  # bytes as written; text if someone rewrote the column with a text function
+    content = stored.encode("utf-8", "surrogateescape") if isinstance(stored, str) else bytes(stored)
     try:
         record = rebuild(content)
         faithful = record.content() == content and _agrees(record, row, indexed)

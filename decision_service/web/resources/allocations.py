@@ -31,7 +31,9 @@ SPEC_EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples
 @blp.arguments(REQUEST_SCHEMA, example=SPEC_EXAMPLE)  # one instance: webargs would build one per request
 @blp.response(200, OrderDecisionSchema, description="The decision (also when degraded by the time limit).")
 @reads_json_body(blp)
-@blp.alt_response(503, description="The decision store cannot be reached: no decision is recorded or answered.", **PROBLEM)
+@blp.alt_response(
+    503, description="The decision store cannot be reached: no decision is recorded or answered.", **PROBLEM
+)
 @blp.alt_response(422, description="Invalid field, reference or rules input; `errors` names each by path.", **PROBLEM)
 def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""

@@ -19,3 +19,15 @@ def append_many(url: str, first: int, count: int, go: Any) -> None:
             log.append(record(number))
     finally:
         engine.dispose()
+
+
+def append_until_killed(url: str, first: int, appended: Any) -> None:
+    """Append records from `first` on, counting each one committed, until the process is killed."""
+    engine = engine_from_url(url)
+    log = SqlDecisionLog(engine)
+    number = first
+    while True:
+        log.append(record(number))
+        with appended.get_lock():
+            appended.value += 1
+        number += 1

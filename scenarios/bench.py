@@ -28,7 +28,7 @@ from optimizers.engine import decide
 from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
 from scenarios.bench_bulk import format_bulk, run_bulk_bench
-from scenarios.bench_http import run_http_bench
+from scenarios.bench_http import recording_cost, run_http_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
 from scenarios.generator import PRESETS, preset
@@ -183,6 +183,8 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
         body = problem_body(preset("small", seeds[0]))
         try:
             results["http_small"] = {"request": f"small seed {seeds[0]}", **run_http_bench(body, http_count)}
+            print("bench: the cost of recording each decision ...", flush=True)
+            results["recording"] = recording_cost(body, max(100, http_count * 3 // 5))
         except (OSError, RuntimeError) as exc:  # the in-process figures still stand; say why HTTP has none
             results["http_small"] = {"request": f"small seed {seeds[0]}", "error": str(exc)}
     print("bench: bulk orders against the time limit ...", flush=True)

@@ -40,11 +40,15 @@ def _command(port: int, workers: int) -> list[str]:
 
 
 @contextmanager
-def running_server(workers: int = 2, ready_s: float = 60.0) -> Iterator[int]:
-    """A `decision-service serve` process for the duration of the block; yields its port."""
+def running_server(workers: int = 2, ready_s: float = 60.0, env: dict[str, str] | None = None) -> Iterator[int]:
+    """A `decision-service serve` process for the duration of the block, its decision store (the embedded SQLite
+    default, unless `env` says otherwise) in a temporary directory; yields its port."""
     port = free_port()
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(_command(port, workers), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryFile() as log:
+        environ = {**os.environ, "DECISION_SERVICE_DATA_DIR": data, **(env or {})}
+        proc = subprocess.Popen(
+            _command(port, workers), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environ
+        )
         try:
             _wait_healthy(proc, port, ready_s, log)
             yield port
@@ -114,8 +118,24 @@ def time_posts(port: int, body: dict[str, Any], count: int, warmup: int = 20) ->
     return {**summary(times), "failures": failures, "reconnects": reconnects, "bytes_sent": len(payload)}
 
 
-def run_http_bench(body: dict[str, Any], count: int = 500, workers: int = 2) -> dict[str, Any]:
+def run_http_bench(
+    body: dict[str, Any], count: int = 500, workers: int = 2, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Start the server, time `count` posts of `body`, stop the server."""
-    with running_server(workers) as port:
+    with running_server(workers, env=env) as port:
         result = time_posts(port, body, count)
     return {"workers": workers, **result}
+
+
+STORES = {"sqlite": {}, "memory": {"DECISION_SERVICE_DATABASE_URL": "memory://"}}
+
+
+def recording_cost(body: dict[str, Any], count: int = 300, rounds: int = 3) -> dict[str, Any]:
+    """The small request's p50 with every decision recorded in the embedded SQLite store and with the log in
+    memory (no store), servers alternating round by round so the machine's drift falls on both alike."""
+    p50: dict[str, list[float]] = {name: [] for name in STORES}
+    for _ in range(rounds):
+        for name, env in STORES.items():
+            p50[name].append(run_http_bench(body, count, env=env)["p50"])
+    medians = {name: sorted(values)[len(values) // 2] for name, values in p50.items()}
+    return {"p50_by_round": p50, "p50": medians, "overhead": medians["sqlite"] / medians["memory"] - 1.0}

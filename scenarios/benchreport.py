@@ -117,6 +117,15 @@ def format_report(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             f"p90 {http['p90']:.2f} ms, p99 {http['p99']:.2f} ms, failures {http['failures']}, "
             f"reconnects {http['reconnects']}",
         ]
+    recording = results.get("recording")
+    if recording:
+        rounds = ", ".join(f"{name} {'/'.join(f'{v:.2f}' for v in values)}"
+                           for name, values in recording["p50_by_round"].items())  # fmt: skip
+        parts += [
+            f"Recording each decision (embedded SQLite store against the log in memory, alternating rounds): "
+            f"p50 {recording['p50']['sqlite']:.2f} against {recording['p50']['memory']:.2f} ms, "
+            f"{100 * recording['overhead']:+.1f}% (issue 10: at most +15%); rounds: {rounds}",
+        ]
     if results.get("rules") is not None:
         parts += ["", f"Rules bench: {results['rules']}"]
     parts += ["", "Targets (issue 2)", *_target_rows(checked)]

@@ -13,6 +13,7 @@ from decision_service.codec.defaults import RequestDefaults, use_defaults
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
 from decision_service.storage import database_url, open_log
+from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
 from decision_service.web.errors import register_error_handlers
@@ -48,6 +49,7 @@ def create_app(
         g.received = time.perf_counter()
         use_defaults(defaults)  # in the thread serving the request
 
+    compress_answers(app)
     build_api(app)
     register_error_handlers(app)  # after the Api: replaces flask-smorest's own HTTPException handler
     return app

@@ -74,7 +74,7 @@ def test_an_auditors_questions_are_answered_by_facet_with_paging(app: Flask) -> 
 @pytest.mark.parametrize(
     ("query", "field"),
     [("limit=1000", "limit"), ("limit=0", "limit"), ("held=maybe", "held"), ("from=yesterday", "from"),
-     ("reason=LUCK", "reason"), ("severity=dire", "severity")],
+     ("reason=LUCK", "reason"), ("severity=dire", "severity"), ("custmer=C-1", "custmer")],
 )  # fmt: skip
 def test_a_malformed_filter_is_422_naming_the_parameter(client: FlaskClient, query: str, field: str) -> None:
     response = client.get(f"/v1/decisions?{query}")

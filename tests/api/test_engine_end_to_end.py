@@ -3,6 +3,7 @@ and a request that means the same thing answering the same decision."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from typing import Any
@@ -105,3 +106,17 @@ def test_the_default_answer_for_200_lines_is_tens_of_kilobytes_with_backorders_i
         short["lines"][n]["explanation"]["backorder"] == whole["lines"][n]["explanation"]["backorder"]
         for n in backordered
     )
+
+
+def test_a_200_line_answer_travels_in_tens_of_kilobytes_to_a_client_that_accepts_compression(
+    engine_client: FlaskClient,
+) -> None:
+    body = examples.load_request("medium")
+    plain = engine_client.post("/v1/allocations", json=body)
+    squeezed = engine_client.post("/v1/allocations", json=body, headers={"Accept-Encoding": "gzip"})
+    assert squeezed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in squeezed.headers["Vary"]
+    assert len(squeezed.data) < 50_000 < len(plain.data) and "Content-Encoding" not in plain.headers
+    unpacked, answer = json.loads(gzip.decompress(squeezed.data)), plain.get_json()
+    assert {k: v for k, v in unpacked.items() if k not in ("decision_id", "solver")} == {
+        k: v for k, v in answer.items() if k not in ("decision_id", "solver")
+    }

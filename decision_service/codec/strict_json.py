@@ -27,6 +27,7 @@ from decision_service.codec.errors import FieldError, InvalidRequest, format_pat
 
 MAX_INT_DIGITS = 20  # 64-bit integers have at most 20; every integer field of the API is far below that
 _KEY_TOKEN = re.compile(rb'"[ \t\r\n]*:')
+_SPACED_TOKEN = re.compile(rb'"[ \t\r\n]+:')
 # A number with more than four places or an exponent, or anything that looks like one (a digit, a point and five
 # digits; a digit and an e): such a body is read exactly (Decimal), never through binary floats. Found by
 # mapping every digit to 0 and searching for fixed bytes, ten times faster than the equivalent regular
@@ -66,13 +67,21 @@ def loads(raw: bytes, *, floats: bool = False) -> Any:
         except orjson.JSONDecodeError:
             pass  # read again exactly, which names the error
         else:
-            if len(_KEY_TOKEN.findall(raw)) == _key_count(data):
+            if _key_tokens(raw) == _key_count(data):
                 return data
     data = _exact(raw)
     errors = _offences(data)
     if errors:
         raise InvalidRequest(errors)
     return data
+
+
+def _key_tokens(raw: bytes) -> int:
+    """How many times a closing quote is followed (after optional white space) by a colon; a plain count of
+    `":` when no white space comes between, which is how nearly every client writes JSON (half the time)."""
+    if _SPACED_TOKEN.search(raw) is None:
+        return raw.count(b'":')
+    return len(_KEY_TOKEN.findall(raw))
 
 
 def _exact(raw: bytes) -> Any:

@@ -10,8 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from decision_service.orders.keys import StoredKey
+from decision_service.orders.log import StoreUnavailable
 from decision_service.orders.ports import FixedClock
-from decision_service.storage.memory import InMemoryDecisionLog
+from decision_service.storage.memory import InMemoryDecisionLog, InMemoryKeyStore
 from decision_service.web import create_app
 from decision_service.web.access import KEYS_KEY
 from tests.api.fakes import TODAY, keyed_client, memory_config, new_key
@@ -120,3 +122,14 @@ def test_the_document_states_the_scheme_roles_401_and_403_on_every_protected_ope
             assert {"401", "403"} <= set(operation["responses"]), (path, method)
             assert operation["x-roles"][0] == "admin" and "Roles:" in operation["description"]
     assert document["paths"]["/v1/allocations"]["post"]["x-roles"] == ["admin", "order_entry"]
+
+
+class DownKeys(InMemoryKeyStore):
+    def get(self, key_id: str) -> StoredKey | None:
+        raise StoreUnavailable("the key store could not read a key")
+
+
+def test_a_key_store_that_cannot_be_read_is_503_never_a_pass(spec_request: dict[str, Any]) -> None:
+    app = create_app(memory_config(), clock=FixedClock(TODAY), keys=DownKeys())
+    response = app.test_client().post(ALLOCATE, json=spec_request, headers=_bearer("ds_0123456789ab_" + "s" * 43))
+    assert _refused(response, 503)["type"].endswith(":store-unavailable") and response.headers["Retry-After"]

@@ -1,12 +1,15 @@
 """Load test of `POST /v1/allocations` with generated small and medium orders (`make loadtest`).
 
 Loopback only: a user whose host is not 127.0.0.1 (or localhost) stops before sending anything. The run's
-length is the Makefile's `-t`. Each response must be a 200 carrying a decision of the spec's shape.
+length is the Makefile's `-t`. Each response must be a 200 carrying a decision of the spec's shape. Requests send
+the API key in `DECISION_SERVICE_API_KEY` (one with the order_entry role: `decision-service keys create loadtest
+--role order_entry`, or the key `serve` prints on its first start); without it a user stops before sending anything.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,6 +53,10 @@ class AllocationUser(HttpUser):
         """Refuse any host but loopback."""
         if urlsplit(self.host or "").hostname not in LOOPBACK:
             raise StopUser(f"loopback only, not {self.host!r}")
+        key = os.environ.get("DECISION_SERVICE_API_KEY", "")
+        if not key:
+            raise StopUser("set DECISION_SERVICE_API_KEY to a key with the order_entry role")
+        self.headers = {**HEADERS, "Authorization": f"Bearer {key}"}
         self.rng = random.Random(id(self))
 
     @task(9)
@@ -62,7 +69,7 @@ class AllocationUser(HttpUser):
 
     def _post(self, body: str, name: str) -> None:
         with self.client.post(
-            "/v1/allocations", data=body, headers=HEADERS, name=f"/v1/allocations [{name}]", catch_response=True
+            "/v1/allocations", data=body, headers=self.headers, name=f"/v1/allocations [{name}]", catch_response=True
         ) as resp:
             if resp.status_code != 200:
                 resp.failure(f"HTTP {resp.status_code}: {resp.text[:200]}")

@@ -23,7 +23,7 @@ from decision_service.orders.service import decide_order
 from decision_service.web.config import Config
 from optimizers.admission import candidate_count
 from optimizers.errors import ProblemTooLarge
-from scenarios.bench_http import HOST, JSON_HEADERS, NoDelayConnection, running_server
+from scenarios.bench_http import HOST, NoDelayConnection, running_server
 from scenarios.generator import BULK, bulk, preset
 
 LIMITS_MS = (1000, 5000)
@@ -80,11 +80,11 @@ def http_once(name: str, limit_ms: int) -> dict[str, Any]:
     """The bulk order posted once to a real server (1 worker), timed client-side."""
     payload = json.dumps(problem_body(bulk(name, time_limit_ms=limit_ms))).encode()
     try:
-        with running_server(workers=1) as port:
-            conn = NoDelayConnection(HOST, port, timeout=120)
+        with running_server(workers=1) as server:
+            conn = NoDelayConnection(HOST, server.port, timeout=120)
             try:
                 started = time.perf_counter()
-                conn.request("POST", "/v1/allocations", payload, JSON_HEADERS)
+                conn.request("POST", "/v1/allocations", payload, server.headers)
                 resp = conn.getresponse()
                 data = resp.read()
                 wall = (time.perf_counter() - started) * 1000.0

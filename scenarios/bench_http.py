@@ -1,7 +1,8 @@
 """The HTTP half of `make bench`: a real server process on loopback, timed request by request.
 
-Starts `decision-service serve` on a free 127.0.0.1 port, waits for `/healthz`, posts one request body many
-times over a keep-alive `http.client` connection and always stops the server, whatever happens.
+Starts `decision-service serve` on a free 127.0.0.1 port over a fresh store in a temporary directory, creates an
+`order_entry` key for it with `decision-service keys create`, waits for `/healthz`, posts one request body many
+times over a keep-alive `http.client` connection with that key and always stops the server, whatever happens.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +35,42 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _command(port: int, workers: int) -> list[str]:
+@dataclass(frozen=True)
+class Server:
+    """A running server: its port, its data directory, and headers that carry an `order_entry` key."""
+
+    port: int
+    data_dir: Path
+    headers: dict[str, str]
+
+
+def _launcher() -> list[str]:
     script = Path(sys.executable).with_name("decision-service")
-    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "decision_service.cli"]
-    return [*launcher, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "decision_service.cli"]
+
+
+def create_key(env: dict[str, str], name: str, *roles: str) -> str:
+    """A new key in the store `env` configures, made by the CLI as an operator would (its last line)."""
+    command = [*_launcher(), "keys", "create", name, *(f"--role={r}" for r in roles)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=60)
+    return done.stdout.strip().splitlines()[-1]
 
 
 @contextmanager
-def running_server(workers: int = 2, ready_s: float = 60.0, env: dict[str, str] | None = None) -> Iterator[int]:
-    """A `decision-service serve` process for the duration of the block, its decision store (the embedded SQLite
-    default, unless `env` says otherwise) in a temporary directory; yields its port."""
+def running_server(workers: int = 2, ready_s: float = 60.0, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A `decision-service serve` process over a fresh embedded store (unless `env` says otherwise: the decision
+    log in memory, say; keys stay in the embedded store) for the duration of the block."""
     port = free_port()
     with tempfile.TemporaryDirectory() as data, tempfile.TemporaryFile() as log:
-        environ = {**os.environ, "DECISION_SERVICE_DATA_DIR": data, **(env or {})}
-        proc = subprocess.Popen(
-            _command(port, workers), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environ
-        )
+        environ = {**os.environ, "DECISION_SERVICE_DATA_DIR": data}
+        environ.pop("DECISION_SERVICE_DATABASE_URL", None)
+        environ |= {"DECISION_SERVICE_KEYS_DATABASE_URL": f"sqlite:///{data}/decisions.sqlite3", **(env or {})}
+        key = create_key(environ, "bench", "order_entry")
+        command = [*_launcher(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+        proc = subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             _wait_healthy(proc, port, ready_s, log)
-            yield port
+            yield Server(port, Path(data), {**JSON_HEADERS, "Authorization": f"Bearer {key}"})
         finally:
             _stop(proc)
 
@@ -94,8 +113,11 @@ class NoDelayConnection(http.client.HTTPConnection):
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-def time_posts(port: int, body: dict[str, Any], count: int, warmup: int = 20) -> dict[str, Any]:
-    """POST `body` to /v1/allocations `count` times in sequence (after `warmup`); latency in ms, client-side."""
+def time_posts(
+    port: int, body: dict[str, Any], count: int, warmup: int = 20, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """POST `body` to /v1/allocations `count` times in sequence (after `warmup`) with `headers` (which carry the
+    key); latency in ms, client-side."""
     payload = json.dumps(body).encode()
     conn = NoDelayConnection(HOST, port, timeout=30)
     times: list[float] = []
@@ -103,7 +125,7 @@ def time_posts(port: int, body: dict[str, Any], count: int, warmup: int = 20) ->
     try:
         for n in range(warmup + count):
             start = time.perf_counter()
-            conn.request("POST", "/v1/allocations", payload, JSON_HEADERS)
+            conn.request("POST", "/v1/allocations", payload, headers or JSON_HEADERS)
             resp = conn.getresponse()
             data = resp.read()
             elapsed = (time.perf_counter() - start) * 1000.0
@@ -122,8 +144,8 @@ def run_http_bench(
     body: dict[str, Any], count: int = 500, workers: int = 2, env: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Start the server, time `count` posts of `body`, stop the server."""
-    with running_server(workers, env=env) as port:
-        result = time_posts(port, body, count)
+    with running_server(workers, env=env) as server:
+        result = time_posts(server.port, body, count, headers=server.headers)
     return {"workers": workers, **result}
 
 

@@ -62,11 +62,38 @@ def example_request() -> dict[str, Any]:
     return data
 
 
-def example_curl(host: str, port: int) -> str:
-    """A copy-pasteable curl command posting the example request to a running service."""
+def example_curl(host: str, port: int, key: str | None = None) -> str:
+    """A copy-pasteable curl command posting the example request to a running service, with `key` (or, without
+    one, the key in the shell's `$DECISION_SERVICE_API_KEY`)."""
     body = json.dumps(example_request(), separators=(",", ":"))
     url = f"http://{host}:{port}/v1/allocations"
-    return f"curl -sS -X POST {url} -H 'Content-Type: application/json' -d {shlex.quote(body)}"
+    auth = shlex.quote(f"Authorization: Bearer {key}") if key else '"Authorization: Bearer $DECISION_SERVICE_API_KEY"'
+    return f"curl -sS -X POST {url} -H 'Content-Type: application/json' -H {auth} -d {shlex.quote(body)}"
+
+
+def first_admin_key(url: str) -> str | None:
+    """On a store with no active admin key, create one named `local-admin` and return it (once); else None."""
+    from datetime import UTC, datetime
+
+    from decision_service.orders.keyhash import issue
+    from decision_service.orders.keys import ADMIN
+    from decision_service.storage.sql.engine import engine_from_url
+    from decision_service.storage.sql.keys import SqlKeyStore
+
+    store = SqlKeyStore(engine_from_url(url))
+    try:
+        keys = store.all()
+        if any(k.active and ADMIN in k.roles for k in keys):
+            return None
+        taken = {k.name for k in keys}
+        name = next(
+            n for n in (f"local-admin{'' if i == 0 else f'-{i}'}" for i in range(len(keys) + 1)) if n not in taken
+        )
+        issued = issue(name, [ADMIN], datetime.now(UTC))
+        store.add(issued.stored)
+        return issued.key
+    finally:
+        store.engine.dispose()  # no connection crosses the workers' fork
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -75,15 +102,30 @@ def _serve(args: argparse.Namespace) -> int:
     from decision_service.web.config import Config
 
     settings = Config.from_env()
-    url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
-    if url.startswith("sqlite:"):  # the embedded default migrates itself, once, before the workers fork
-        upgrade(url)
+    log_url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
+    url = database_url(settings.KEYS_DATABASE_URL, settings.DATA_DIR) if settings.KEYS_DATABASE_URL else log_url
+    for embedded in {u for u in (log_url, url) if u.startswith("sqlite:")}:
+        upgrade(embedded)  # the embedded default migrates itself, once, before the workers fork
+    if url.startswith("sqlite:"):
+        key = first_admin_key(url)  # in the master, once: a local service is usable from its first start
+        if key is not None:
+            _print_first_key(key, args.host, args.port)
     server(args.host, args.port, args.workers, args.timeout).run()
     return 0
 
 
+def _print_first_key(key: str, host: str, port: int) -> None:
+    print("# No admin key in this store: created `local-admin`. The key is shown this once; only its hash is kept.")
+    print("# More keys: decision-service keys create NAME --role order_entry (see `decision-service keys --help`).")
+    print(f"# The spec's example order, sent with it; API docs at http://{host}:{port}/docs")
+    print(example_curl(host, port, key))
+    print(f"export DECISION_SERVICE_API_KEY={key}", flush=True)
+
+
 def _example(args: argparse.Namespace) -> int:
     print(f"# The spec's example order; API docs at http://{args.host}:{args.port}/docs")
+    print("# Every request needs an API key: `serve` prints one on its first start (a store with no admin key);")
+    print("# else: export DECISION_SERVICE_API_KEY=$(decision-service keys create me --role order_entry | tail -1)")
     print(example_curl(args.host, args.port))
     return 0
 

@@ -9,18 +9,21 @@ from pathlib import Path
 from typing import Any
 
 
-def _url(args: argparse.Namespace) -> str:
+def database_url_of(args: argparse.Namespace, keys: bool = False) -> str:
+    """The store `--database-url` names, else the configured one (for `keys`, KEYS_DATABASE_URL first), else
+    the embedded SQLite."""
     from decision_service.storage import database_url
     from decision_service.web.config import Config
 
     settings = Config.from_env()
-    return database_url(args.database_url or settings.DATABASE_URL, settings.DATA_DIR)
+    configured = (keys and settings.KEYS_DATABASE_URL) or settings.DATABASE_URL
+    return database_url(args.database_url or configured, settings.DATA_DIR)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
     from decision_service.storage.migrate import upgrade
 
-    url = _url(args)
+    url = database_url_of(args)
     upgrade(url)
     print(f"decision store at {_shown(url)} is at the newest schema")
     return 0
@@ -33,7 +36,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     try:
         digest = Digest(**json.loads(Path(args.digest).read_text(encoding="utf-8"))) if args.digest else None
-        result = verify(open_log(_url(args)), digest)
+        result = verify(open_log(database_url_of(args)), digest)
     except (OSError, ValueError, TypeError, StoreUnavailable) as exc:
         print(f"cannot verify: {exc}", file=sys.stderr)
         return 2
@@ -47,7 +50,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _digest(args: argparse.Namespace) -> int:
     from decision_service.storage import open_log
 
-    head = open_log(_url(args)).head()
+    head = open_log(database_url_of(args)).head()
     print(json.dumps({"head": head.head, "records": head.records}))
     return 0
 

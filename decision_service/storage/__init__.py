@@ -1,4 +1,5 @@
-"""Adapters of the decision log port (`decision_service.orders.log.DecisionLog`).
+"""Adapters of the decision log port (`decision_service.orders.log.DecisionLog`) and the API key store port
+(`decision_service.orders.keys.KeyStore`): `open_log` and `open_keys`.
 
 `memory.InMemoryDecisionLog` is the fake for unit tests; `sql.SqlDecisionLog` keeps the log in SQLite (embedded)
 or PostgreSQL (deployments), with the schema made by the Alembic migrations (`migrate.upgrade`). This package
@@ -7,6 +8,7 @@ imports the core; the core never imports it. Nothing here imports SQLAlchemy unt
 
 from __future__ import annotations
 
+from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 
 MEMORY = "memory://"  # the log in this process only: tests and benchmarks, never a record
@@ -32,3 +34,15 @@ def open_log(url: str) -> DecisionLog:
     from decision_service.storage.sql.log import SqlDecisionLog
 
     return SqlDecisionLog(engine_from_url(url))
+
+
+def open_keys(url: str) -> KeyStore:
+    """The API key store at `url`, beside the decision log (`memory://` keeps keys in this process only)."""
+    if url == MEMORY:
+        from decision_service.storage.memory import InMemoryKeyStore
+
+        return InMemoryKeyStore()
+    from decision_service.storage.sql.engine import engine_from_url
+    from decision_service.storage.sql.keys import SqlKeyStore
+
+    return SqlKeyStore(engine_from_url(url))

@@ -1,10 +1,14 @@
-"""The decision log in memory: the fake that unit tests pass where the service wants a `DecisionLog`."""
+"""The decision log and the key store in memory: the fakes tests pass where the service wants a `DecisionLog` or
+a `KeyStore`."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 
+from decision_service.orders.keys import DuplicateKey, StoredKey
 from decision_service.orders.log import (
     GENESIS,
     DecisionFilter,
@@ -67,3 +71,38 @@ class InMemoryDecisionLog:
         """The newest record's hash and the number of records."""
         with self._lock:
             return Digest(self._chain[-1].hash, len(self._chain)) if self._chain else Digest(GENESIS, 0)
+
+
+class InMemoryKeyStore:
+    """A `KeyStore` in a dict: the fake for tests, and the key store of an app whose log is `memory://`."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, StoredKey] = {}
+        self._lock = threading.Lock()
+
+    def add(self, key: StoredKey) -> None:
+        """Keep `key`; `DuplicateKey` if its name or id is taken."""
+        with self._lock:
+            if key.id in self._keys or any(k.name == key.name for k in self._keys.values()):
+                raise DuplicateKey(f"a key named {key.name!r} already exists")
+            self._keys[key.id] = key
+
+    def get(self, key_id: str) -> StoredKey | None:
+        """The key with that id, or None."""
+        with self._lock:
+            return self._keys.get(key_id)
+
+    def all(self) -> list[StoredKey]:
+        """Every key, oldest first."""
+        with self._lock:
+            return sorted(self._keys.values(), key=lambda k: (k.created_at, k.name))
+
+    def revoke(self, name: str, at: datetime) -> StoredKey | None:
+        """Mark the active key named `name` revoked."""
+        with self._lock:
+            found = next((k for k in self._keys.values() if k.name == name and k.active), None)
+            if found is None:
+                return None
+            revoked = replace(found, revoked_at=at)
+            self._keys[found.id] = revoked
+            return revoked

@@ -10,9 +10,11 @@ import time
 from flask import Flask, g
 
 from decision_service.codec.defaults import RequestDefaults, use_defaults
+from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
-from decision_service.storage import database_url, open_log
+from decision_service.storage import database_url, open_keys, open_log
+from decision_service.web import access
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
@@ -31,8 +33,9 @@ def create_app(
     decide: DecideFn | None = None,
     rules: RulesService | None = None,
     log: DecisionLog | None = None,
+    keys: KeyStore | None = None,
 ) -> Flask:
-    """Build the service: configuration (from the environment unless given), ports, OpenAPI and blueprints."""
+    """Build the service: configuration (from the environment unless given), ports, access, OpenAPI, blueprints."""
     settings = config if config is not None else Config.from_env()
     app = Flask(__name__)
     app.config.from_mapping(settings.as_flask())
@@ -40,7 +43,8 @@ def create_app(
     rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
     app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
-    app.extensions[LOG_KEY] = log or open_log(database_url(settings.DATABASE_URL, settings.DATA_DIR))
+    url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
+    app.extensions[LOG_KEY] = log or open_log(url)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request
@@ -50,6 +54,9 @@ def create_app(
         use_defaults(defaults)  # in the thread serving the request
 
     compress_answers(app)
+    keys_url = database_url(settings.KEYS_DATABASE_URL, settings.DATA_DIR) if settings.KEYS_DATABASE_URL else url
+    access.install(app, keys if keys is not None else open_keys(keys_url))  # after `receive`: 401/403 before views
+
     build_api(app)
     register_error_handlers(app)  # after the Api: replaces flask-smorest's own HTTPException handler
     return app

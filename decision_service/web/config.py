@@ -29,6 +29,9 @@ class Config:
     # `postgresql+psycopg://...` for deployments of several instances; `memory://` keeps them in this process only
     # (tests and benchmarks: not a record).
     DATABASE_URL: str = ""
+    # Where API keys are kept; empty: beside the decision log (DATABASE_URL). Separate only for benchmarks that
+    # keep the log in memory but still need keys a CLI can create.
+    KEYS_DATABASE_URL: str = ""
     DATA_DIR: str = "data"
     API_TITLE: str = "Allocation decision service"
     API_VERSION: str = "v1"

@@ -48,8 +48,18 @@ class UnsupportedContentEncoding(RequestProblem):
     """The body is compressed (or otherwise encoded); the service reads identity bodies only."""
 
 
+class Unauthenticated(RequestProblem):
+    """No API key, or one the service does not accept (malformed, unknown, revoked)."""
+
+
+class Forbidden(RequestProblem):
+    """A valid API key whose roles may not do what was asked."""
+
+
 # exception class -> (status, problem type slug, title)
 PROBLEMS: dict[type[RequestProblem], tuple[int, str, str]] = {
+    Unauthenticated: (401, "unauthenticated", "API key required"),
+    Forbidden: (403, "forbidden", "Not allowed for this key's roles"),
     MalformedJson: (400, "malformed-json", "Malformed JSON"),
     UnsupportedContentType: (415, "unsupported-media-type", "Unsupported media type"),
     UnsupportedContentEncoding: (415, "unsupported-content-encoding", "Unsupported content encoding"),
@@ -64,6 +74,8 @@ RULES_PROBLEMS: tuple[tuple[type[RulesError], int, str, str], ...] = (
 )
 HTTP_SLUGS: dict[int, str] = {
     400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
     413: "payload-too-large",
@@ -83,6 +95,8 @@ def _handle_request_problem(exc: RequestProblem) -> Response:
     response = problem_response(status, slug, title, exc.detail)
     if isinstance(exc, UnsupportedContentEncoding):
         response.headers["Accept-Encoding"] = "identity"  # RFC 9110 15.5.16: the codings the service accepts
+    if isinstance(exc, Unauthenticated):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="decision-service"'  # RFC 6750 3
     return response
 
 

@@ -12,9 +12,9 @@ from decision_service.orders.decision import OrderDecision
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.record import record_of
 from decision_service.orders.request import OrderRequest
+from decision_service.web.access import current_key
 
 LOG_KEY = "decision_log"
-ANONYMOUS = "anonymous"  # who asked, until requests carry an API key
 
 
 def current_log() -> DecisionLog:
@@ -23,9 +23,11 @@ def current_log() -> DecisionLog:
     return log
 
 
-def record(decided: OrderDecision, request: OrderRequest, raw: bytes, actor: str = ANONYMOUS) -> None:
+def record(decided: OrderDecision, request: OrderRequest, raw: bytes) -> None:
     """Seal `decided`, explained in full, with the request exactly as received; `StoreUnavailable` when the log
-    cannot be written (the caller answers 503 and the decision is not answered)."""
+    cannot be written (the caller answers 503 and the decision is not answered). The actor is the name of the API
+    key the request was authenticated with."""
+    actor = current_key().name
     response = orjson.loads(decision_json(decided))  # JSON values, as the log will give them back
     customer = request.problem.order.customer
     entry = record_of(decided, raw.decode("utf-8"), response, actor=actor, customer=customer, at=datetime.now(UTC))

@@ -21,7 +21,7 @@ from decision_service.codec.schemas.request import load_request
 from decision_service.orders.ports import FixedClock
 from decision_service.orders.validation import validate_order
 from decision_service.web import create_app
-from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide, memory_config
+from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide, keyed_client, memory_config
 
 _EXAMPLE = json.loads(resources.files("decision_service").joinpath("examples/spec_example.json").read_text())
 
@@ -38,7 +38,7 @@ def app(fake_decide: RecordingDecide) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return keyed_client(app)
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def spec_request() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def engine_client() -> FlaskClient:
     """A client of an app running the real engine, validating every allocation the engine makes."""
-    return create_app(memory_config(), clock=FixedClock(TODAY), decide=ValidatingDecide()).test_client()
+    return keyed_client(create_app(memory_config(), clock=FixedClock(TODAY), decide=ValidatingDecide()))
 
 
 def decided_and_validated(client: FlaskClient, body: dict[str, Any] | str) -> dict[str, Any]:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
+
+from decision_service.orders.keyhash import issue
+from decision_service.orders.keys import ADMIN
+from decision_service.web.access import KEYS_KEY
 from decision_service.web.config import Config
 from optimizers.decision import (
     AllocationDecision,
@@ -139,3 +146,20 @@ MEMORY_ENV = {"DECISION_SERVICE_DATABASE_URL": "memory://"}
 def memory_config(**settings: Any) -> Config:
     """The service's configuration with the decision log kept in memory (tests write no database files)."""
     return Config(DATABASE_URL="memory://", **settings)
+
+
+def new_key(app: Flask, *roles: str, name: str = "") -> str:
+    """A new API key with `roles` (admin when none), added to `app`'s key store."""
+    roles = roles or (ADMIN,)
+    name = name or f"test-{'-'.join(roles).replace(':', '-')}-{secrets.token_hex(3)}"
+    issued = issue(name, roles, datetime.now(UTC))
+    app.extensions[KEYS_KEY].store.add(issued.stored)
+    return issued.key
+
+
+def keyed_client(app: Flask, *roles: str, name: str = "") -> FlaskClient:
+    """A test client of `app` sending a new API key with `roles` (admin when none): the service's own
+    authentication runs in every test; nothing switches it off."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {new_key(app, *roles, name=name)}"
+    return client

@@ -14,7 +14,7 @@ from decision_service.codec.schemas.response import DecisionSchema
 from decision_service.orders.ports import FixedClock
 from decision_service.web import create_app
 from optimizers.problem import DEFAULT_TIERS, AllocationProblem
-from tests.api.fakes import TODAY, RecordingDecide, memory_config, rich_decision
+from tests.api.fakes import TODAY, RecordingDecide, keyed_client, memory_config, rich_decision
 from tests.api.test_http_errors import URL
 
 MINIMAL: dict[str, Any] = {
@@ -60,7 +60,7 @@ def test_defaults_of_the_spec_are_applied(client: FlaskClient, fake_decide: Reco
 def test_time_limit_default_comes_from_config(fake_decide: RecordingDecide) -> None:
     app = create_app(memory_config(DEFAULT_TIME_LIMIT_MS=250), clock=FixedClock(TODAY), decide=fake_decide)
     body = {**MINIMAL, "policy": {"horizon_days": 7}}
-    problem = _posted(app.test_client(), fake_decide, body)
+    problem = _posted(keyed_client(app), fake_decide, body)
     assert (problem.policy.time_limit_ms, problem.policy.horizon_days, problem.policy.tiers) == (250, 7, DEFAULT_TIERS)
 
 
@@ -115,5 +115,5 @@ def test_every_app_has_its_own_ports(app: Flask, fake_decide: RecordingDecide, s
     other = RecordingDecide()
     create_app(memory_config(), clock=FixedClock(date(2030, 1, 1)), decide=other)
     del spec_request["as_of"]
-    assert _posted(app.test_client(), fake_decide, spec_request).as_of == TODAY
+    assert _posted(keyed_client(app), fake_decide, spec_request).as_of == TODAY
     assert other.problems == []

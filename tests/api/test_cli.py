@@ -26,13 +26,27 @@ def test_example_prints_a_curl_posting_the_spec_example(capsys: pytest.CaptureFi
     assert serve.example_request()["order"]["id"] == "SO-1001"
 
 
-def test_serve_configures_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_configures_gunicorn_and_prints_a_first_admin_key_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DECISION_SERVICE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DECISION_SERVICE_DATABASE_URL", raising=False)
     started: list[serve.GunicornServer] = []
     monkeypatch.setattr(serve.GunicornServer, "run", lambda self: started.append(self))
     assert cli.main(["serve", "--host", "127.0.0.2", "--port", "8123", "--workers", "3"]) == 0
     (server,) = started
     assert server.cfg.bind == ["127.0.0.2:8123"] and server.cfg.workers == 3
-    assert isinstance(server.load(), Flask)
+    app = server.load()
+    assert isinstance(app, Flask)
+    printed = capsys.readouterr().out
+    command = shlex.split(next(line for line in printed.splitlines() if line.startswith("curl")))
+    auth = command[[i for i, w in enumerate(command) if w == "-H"][1] + 1]
+    assert auth.startswith("Authorization: Bearer ds_")
+    body = json.loads(command[command.index("-d") + 1])
+    answer = app.test_client().post("/v1/allocations", json=body, headers={"Authorization": auth.split(": ", 1)[1]})
+    assert answer.status_code == 200 and answer.get_json()["order_id"] == "SO-1001"  # the example works as printed
+    assert cli.main(["serve", "--port", "8123"]) == 0
+    assert "Bearer ds_" not in capsys.readouterr().out  # an admin key exists: nothing created, nothing shown
 
 
 def test_subcommand_is_required() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from decision_service.web import Config, create_app
 from decision_service.web.config import MIB
-from tests.api.fakes import MEMORY_ENV, RecordingDecide, memory_config
+from tests.api.fakes import MEMORY_ENV, RecordingDecide, keyed_client, memory_config
 from tests.api.test_http_errors import URL, assert_problem
 
 
@@ -29,24 +29,24 @@ def test_factory_reads_the_environment_when_given_no_config(monkeypatch: pytest.
     monkeypatch.setenv("DECISION_SERVICE_DATABASE_URL", "memory://")
     app = create_app(decide=RecordingDecide())
     assert app.config["MAX_CONTENT_LENGTH"] == 64
-    response = app.test_client().post(URL, data=json.dumps({"pad": "x" * 100}), content_type="application/json")
+    response = keyed_client(app).post(URL, data=json.dumps({"pad": "x" * 100}), content_type="application/json")
     assert_problem(response, 413, "payload-too-large")
 
 
 def test_explain_setting_reaches_the_core() -> None:
     fake = RecordingDecide()
     app = create_app(memory_config(EXPLAIN=False), decide=fake)
-    body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
-    app.test_client().post(URL, json=body["content"]["application/json"]["example"])
+    body = json.loads(keyed_client(app).get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
+    keyed_client(app).post(URL, json=body["content"]["application/json"]["example"])
     assert fake.explain == [False]
 
 
 def test_the_admission_limit_and_the_moment_of_receipt_reach_the_core() -> None:
     fake = RecordingDecide()
     app = create_app(Config.from_env({"DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND": "1234", **MEMORY_ENV}), decide=fake)
-    body = json.loads(app.test_client().get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
+    body = json.loads(keyed_client(app).get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
     before = time.perf_counter()
-    app.test_client().post(URL, json=body["content"]["application/json"]["example"])
+    keyed_client(app).post(URL, json=body["content"]["application/json"]["example"])
     assert fake.max_candidates == [1234]
     started = fake.started[0]
     assert started is not None and before <= started <= time.perf_counter()

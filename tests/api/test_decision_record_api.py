@@ -13,7 +13,7 @@ from decision_service.orders.log import DecisionRecord, Sealed, StoreUnavailable
 from decision_service.orders.ports import FixedClock
 from decision_service.storage.memory import InMemoryDecisionLog
 from decision_service.web import create_app
-from tests.api.fakes import TODAY, memory_config
+from tests.api.fakes import TODAY, keyed_client, memory_config
 from tests.api.test_order_policy_api import every_exception_request
 
 URL = "/v1/allocations"
@@ -39,7 +39,7 @@ def _decide(client: FlaskClient, body: Any) -> dict[str, Any]:
 def test_every_answer_is_recorded_first_with_the_request_as_received(
     app: Flask, log: InMemoryDecisionLog, spec_request: dict[str, Any]
 ) -> None:
-    client = app.test_client()
+    client = keyed_client(app, "order_entry", "planner", name="erp-west")
     raw = json.dumps(spec_request, indent=2)
     answer = client.post(URL, data=raw, content_type="application/json").get_json()
     entry = client.get(f"/v1/decisions/{answer['decision_id']}").get_json()
@@ -50,12 +50,12 @@ def test_every_answer_is_recorded_first_with_the_request_as_received(
     )
     assert entry["decision"]["lines"][0]["explanation"]["summarised"] is False  # the record keeps it all
     audit = entry["audit"]
-    assert audit["seq"] == 1 and audit["actor"] == "anonymous" and audit["rules_versions"] == answer["rules_versions"]
+    assert audit["seq"] == 1 and audit["actor"] == "erp-west" and audit["rules_versions"] == answer["rules_versions"]
     assert audit["versions"] == answer["versions"] and audit["hash"].startswith("sha256:")
 
 
 def test_an_auditors_questions_are_answered_by_facet_with_paging(app: Flask) -> None:
-    client = app.test_client()
+    client = keyed_client(app)
     held = every_exception_request()
     released = every_exception_request()
     released["network"]["customers"][0]["credit_limit"] = None
@@ -88,7 +88,7 @@ def test_an_unknown_decision_is_404(client: FlaskClient) -> None:
 
 
 def test_a_replay_of_a_proven_decision_is_identical(app: Flask, spec_request: dict[str, Any]) -> None:
-    client = app.test_client()
+    client = keyed_client(app)
     del spec_request["as_of"]  # decided on the day the service's clock said: the replay uses that day
     answer = _decide(client, spec_request)
     replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").get_json()
@@ -97,7 +97,7 @@ def test_a_replay_of_a_proven_decision_is_identical(app: Flask, spec_request: di
 
 
 def test_a_replay_names_the_differences(app: Flask, log: InMemoryDecisionLog, spec_request: dict[str, Any]) -> None:
-    client = app.test_client()
+    client = keyed_client(app)
     answer = _decide(client, spec_request)
     sealed = log.get(answer["decision_id"])
     assert sealed is not None
@@ -106,7 +106,7 @@ def test_a_replay_names_the_differences(app: Flask, log: InMemoryDecisionLog, sp
     forged["objective"]["units"] -= 1
     other = InMemoryDecisionLog()
     other.append(_with_response(sealed, forged))
-    replay = create_app(memory_config(), clock=FixedClock(TODAY), log=other).test_client()
+    replay = keyed_client(create_app(memory_config(), clock=FixedClock(TODAY), log=other))
     result = replay.post(f"/v1/decisions/{answer['decision_id']}/replay").get_json()
     assert result["identical"] is False and "error" in result["note"]
     assert [lv["name"] for lv in result["levels"] if not lv["identical"]] == ["units"]
@@ -121,7 +121,7 @@ def _with_response(sealed: Sealed, response: Any) -> DecisionRecord:
 
 
 def test_verify_and_digest_over_http(app: Flask, spec_request: dict[str, Any]) -> None:
-    client = app.test_client()
+    client = keyed_client(app)
     assert client.get("/v1/audit/verify").get_json() == {"ok": True, "records": 0, "first_broken": None,
                                                           "reason": None}  # fmt: skip
     for _ in range(3):
@@ -137,7 +137,7 @@ class DownLog(InMemoryDecisionLog):
 
 
 def test_a_decision_that_cannot_be_recorded_is_not_answered(spec_request: dict[str, Any]) -> None:
-    client = create_app(memory_config(), clock=FixedClock(TODAY), log=DownLog()).test_client()
+    client = keyed_client(create_app(memory_config(), clock=FixedClock(TODAY), log=DownLog()))
     response = client.post(URL, json=spec_request)
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert response.headers["Retry-After"] and b"fills" not in response.data

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decision_service.web import create_app
-from tests.api.fakes import memory_config
+from tests.api.fakes import keyed_client, memory_config
 
 
 def test_docs_page_loads_swagger_ui_from_the_service() -> None:
-    client = create_app(memory_config()).test_client()
+    client = keyed_client(create_app(memory_config()))
     page = client.get("/docs")
     assert page.status_code == 200 and b"/docs/assets/swagger-ui-bundle.js" in page.data
     for name, kind in (("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "css")):
@@ -16,7 +16,7 @@ def test_docs_page_loads_swagger_ui_from_the_service() -> None:
 
 
 def test_docs_assets_do_not_serve_anything_else() -> None:
-    client = create_app(memory_config()).test_client()
+    client = keyed_client(create_app(memory_config()))
     for path in ("/docs/assets/../config.py", "/docs/assets/missing.js", "/docs/assets/%2e%2e/__init__.py"):
         resp = client.get(path)
         assert resp.status_code == 404 and resp.content_type.startswith("application/problem+json")

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from decision_service.orders.ports import FixedClock
 from decision_service.web import create_app
 from tests.api.conftest import _EXAMPLE
-from tests.api.fakes import TODAY, RecordingDecide, memory_config
+from tests.api.fakes import TODAY, RecordingDecide, keyed_client, memory_config
 from tests.api.test_http_errors import URL
 
 APP = create_app(memory_config(MAX_CONTENT_LENGTH=256 * 1024), clock=FixedClock(TODAY), decide=RecordingDecide())
-CLIENT = APP.test_client()
+CLIENT = keyed_client(APP)
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(

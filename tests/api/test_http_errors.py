@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 
 from decision_service.orders.ports import FixedClock
 from decision_service.web import create_app
-from tests.api.fakes import TODAY, failing_decide, memory_config
+from tests.api.fakes import TODAY, failing_decide, keyed_client, memory_config
 
 URL = "/v1/allocations"
 PREFIX = "urn:decision-service:problem:"
@@ -70,7 +70,7 @@ def test_body_over_the_configured_limit_is_413(spec_request: dict[str, Any]) -> 
     app = create_app(memory_config(MAX_CONTENT_LENGTH=1000), clock=FixedClock(TODAY), decide=failing_decide)
     body = json.dumps(spec_request).encode()
     assert len(body) > 1000
-    response = app.test_client().post(URL, data=body, content_type="application/json")
+    response = keyed_client(app).post(URL, data=body, content_type="application/json")
     assert_problem(response, 413, "payload-too-large")
 
 
@@ -92,7 +92,7 @@ def test_wrong_method_is_405_with_allow_header(client: FlaskClient) -> None:
 def test_core_failure_is_500_problem_without_internals(spec_request: dict[str, Any]) -> None:
     app = create_app(memory_config(), clock=FixedClock(TODAY), decide=failing_decide)
     app.logger.disabled = True
-    response = app.test_client().post(URL, json=spec_request)
+    response = keyed_client(app).post(URL, json=spec_request)
     body = assert_problem(response, 500, "internal-error")
     assert b"secret" not in response.data and b"Traceback" not in response.data
     assert set(body) == {"type", "title", "status", "detail"}
@@ -150,7 +150,7 @@ def test_a_compressed_body_is_415_naming_the_accepted_coding(client: FlaskClient
 
 
 def test_an_oversize_body_is_413_stating_the_limit(spec_request: dict[str, Any]) -> None:
-    client = create_app(memory_config(MAX_CONTENT_LENGTH=1000), clock=FixedClock(TODAY)).test_client()
+    client = keyed_client(create_app(memory_config(MAX_CONTENT_LENGTH=1000), clock=FixedClock(TODAY)))
     body = assert_problem(client.post(URL, json=spec_request), 413, "payload-too-large")
     assert "1,000 bytes" in body["detail"] and "DECISION_SERVICE_MAX_CONTENT_LENGTH" in body["detail"]
 
@@ -170,7 +170,7 @@ def test_an_unknown_stock_status_is_422(client: FlaskClient, spec_request: dict[
 def test_an_order_over_the_admitted_size_is_413_naming_its_size_the_limit_and_the_setting(
     spec_request: dict[str, Any],
 ) -> None:
-    client = create_app(memory_config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY)).test_client()
+    client = keyed_client(create_app(memory_config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY)))
     response = client.post(URL, json=spec_request)
     body = assert_problem(response, 413, "problem-too-large")
     assert (body["candidates"], body["limit"]) == (2, 1)
@@ -179,5 +179,5 @@ def test_an_order_over_the_admitted_size_is_413_naming_its_size_the_limit_and_th
 
 
 def test_the_admission_limit_is_off_at_zero(spec_request: dict[str, Any]) -> None:
-    client = create_app(memory_config(MAX_CANDIDATES_PER_SECOND=0), clock=FixedClock(TODAY)).test_client()
+    client = keyed_client(create_app(memory_config(MAX_CANDIDATES_PER_SECOND=0), clock=FixedClock(TODAY)))
     assert client.post(URL, json=spec_request).status_code == 200

@@ -12,17 +12,18 @@ from hypothesis import HealthCheck, settings
 
 from decision_service.orders.ports import FixedClock
 from decision_service.web import create_app
-from tests.api.fakes import TODAY, memory_config
+from tests.api.fakes import TODAY, keyed_client, memory_config, new_key
 
 APP = create_app(memory_config(), clock=FixedClock(TODAY))  # the real engine and the shipped rules
 SCHEMA = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 IDENTITY = {"Accept-Encoding": "identity"}  # the in-process client does not undo compression, which is transport
+ADMIN = {"Authorization": f"Bearer {new_key(APP)}"}  # every operation, so every documented answer is reachable
 
 
 @SCHEMA.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_answer_is_what_the_document_says(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=IDENTITY)
+    case.call_and_validate(headers={**ADMIN, **IDENTITY})
 
 
 def _case(path: str, method: str, **parts: Any) -> schemathesis.Case:
@@ -30,10 +31,10 @@ def _case(path: str, method: str, **parts: Any) -> schemathesis.Case:
 
 
 def test_an_invalid_draft_answers_findings_the_document_allows() -> None:
-    draft = APP.test_client().get("/v1/rules/tables/pricing").get_json()["versions"][-1]["content"]
+    draft = keyed_client(APP).get("/v1/rules/tables/pricing").get_json()["versions"][-1]["content"]
     draft["hit_policy"] = "UNIQUE"  # overlapping rows: a 422 with findings
     case = _case("/v1/rules/tables/{key}/validate", "POST", path_parameters={"key": "pricing"}, body=draft)
-    response = case.call()
+    response = case.call(headers=ADMIN)
     assert response.status_code == 422 and response.json()["findings"]
     case.validate_response(response)
 
@@ -56,15 +57,15 @@ def test_body_problems_are_documented_for_every_endpoint_that_reads_one(
     documented = SCHEMA[path]["POST"].definition.raw["responses"]
     assert str(status) in documented
     url = path.replace("{key}", "credit")
-    response = APP.test_client().post(url, data=body, headers=headers)
+    response = keyed_client(APP).post(url, data=body, headers=headers)
     assert response.status_code == status and response.mimetype == "application/problem+json"
 
 
 def test_an_order_refused_for_its_size_answers_what_the_document_allows() -> None:
     small = create_app(memory_config(MAX_CANDIDATES_PER_SECOND=1), clock=FixedClock(TODAY))
-    body = small.test_client().get("/openapi.json").get_json()["paths"]["/v1/allocations"]["post"]
+    body = keyed_client(small).get("/openapi.json").get_json()["paths"]["/v1/allocations"]["post"]
     example = body["requestBody"]["content"]["application/json"]["example"]
     case = schemathesis.openapi.from_wsgi("/openapi.json", small)["/v1/allocations"]["POST"].Case(body=example)
-    response = case.call()
+    response = case.call(headers={"Authorization": f"Bearer {new_key(small)}"})
     assert response.status_code == 413 and response.json()["candidates"] > 1
     case.validate_response(response)

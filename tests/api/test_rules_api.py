@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from decision_service.orders.ports import FixedClock
 from decision_service.web import create_app
 from rules.service import RulesService
-from tests.api.fakes import TODAY, memory_config
+from tests.api.fakes import TODAY, keyed_client, memory_config
 
 TABLES = "/v1/rules/tables"
 PROBLEM = "application/problem+json"
@@ -112,7 +112,7 @@ def test_no_version_in_force_on_as_of_is_404(client: FlaskClient) -> None:
 
 def test_rules_service_is_an_injected_port(tmp_path: Any) -> None:
     empty = RulesService(tmp_path)
-    client = create_app(memory_config(), clock=FixedClock(TODAY), rules=empty).test_client()
+    client = keyed_client(create_app(memory_config(), clock=FixedClock(TODAY), rules=empty))
     assert client.get(TABLES).get_json() == {"tables": []}
-    configured = create_app(memory_config(RULES_DIR=str(tmp_path)), clock=FixedClock(TODAY)).test_client()
+    configured = keyed_client(create_app(memory_config(RULES_DIR=str(tmp_path)), clock=FixedClock(TODAY)))
     assert configured.get(TABLES).get_json() == {"tables": []}

@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 
 from decision_service.orders.ports import FixedClock
 from decision_service.storage.sql import SqlDecisionLog
+from decision_service.storage.sql.keys import SqlKeyStore
 from decision_service.web import Config, create_app
-from tests.api.fakes import TODAY
+from tests.api.fakes import TODAY, keyed_client
 from tests.api.test_order_policy_api import every_exception_request
 from tests.integration.storage.stores import migrated
 
@@ -20,7 +21,10 @@ from tests.integration.storage.stores import migrated
 @pytest.fixture(params=["sqlite", "postgresql"])
 def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FlaskClient]:
     with migrated(request.param, tmp_path) as (url, engine):
-        yield create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=SqlDecisionLog(engine)).test_client()
+        app = create_app(
+            Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=SqlDecisionLog(engine), keys=SqlKeyStore(engine)
+        )
+        yield keyed_client(app)
 
 
 def _decide(client: FlaskClient, body: dict[str, Any]) -> str:

@@ -81,3 +81,16 @@ facets = Table(
     Column("value", Text, primary_key=True),
     Index("ix_decision_facets_lookup", "name", "value", "seq"),
 )
+
+# API keys: never the secret, only a per-key salt and its slow hash (decision_service.orders.keyhash)
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("salt", LargeBinary, nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("roles", Text, nullable=False),  # space-separated; roles hold no spaces (orders.keys.check_roles)
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)

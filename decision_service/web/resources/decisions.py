@@ -63,7 +63,7 @@ def get_decision(decision_id: str) -> Response:
 
 
 @blp.route("/decisions", methods=["GET"])
-@blp.arguments(DecisionQuerySchema, location="query", unknown=RAISE)  # a misspelt filter must not widen the answer
+@blp.arguments(DecisionQuerySchema, location="query", as_kwargs=False, unknown=RAISE)  # a misspelt filter: 422
 @blp.response(200, DecisionPageSchema)
 @blp.alt_response(422, description="A malformed filter, cursor or page size; `errors` names it.", **PROBLEM)
 @blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)

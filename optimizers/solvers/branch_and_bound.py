@@ -21,7 +21,7 @@ from optimizers.solvers import incumbent
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.lp_levels import relaxation
 from optimizers.solvers.mip import Mip
-from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.solvers.outcome import INTEGRAL_TOL, Score, SolveOutcome
 from optimizers.solvers.ship_complete_tree import ship_complete_branch_and_bound
 
 
@@ -32,7 +32,7 @@ class BranchAndBound:
         self,
         cs: CandidateSet,
         budget: Budget,
-        floor: tuple[int, int, int, int] | None = None,
+        floor: Score | None = None,
         relaxed: SolveOutcome | None = None,
     ) -> SolveOutcome | None:
         """The relaxation with the parts where it is fractional or breaks ship-complete re-solved exactly; None when

@@ -14,12 +14,12 @@ from typing import TypeVar
 import numpy as np
 
 from optimizers.candidates.candidate_set import CandidateSet
-from optimizers.solvers.outcome import INTEGRAL_TOL
+from optimizers.solvers.outcome import INTEGRAL_TOL, Score
 
 L = TypeVar("L")  # what names a flow: a text, or the engine and a text
 
 
-def score(cs: CandidateSet, x: np.ndarray) -> tuple[int, int, int, int]:
+def score(cs: CandidateSet, x: np.ndarray) -> Score:
     """(on-time units, units, margin in 1e-4, -tie cost): larger is better, compared lexicographically."""
     q = np.asarray(x, np.int64)
     a = cs.arcs

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from optimizers.model.matrix import Model
+from optimizers.solvers.outcome import Score
 
 if TYPE_CHECKING:  # the solver these edit imports this module
     from optimizers.solvers.levels import LevelSolver
@@ -39,7 +40,7 @@ def restrict_to_optimal_face(ls: LevelSolver, reduced_cost: np.ndarray, dual: np
         ls.set_row_ub(i, float(m.row_lo[i]))
 
 
-def below(m: Model, x: np.ndarray, done: list[int], floor: tuple[int, int, int, int]) -> bool:
+def below(m: Model, x: np.ndarray, done: list[int], floor: Score) -> bool:
     """Do the LP values of the solved levels bound every solution here lexicographically below `floor`?"""
     values = {1: float(m.on_time @ x), 2: float(x.sum()), 3: float(m.margin @ x)}
     for lv in sorted(done):

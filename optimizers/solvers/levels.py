@@ -23,7 +23,7 @@ from optimizers.model.backends import FAILED, INFEASIBLE, OPTIMAL, Answer, Build
 from optimizers.model.matrix import Model
 from optimizers.solvers.budget import Budget, in_words
 from optimizers.solvers.level_bounds import FACE_TOL, below, hold_levels, restrict_to_optimal_face
-from optimizers.solvers.outcome import INTEGRAL_TOL, LEVELS, LevelResult, SolveOutcome
+from optimizers.solvers.outcome import INTEGRAL_TOL, LEVELS, LevelResult, Score, SolveOutcome
 
 COMBINE_LIMIT = 1e12  # largest W * total_qty for which levels 1 and 2 share one objective
 
@@ -43,9 +43,7 @@ def _objectives(m: Model) -> list[tuple[tuple[int, ...], np.ndarray, bool, dict[
     return [*first, ((3,), m.margin, True, margin), ((4,), m.tie, False, tie)]
 
 
-def run_levels(
-    m: Model, budget: Budget, hint: np.ndarray | None = None, floor: tuple[int, int, int, int] | None = None
-) -> SolveOutcome:
+def run_levels(m: Model, budget: Budget, hint: np.ndarray | None = None, floor: Score | None = None) -> SolveOutcome:
     """Solve the levels of a freshly built model in turn (see `LevelSolver.solve`)."""
     return LevelSolver(m).solve(budget, hint, floor)
 
@@ -114,7 +112,7 @@ class LevelSolver:
         self,
         budget: Budget,
         hint: np.ndarray | None = None,
-        floor: tuple[int, int, int, int] | None = None,
+        floor: Score | None = None,
         last_if: Callable[[np.ndarray], bool] | None = None,
     ) -> SolveOutcome:
         """Each level in turn, each confined to the optimum of the ones before.

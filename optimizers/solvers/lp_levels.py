@@ -13,7 +13,7 @@ from optimizers.model.matrix import build_model
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.levels import run_levels
 from optimizers.solvers.min_cost_flow import MinCostFlow
-from optimizers.solvers.outcome import SolveOutcome
+from optimizers.solvers.outcome import Score, SolveOutcome
 
 
 class LpLevels:
@@ -23,7 +23,7 @@ class LpLevels:
         self,
         cs: CandidateSet,
         budget: Budget,
-        floor: tuple[int, int, int, int] | None = None,
+        floor: Score | None = None,
         relaxed: SolveOutcome | None = None,
     ) -> SolveOutcome:
         """Every level of the relaxed LP in turn; with a `floor`, stopped (`pruned`) once it cannot reach it."""
@@ -31,7 +31,7 @@ class LpLevels:
         return budget.stamp(run_levels(build_model(cs, discrete=False), budget, floor=floor), mark)
 
 
-def relaxation(cs: CandidateSet, budget: Budget, floor: tuple[int, int, int, int] | None = None) -> SolveOutcome:
+def relaxation(cs: CandidateSet, budget: Budget, floor: Score | None = None) -> SolveOutcome:
     """The relaxation solved level by level: by min-cost flow when it can be, else on the LP."""
     flow = MinCostFlow().solve(cs, budget, floor)
     return flow if flow is not None else LpLevels().solve(cs, budget, floor)

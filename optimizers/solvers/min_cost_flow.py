@@ -31,7 +31,7 @@ from optimizers.decision import Engine, SolveStatus
 from optimizers.model.matrix import binding_lane_caps, hopeless_arcs
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.incumbent import score
-from optimizers.solvers.outcome import ALL_OPTIMAL, SolveOutcome
+from optimizers.solvers.outcome import ALL_OPTIMAL, Score, SolveOutcome
 
 COST_LIMIT = 2**62  # for an arc's cost times (vertices + 1), which min-cost flow scales costs by, and for the total
 
@@ -43,16 +43,14 @@ class MinCostFlow:
         self,
         cs: CandidateSet,
         budget: Budget,
-        floor: tuple[int, int, int, int] | None = None,
+        floor: Score | None = None,
         relaxed: SolveOutcome | None = None,
     ) -> SolveOutcome | None:
         """The relaxation's lexicographic optimum, or None when this order needs the LP."""
         return flow_relaxation(cs, budget, floor)
 
 
-def flow_relaxation(
-    cs: CandidateSet, budget: Budget, floor: tuple[int, int, int, int] | None = None
-) -> SolveOutcome | None:
+def flow_relaxation(cs: CandidateSet, budget: Budget, floor: Score | None = None) -> SolveOutcome | None:
     """The relaxation's lexicographic optimum by min-cost flow, or None when this order needs the LP (or time is
     up: the LP path then reports it as such). One work unit.
 

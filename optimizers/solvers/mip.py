@@ -15,7 +15,7 @@ from optimizers.decision import Engine
 from optimizers.model.matrix import build_model
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.levels import run_levels
-from optimizers.solvers.outcome import SolveOutcome
+from optimizers.solvers.outcome import Score, SolveOutcome
 
 
 class Mip:
@@ -28,7 +28,7 @@ class Mip:
         self,
         cs: CandidateSet,
         budget: Budget,
-        floor: tuple[int, int, int, int] | None = None,
+        floor: Score | None = None,
         relaxed: SolveOutcome | None = None,
     ) -> SolveOutcome:
         """Every level of the exact MIP in turn, or the best SCIP found when a limit stopped it."""

@@ -46,5 +46,7 @@ class SolveOutcome:
         return self.status == SolveStatus.OPTIMAL and all(lv.optimal for lv in self.levels)
 
 
+# `incumbent.score`: on-time units, units, margin in 1e-4, minus tie cost; compared lexicographically
+Score = tuple[int, int, int, int]
 LEVELS = ((1, "on_time_units", "max"), (2, "units", "max"), (3, "margin", "max"), (4, "tie_break", "min"))
 ALL_OPTIMAL = tuple(LevelResult(k, n, s, True) for k, n, s in LEVELS)

@@ -23,7 +23,7 @@ from optimizers.model.matrix import build_model
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.incumbent import complete_or_nothing, partial_lines, score
 from optimizers.solvers.levels import LevelSolver
-from optimizers.solvers.outcome import INTEGRAL_TOL, SolveOutcome
+from optimizers.solvers.outcome import INTEGRAL_TOL, Score, SolveOutcome
 
 MAX_NODES = 64
 DIVE_STEPS = 3  # re-solves of the first incumbent's dive
@@ -49,7 +49,7 @@ def ship_complete_branch_and_bound(cs: CandidateSet, budget: Budget, root: np.nd
     lp = LevelSolver(build_model(cs, discrete=False))
     line = cs.arcs.line
     start = complete_or_nothing(cs, np.rint(root).astype(np.int64))  # feasible: the root with partial lines emptied
-    best: tuple[tuple[int, int, int, int], np.ndarray] = (score(cs, start), start)
+    best: tuple[Score, np.ndarray] = (score(cs, start), start)
     best, spent, solves = _dive(cs, lp, np.rint(root), budget, best)
     stack: list[tuple[frozenset[int], frozenset[int]]] = [(frozenset(), frozenset())]
     for _ in range(MAX_NODES):
@@ -88,8 +88,8 @@ def _dive(
     lp: LevelSolver,
     x: np.ndarray,
     budget: Budget,
-    best: tuple[tuple[int, int, int, int], np.ndarray],
-) -> tuple[tuple[tuple[int, int, int, int], np.ndarray], float, int]:
+    best: tuple[Score, np.ndarray],
+) -> tuple[tuple[Score, np.ndarray], float, int]:
     """A better first incumbent: empty the partly filled lines and re-solve, so their supply goes to other lines;
     repeat while new lines come out partly filled. Each re-solve, its partial lines emptied, is feasible."""
     zero: frozenset[int] = frozenset()
@@ -119,7 +119,7 @@ def _node(
     zero: frozenset[int],
     full: frozenset[int],
     budget: Budget,
-    floor: tuple[int, int, int, int],
+    floor: Score,
     last_if: Callable[[np.ndarray], bool],
 ) -> SolveOutcome:
     """The relaxation with lines in `zero` emptied and lines in `full` filled in full."""

@@ -13,9 +13,7 @@ from typing import Protocol
 
 from optimizers.candidates.candidate_set import CandidateSet
 from optimizers.solvers.budget import Budget
-from optimizers.solvers.outcome import SolveOutcome
-
-Score = tuple[int, int, int, int]  # `incumbent.score`: on-time units, units, margin in 1e-4, minus tie cost
+from optimizers.solvers.outcome import Score, SolveOutcome
 
 
 class Solver(Protocol):

@@ -23,12 +23,14 @@ def current_log() -> DecisionLog:
     return log
 
 
-def record(decided: OrderDecision, request: OrderRequest, raw: bytes) -> None:
-    """Seal `decided`, explained in full, with the request exactly as received; `StoreUnavailable` when the log
-    cannot be written (the caller answers 503 and the decision is not answered). The actor is the name of the API
-    key the request was authenticated with."""
+def record(decided: OrderDecision, request: OrderRequest, raw: bytes) -> bytes:
+    """Seal `decided`, explained in full, with the request exactly as received, and return that full JSON (an
+    answer in `full` detail reuses it); `StoreUnavailable` when the log cannot be written (the caller answers 503
+    and the decision is not answered). The actor is the name of the API key the request was authenticated with."""
     actor = current_key().name
-    response = orjson.loads(decision_json(decided))  # JSON values, as the log will give them back
+    full = decision_json(decided)
+    response = orjson.loads(full)  # JSON values, as the log will give them back
     customer = request.problem.order.customer
     entry = record_of(decided, raw.decode("utf-8"), response, actor=actor, customer=customer, at=datetime.now(UTC))
     current_log().append(entry)
+    return full

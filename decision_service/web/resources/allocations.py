@@ -11,7 +11,7 @@ from flask import request as flask_request
 from decision_service.codec.encode_decision import decision_json
 from decision_service.codec.schemas.request import REQUEST_SCHEMA
 from decision_service.codec.schemas.response_order import OrderDecisionSchema
-from decision_service.orders.request import OrderRequest
+from decision_service.orders.request import ExplainDetail, OrderRequest
 from decision_service.orders.service import decide_order
 from decision_service.web.context import current_ports
 from decision_service.web.parsing import FloatApiBlueprint
@@ -39,5 +39,6 @@ def post_allocation(request: OrderRequest) -> Response:
     """Decide which warehouses fill each line of one order under the credit, pricing and exception rules."""
     started = g.received  # the time limit counts from receipt, reading the body included
     decided = decide_order(request, current_ports(), explain=current_app.config["EXPLAIN"], started=started)
-    record(decided, request, flask_request.get_data(cache=True))  # no answer without a record
-    return Response(decision_json(decided, request.explain), mimetype="application/json")
+    full = record(decided, request, flask_request.get_data(cache=True))  # no answer without a record
+    body = full if request.explain is ExplainDetail.FULL else decision_json(decided, request.explain)
+    return Response(body, mimetype="application/json")

@@ -64,12 +64,19 @@ def _lines(draw: st.DrawFn, ids: list[str], max_lines: int, max_qty: int) -> tup
 
 
 def _network(
-    draw: st.DrawFn, locs: list[str], items: list[str], ordered: list[str], as_of: date, max_qty: int, rows: int
+    draw: st.DrawFn,
+    locs: list[str],
+    items: list[str],
+    ordered: list[str],
+    as_of: date,
+    max_qty: int,
+    rows: int,
+    min_ship_from: int,
 ) -> dict[str, Any]:
     loc, qty = st.sampled_from(locs), st.integers(1, 2 * max_qty)
     item = st.sampled_from(ordered) | st.sampled_from(items)  # half the supply is of an ordered item
     eta = st.integers(-3, 40).map(lambda d: as_of + timedelta(days=d))
-    shipped = draw(st.lists(st.sampled_from(locs), min_size=1, unique=True))
+    shipped = draw(st.lists(st.sampled_from(locs), min_size=min(min_ship_from, len(locs)), unique=True))
     other = draw(st.lists(st.sampled_from(locs), unique=True))
     pairs = [(a, b) for a in locs for b in locs if a != b]
     useful = [(a, b) for a, b in pairs if b in shipped] or pairs  # most lanes end where shipping starts
@@ -104,11 +111,13 @@ def problems(
     max_items: int = 6,
     max_qty: int = 20,
     max_rows: int = 12,
+    min_ship_from: int = 1,
 ) -> AllocationProblem:
-    """A valid problem within the given size bounds."""
+    """A valid problem within the given size bounds, shipping to the order's region from at least `min_ship_from`
+    locations where there are that many."""
     as_of = date(2026, 11, 23) + timedelta(days=draw(st.integers(0, 60)))
     entities = [f"E{k}" for k in range(1, draw(st.integers(1, 3)) + 1)]
-    locs = [f"WH-{k}" for k in range(1, draw(st.integers(1, max_locations)) + 1)]
+    locs = [f"WH-{k}" for k in range(1, draw(st.integers(min(min_ship_from, max_locations), max_locations)) + 1)]
     items = _items(draw, draw(st.integers(1, max_items)))
     ids = [i.id for i in items]
     lines = _lines(draw, ids, max_lines, max_qty)
@@ -124,7 +133,7 @@ def problems(
         items=items,
         customers=(customer,),  # the service refuses an order whose customer the network does not describe
         policy=Policy(horizon_days=draw(st.sampled_from([0, 7, 30]))),
-        **_network(draw, locs, ids, [ln.item for ln in lines], as_of, max_qty, max_rows),
+        **_network(draw, locs, ids, [ln.item for ln in lines], as_of, max_qty, max_rows, min_ship_from),
     )
 
 

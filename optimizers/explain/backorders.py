@@ -153,8 +153,10 @@ def _describe(cs: CandidateSet, li: int, item: str, loc: str, r: Route, qty: int
         f"{qty} more units of {item} available at {loc} on {problem.as_of.isoformat()} would have filled "
         f"line {problem.order.lines[li].line} {when}{how}"
     )
+    gain = f"{qty} more on-time units" if on_time else f"{qty} more units at the same on-time level"
     method = (
         "constructive: the decision plus this fill satisfies the supply, lane, line and shipment-limit "
-        f"constraints of the changed input, so its optimum rises by at least {qty} units"
+        f"constraints of the changed input, so its optimum is at least as good as {gain} (it may use the new "
+        "supply better still: on-time units rank first)"
     )
     return Counterfactual(item, loc, qty, problem.as_of, on_time, True, method, text)

@@ -23,12 +23,18 @@ TABLES_DIR = Path(__file__).resolve().parent / "tables"
 
 
 class RulesService:
-    """Versioned decision tables from one directory, evaluated as of a date (today by default)."""
+    """Versioned decision tables, evaluated as of a date (today by default): those of one directory, or those of
+    a `registry` the caller keeps current (the service's rule store swaps in each new one whole)."""
 
-    def __init__(self, directory: Path = TABLES_DIR, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        directory: Path = TABLES_DIR,
+        today: Callable[[], date] = date.today,
+        registry: TableRegistry | None = None,
+    ) -> None:
         self.directory = directory
         self.today = today
-        self.registry = TableRegistry.load(directory)
+        self.registry = registry if registry is not None else TableRegistry.load(directory)
 
     def list_tables(self) -> list[dict[str, Any]]:
         """Every table key with its version in force today (None if none is) and its version count."""

@@ -17,7 +17,8 @@ def _rules_test_dmn(args: argparse.Namespace) -> int:
 
 
 def _rules_publish(args: argparse.Namespace) -> int:
-    """Validate FILE and write it as a new version of KEY; findings on stderr and exit 1 when refused."""
+    """Validate FILE and write it as a new shipped (seed) version of KEY; findings on stderr and exit 1 when
+    refused. A running service's tables change through the governed API (docs/rules.md), not through files."""
     import yaml
 
     from decision_service.orders.ports import tables_dir
@@ -46,7 +47,7 @@ def add_commands(commands: Any) -> None:
     tck.add_argument("model", help="the DMN model file")
     tck.add_argument("cases", help="the TCK test-cases file")
     tck.set_defaults(handler=_rules_test_dmn)
-    publish = sub.add_parser("publish", help="validate a table file and write it as a new version")
+    publish = sub.add_parser("publish", help="validate a table file and write it as a new shipped (seed) version file")
     publish.add_argument("key", help="the table key, e.g. credit")
     publish.add_argument("file", help="the new table content (YAML or JSON)")
     publish.add_argument("--effective-from", required=True, type=date.fromisoformat, help="YYYY-MM-DD")

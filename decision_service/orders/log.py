@@ -18,7 +18,8 @@ from typing import Any, Protocol
 import orjson
 
 GENESIS = "sha256:" + "0" * 64  # the previous hash of the first record
-FACETS = ("order_id", "customer", "item", "reason", "exception", "severity", "held", "rule")
+FACETS = ("order_id", "customer", "item", "reason", "exception", "severity", "held", "rule", "table", "domain")
+CURSOR_PREFIX = "after:"
 
 
 class StoreUnavailable(Exception):
@@ -38,7 +39,7 @@ class DecisionRecord:
     """One entry of the log as appended: what was asked, what was answered, by whom, when, under which rules."""
 
     id: str  # the decision's id
-    kind: str  # "allocation" (later: reservations, re-allocation runs, rule publications)
+    kind: str  # "allocation", or a rule table's "rule_seed", "rule_draft", "rule_publication", "rule_approval", ...
     recorded_at: datetime  # timezone-aware, UTC
     actor: str  # who asked: the API key's name
     request: Any  # the request body as received (JSON values)
@@ -57,6 +58,11 @@ class DecisionRecord:
             "facets": sorted([name, value] for name, value in self.facets),
         }  # fmt: skip
         return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+def cursor_after(seq: int) -> str:
+    """The cursor of the page that starts after the record at `seq` (every adapter's cursor has this form)."""
+    return f"{CURSOR_PREFIX}{seq}"
 
 
 def chain_hash(previous: str, content: bytes) -> str:

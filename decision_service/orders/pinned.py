@@ -42,6 +42,10 @@ class PinnedRules:
             versions[key] = found[0]
         return cls(versions, day)
 
+    def with_version(self, version: TableVersion) -> PinnedRules:
+        """The same versions but `version` for its table (a draft under backtest)."""
+        return PinnedRules({**self.versions, version.key: version}, self.day)
+
     def evaluate(self, key: str, inputs: Mapping[str, Any], as_of: date | None = None) -> EvaluationResult:
         """Evaluate the pinned version of `key`."""
         return evaluate_compiled(self.versions[key].compiled, inputs, as_of or self.day)

@@ -32,9 +32,10 @@ def decide_order(
     decision_id: str | None = None,
     started: float | None = None,
     rules_versions: dict[str, str] | None = None,
+    pinned: PinnedRules | None = None,
 ) -> OrderDecision:
     """Price, check credit, allocate and classify one order, with the rules in force on its as-of date (or, for a
-    replay, the `rules_versions` a recorded decision used).
+    replay, the `rules_versions` a recorded decision used; for a backtest, the `pinned` versions given).
 
     The time limit counts from `started`, a `time.perf_counter()` taken when the request was received (default:
     on entry); a problem with more candidates than its time limit admits (`Ports.admitted`) is refused
@@ -44,10 +45,10 @@ def decide_order(
     problem = request.problem
     largest = ports.admitted(problem.policy.time_limit_ms)
     admit(problem, largest)  # before pricing: rejected lines keep their candidates, so it is exact
-    if rules_versions is None:
+    if pinned is None and rules_versions is None:
         pinned = PinnedRules.of(ports.rules, problem.as_of)
-    else:
-        pinned = PinnedRules.recorded(ports.rules, rules_versions, problem.as_of)
+    elif pinned is None:
+        pinned = PinnedRules.recorded(ports.rules, rules_versions or {}, problem.as_of)
     rules = pinned.as_service()
     tier = rule_tier(problem.customer().tier)
     pricing = price_lines(rules, problem, request.terms, tier, problem.as_of)

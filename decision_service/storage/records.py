@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 
 import orjson
 
-from decision_service.orders.log import FACETS, DecisionFilter, DecisionRecord, InvalidCursor
-
-_CURSOR_PREFIX = "after:"
+from decision_service.orders.log import CURSOR_PREFIX, FACETS, DecisionFilter, DecisionRecord, InvalidCursor
+from decision_service.orders.log import cursor_after as cursor_after
 
 
 def check_record(record: DecisionRecord) -> None:
@@ -58,16 +57,11 @@ def matches(record: DecisionRecord, question: DecisionFilter) -> bool:
     return question.until is None or record.recorded_at < question.until
 
 
-def cursor_after(seq: int) -> str:
-    """The cursor of the page that starts after the record at `seq`."""
-    return f"{_CURSOR_PREFIX}{seq}"
-
-
 def seq_of(cursor: str | None) -> int:
     """The position a page starts after: 0 for the first page."""
     if cursor is None:
         return 0
-    digits = cursor.removeprefix(_CURSOR_PREFIX)
+    digits = cursor.removeprefix(CURSOR_PREFIX)
     if cursor == digits or not digits.isascii() or not digits.isdigit():
         raise InvalidCursor(f"{cursor!r} is not a cursor this log gave")
     return int(digits)

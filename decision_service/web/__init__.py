@@ -14,7 +14,7 @@ from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
 from decision_service.storage import database_url, open_keys, open_log
-from decision_service.web import access
+from decision_service.web import access, governing
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
@@ -35,16 +35,18 @@ def create_app(
     log: DecisionLog | None = None,
     keys: KeyStore | None = None,
 ) -> Flask:
-    """Build the service: configuration (from the environment unless given), ports, access, OpenAPI, blueprints."""
+    """Build the service: configuration (from the environment unless given), ports, access, OpenAPI, blueprints.
+    `rules` are the shipped tables: the seed of the rule store the decision log keeps."""
     settings = config if config is not None else Config.from_env()
     app = Flask(__name__)
     app.config.from_mapping(settings.as_flask())
     clock = clock or SystemClock()
-    rules = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
-    per_second = settings.MAX_CANDIDATES_PER_SECOND or None
-    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
+    shipped = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
     url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
-    app.extensions[LOG_KEY] = log or open_log(url)
+    app.extensions[LOG_KEY] = log = log or open_log(url)
+    live = governing.install(app, log, shipped, clock, settings.RULES_FOUR_EYES)  # the log keeps the rules
+    per_second = settings.MAX_CANDIDATES_PER_SECOND or None
+    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, live, candidates_per_second=per_second)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

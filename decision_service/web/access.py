@@ -31,6 +31,13 @@ POLICY: dict[str, tuple[str, ...]] = {
     "rules.get_table": (AUDITOR, TABLE),
     "rules.validate_table": (TABLE,),
     "rules.evaluate_table": (TABLE,),
+    "rule_drafts.create_draft": (TABLE,),
+    "rule_drafts.list_drafts": (AUDITOR, TABLE),
+    "rule_drafts.get_draft": (AUDITOR, TABLE),
+    "rule_drafts.backtest_draft": (AUDITOR, TABLE),
+    "rule_drafts.publish_draft": (TABLE,),
+    "rule_drafts.approve_draft": (TABLE,),  # by another person than the publisher (governance.service)
+    "rule_drafts.reject_draft": (TABLE,),
 }
 
 

@@ -18,6 +18,12 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from decision_service.codec.errors import FieldError, InvalidRequest
+from decision_service.governance.errors import (
+    DraftStateConflict,
+    FourEyesViolation,
+    GovernanceError,
+    UnknownDraft,
+)
 from decision_service.orders.log import InvalidCursor, StoreUnavailable
 from optimizers.errors import ProblemTooLarge
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
@@ -72,12 +78,18 @@ RULES_PROBLEMS: tuple[tuple[type[RulesError], int, str, str], ...] = (
     (VersionConflictError, 409, "version-conflict", "Version conflicts with the table's history"),
     (RulesError, 422, "rules-error", "The rules could not decide"),
 )
+GOVERNANCE_PROBLEMS: dict[type[GovernanceError], tuple[int, str, str]] = {
+    UnknownDraft: (404, "unknown-draft", "Unknown draft"),
+    DraftStateConflict: (409, "draft-state-conflict", "The draft cannot take this step"),
+    FourEyesViolation: (403, "four-eyes", "Another person must approve"),
+}
 HTTP_SLUGS: dict[int, str] = {
     400: "bad-request",
     401: "unauthenticated",
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    409: "conflict",
     413: "payload-too-large",
     415: "unsupported-media-type",
     500: "internal-error",
@@ -132,6 +144,11 @@ def _handle_rules_error(exc: RulesError) -> Response:
     return problem_response(status, slug, title, str(exc))
 
 
+def _handle_governance_error(exc: GovernanceError) -> Response:
+    status, slug, title = GOVERNANCE_PROBLEMS.get(type(exc), (409, "governance-conflict", "Governance conflict"))
+    return problem_response(status, slug, title, str(exc))
+
+
 def _finding_error(finding: dict[str, Any]) -> dict[str, str]:
     """A finding as a field error: `rules[CR-03,CR-04].exposure_ratio`, `rules[CR-05]`, `column`, or `table`."""
     rows, column = finding.get("rows") or [], finding.get("column")
@@ -176,6 +193,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RequestProblem, _handle_request_problem)
     app.register_error_handler(InvalidRequest, _handle_invalid_request)
     app.register_error_handler(RulesError, _handle_rules_error)
+    app.register_error_handler(GovernanceError, _handle_governance_error)
     app.register_error_handler(ProblemTooLarge, _handle_problem_too_large)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)

@@ -38,13 +38,33 @@ def test_decisions_are_recorded_searched_replayed_and_verified(client: FlaskClie
     held = every_exception_request()
     released = every_exception_request()
     released["network"]["customers"][0]["credit_limit"] = None
+    seeded = client.get("/v1/audit/digest").get_json()["records"]  # the shipped rule versions
     ids = [_decide(client, body) for body in (held, released, held)]
     entry = client.get(f"/v1/decisions/{ids[1]}").get_json()
-    assert entry["decision"]["held"] is False and entry["audit"]["seq"] == 2
+    assert entry["decision"]["held"] is False and entry["audit"]["seq"] == seeded + 2
     found = client.get("/v1/decisions?rule=CR-03&exception=credit_hold&limit=1").get_json()
     assert [d["id"] for d in found["decisions"]] == [ids[0]] and found["next_cursor"]
     rest = client.get(f"/v1/decisions?rule=CR-03&exception=credit_hold&cursor={found['next_cursor']}").get_json()
     assert [d["id"] for d in rest["decisions"]] == [ids[2]]
     assert client.post(f"/v1/decisions/{ids[0]}/replay").get_json()["identical"] is True
     assert client.get("/v1/audit/verify").get_json()["ok"] is True
-    assert client.get("/v1/audit/digest").get_json()["records"] == 3
+    assert client.get("/v1/audit/digest").get_json()["records"] == seeded + 3
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_version_published_through_one_worker_decides_in_another(store: str, tmp_path: Path) -> None:
+    from tests.api.test_rule_governance_api import TABLE, _drafted, _publish
+
+    with migrated(store, tmp_path) as (url, engine):
+
+        def worker() -> FlaskClient:
+            log, keys = SqlDecisionLog(engine), SqlKeyStore(engine)
+            return keyed_client(create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=log, keys=keys))
+
+        publisher, deciding = worker(), worker()
+        assert _drafted(publisher)["status"] == "draft"
+        draft = publisher.get(f"{TABLE}/drafts").get_json()["drafts"][0]
+        assert _publish(publisher, draft["id"]).get_json()["status"] == "in_force"
+        answer = deciding.post("/v1/allocations", json=every_exception_request()).get_json()
+        assert answer["held"] is False and answer["credit"]["action"] == "review"
+        assert deciding.get("/v1/audit/verify").get_json()["ok"] is True

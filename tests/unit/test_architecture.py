@@ -1,6 +1,7 @@
 """The architecture as the layout shows it: dependencies point inward, checked on every file and at run time.
 
-The core (`optimizers/`, `rules/`, the order-level service `decision_service/orders/`) imports no web, schema
+The core (`optimizers/`, `rules/`, the order-level service `decision_service/orders/` and the rules' governance
+`decision_service/governance/`) imports no web, schema
 or database code; the codec imports no web code; only `decision_service/web/` (and the CLI that serves it)
 imports Flask. Storage adapters (`decision_service/storage/`) import the core and SQL, never the web; nothing
 inward imports them.
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = {"flask", "flask_smorest", "werkzeug", "webargs", "gunicorn"}
 STORAGE = {"sqlalchemy", "alembic", "psycopg", "psycopg2"}
 SCHEMAS = {"marshmallow"}
-CORE = ("optimizers", "rules", "decision_service/orders")
+CORE = ("optimizers", "rules", "decision_service/orders", "decision_service/governance")
 ADAPTERS = {"decision_service.web", "decision_service.codec", "decision_service.storage"}
 FORBIDDEN = {
     **{core: WEB | STORAGE | SCHEMAS | ADAPTERS for core in CORE},

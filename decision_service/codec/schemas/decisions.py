@@ -29,6 +29,8 @@ class DecisionQuerySchema(Schema):
     severity = Str(validate=validate.OneOf(SEVERITIES))
     held = fields.Boolean(metadata={"description": "Held by credit (true) or released (false)."})
     rule = Str(validate=validate.Length(1, 64), metadata={"description": "A rule that decided, e.g. CR-04."})
+    table = Str(validate=validate.Length(1, 64), metadata={"description": "Rule records of one table, e.g. credit."})
+    domain = Str(validate=validate.OneOf(["rules"]), metadata={"description": "`rules`: every rule table change."})
     since = fields.AwareDateTime(data_key="from", metadata={"description": "Recorded at or after (ISO 8601, zone)."})
     until = fields.AwareDateTime(data_key="to", metadata={"description": "Recorded before (ISO 8601, with zone)."})
     cursor = Str(validate=validate.Length(1, 256), metadata={"description": "`next_cursor` of the previous page."})
@@ -67,10 +69,12 @@ class DecisionEntrySchema(Schema):
 
 
 class DecisionSummarySchema(Schema):
+    """An order decision's order, status and hold; a rule record (`audit.kind` rule_*) has a status only."""
+
     id = Str(required=True)
-    order_id = Str(required=True)
-    status = Str(required=True)
-    held = fields.Boolean(required=True)
+    order_id = Str(required=True, allow_none=True)
+    status = Str(required=True, allow_none=True)
+    held = fields.Boolean(required=True, allow_none=True)
     audit = fields.Nested(AuditSchema, required=True)
 
 

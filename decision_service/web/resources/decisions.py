@@ -21,6 +21,7 @@ from decision_service.codec.schemas.decisions import (
 from decision_service.codec.schemas.request import load_request
 from decision_service.orders.finalise import software_versions
 from decision_service.orders.log import Sealed
+from decision_service.orders.record import KIND as ALLOCATION
 from decision_service.orders.replay import compare
 from decision_service.orders.service import decide_order
 from decision_service.web.context import current_ports
@@ -71,19 +72,31 @@ def find_decisions(query: Any) -> Response:
     """The decisions that answer an auditor's question, oldest first, a page at a time."""
     question, cursor, limit = query
     page = current_log().find(question, cursor, limit)
-    rows = [{"id": s.record.id, "order_id": s.record.response["order_id"], "status": s.record.response["status"],
-             "held": s.record.response["held"], "audit": audit(s)} for s in page.records]  # fmt: skip
+    rows = [_summary(s) for s in page.records]
     return _json({"decisions": rows, "next_cursor": page.next_cursor})
+
+
+def _summary(sealed: Sealed) -> dict[str, Any]:
+    """A page's row: an allocation's order, status and hold; a rule record's table change has none of them."""
+    answer = sealed.record.response
+    if sealed.record.kind != ALLOCATION:
+        return {"id": sealed.record.id, "order_id": None, "status": answer.get("status"), "held": None,
+                "audit": audit(sealed)}  # fmt: skip
+    return {"id": sealed.record.id, "order_id": answer["order_id"], "status": answer["status"],
+            "held": answer["held"], "audit": audit(sealed)}  # fmt: skip
 
 
 @blp.route("/decisions/<decision_id>/replay", methods=["POST"])
 @blp.response(200, ReplaySchema)
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
+@blp.alt_response(409, description="The record is not an order decision (a rule table's change).", **PROBLEM)
 @blp.alt_response(422, description="A rule version the decision used is not in this service's registry.", **PROBLEM)
 @blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)
 def replay_decision(decision_id: str) -> Response:
     """Decide the recorded request again under the rule versions it recorded; compare level by level, fill by fill."""
     recorded = _found(decision_id).record
+    if recorded.kind != ALLOCATION:
+        abort(409, f"{decision_id} records a {recorded.kind}, not an order decision: only decisions replay.")
     answered = recorded.response
     as_of = date.fromisoformat(answered["as_of"])  # a request without as_of was decided on this day
     limit = current_app.config["DEFAULT_TIME_LIMIT_MS"]

@@ -85,7 +85,7 @@ class RuleBook:
 def _seed_record(version: TableVersion, stamp: events.Stamp) -> DecisionRecord:
     source = f"rules/tables/{version.key}/{version.path.name}" if version.path else "shipped"
     table = plain(table_to_dict(version.table))
-    response = {"key": version.key, "version": version.version, "table": table}
+    response = {"key": version.key, "version": version.version, "status": "in_force", "table": table}
     seeded = replace(stamp, actor="seed")
     return events.rule_record(events.SEED, events.seed_id(version.key, version.version), version.key, seeded,
                               {"source": source}, response, version.version)  # fmt: skip

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
+from decision_service.codec import strict_json
+from decision_service.codec.encode_decision import decision_json
 from decision_service.codec.schemas.records import load_valid
 from decision_service.codec.schemas.response_order import OrderDecisionSchema
 from decision_service.orders.decision import OrderDecision
+from decision_service.orders.request import DEFAULT_EXPLAIN, ExplainDetail
 
 ORDER_DECISION = OrderDecisionSchema()
 
@@ -15,3 +20,13 @@ def read_decision(body: Any) -> OrderDecision:
     """The decision `body` describes; `InvalidRequest` naming each field that is not the answer format."""
     decision: OrderDecision = load_valid(ORDER_DECISION, body)
     return decision
+
+
+def as_answered(request: str, full: Any) -> Any:
+    """A recorded decision (explained in full, JSON values) as its client got it: in the `explain` detail the
+    recorded `request` asked for (the schema's default when it named none)."""
+    asked = strict_json.loads(request.encode("utf-8")).get("explain", DEFAULT_EXPLAIN.value)
+    detail = ExplainDetail(asked)
+    if detail is ExplainDetail.FULL:
+        return full
+    return orjson.loads(decision_json(read_decision(full), detail))

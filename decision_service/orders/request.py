@@ -22,6 +22,9 @@ class ExplainDetail(StrEnum):
     NONE = "none"  # no line explanations (the decision-level levels and binding constraints stay)
 
 
+DEFAULT_EXPLAIN = ExplainDetail.SUMMARY  # what an answer shows when the request does not say
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerCredit:
     """A customer's credit position: limit (None: no limit recorded), open balance, arrears, risk, penalties."""

@@ -49,7 +49,10 @@ def test_every_answer_is_recorded_first_with_the_request_as_received(
         entry["decision"]["input_hash"] == answer["input_hash"]
         and entry["decision"]["lines"][0]["fills"] == (answer["lines"][0]["fills"])
     )
-    assert entry["decision"]["lines"][0]["explanation"]["summarised"] is False  # the record keeps it all
+    assert entry["decision"] == answer  # exactly as answered, in the detail the request asked for (summary)
+    assert entry["decision"]["lines"][0]["explanation"]["summarised"] is True
+    full = client.get(f"/v1/decisions/{answer['decision_id']}?detail=full").get_json()["decision"]
+    assert full["lines"][0]["explanation"]["summarised"] is False  # the record keeps it all
     audit = entry["audit"]
     assert (
         audit["seq"] == seeded + 1
@@ -147,3 +150,14 @@ def test_a_decision_that_cannot_be_recorded_is_not_answered(spec_request: dict[s
     response = client.post(URL, json=spec_request)
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert response.headers["Retry-After"] and b"fills" not in response.data
+
+
+@pytest.mark.parametrize("detail", ["full", "summary", "none"])
+def test_a_decision_reads_back_exactly_as_it_was_answered(
+    app: Flask, spec_request: dict[str, Any], detail: str
+) -> None:
+    client = keyed_client(app)
+    answer = client.post(URL, json={**spec_request, "explain": detail}).get_json()
+    entry = client.get(f"/v1/decisions/{answer['decision_id']}").get_json()
+    assert entry["decision"] == answer
+    assert client.get(f"/v1/decisions/{answer['decision_id']}?detail=everything").status_code == 422

@@ -68,3 +68,9 @@ def test_a_version_published_through_one_worker_decides_in_another(store: str, t
         answer = deciding.post("/v1/allocations", json=every_exception_request()).get_json()
         assert answer["held"] is False and answer["credit"]["action"] == "review"
         assert deciding.get("/v1/audit/verify").get_json()["ok"] is True
+
+
+def test_the_engines_decision_reads_back_exactly_as_answered(client: FlaskClient) -> None:
+    for detail in ("summary", "none", "full"):
+        answer = client.post("/v1/allocations", json={**every_exception_request(), "explain": detail}).get_json()
+        assert client.get(f"/v1/decisions/{answer['decision_id']}").get_json()["decision"] == answer

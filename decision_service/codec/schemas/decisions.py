@@ -46,6 +46,17 @@ class DecisionQuerySchema(Schema):
         return DecisionFilter(facets, since, until), cursor, limit
 
 
+class DecisionReadSchema(Schema):
+    """`GET /v1/decisions/{id}`: the decision as it was answered (default), or explained in full as recorded."""
+
+    detail = Str(
+        load_default="answered",
+        validate=validate.OneOf(["answered", "full"]),
+        metadata={"description": "`answered`: exactly as the client got it (its `explain` detail); `full`: every "
+                  "candidate of every line, as the log keeps it."},
+    )  # fmt: skip
+
+
 class AuditSchema(Schema):
     """Where the record stands in the chain and who asked when."""
 

@@ -15,7 +15,7 @@ from decision_service.codec.schemas.network import NetworkSchema
 from decision_service.codec.schemas.order import OrderSchema
 from decision_service.codec.schemas.records import load_valid
 from decision_service.codec.schemas.references import reference_errors
-from decision_service.orders.request import ExplainDetail, OrderRequest, OrderTerms
+from decision_service.orders.request import DEFAULT_EXPLAIN, ExplainDetail, OrderRequest, OrderTerms
 from optimizers.problem import DEFAULT_TIERS, AllocationProblem, Policy
 
 MAX_TIME_LIMIT_MS = 60_000
@@ -85,7 +85,7 @@ class AllocationRequestSchema(Schema):
     explain = fields.Enum(
         ExplainDetail,
         by_value=True,
-        load_default=ExplainDetail.SUMMARY,
+        load_default=DEFAULT_EXPLAIN,
         metadata={
             "description": "How much of each line's explanation the answer shows: `full` (every candidate supply "
             "with its reason), `summary` (the used candidates, the others counted by reason; every backorder "

@@ -10,12 +10,14 @@ from flask import Response, abort, current_app
 from marshmallow import RAISE
 
 from decision_service.codec import strict_json
+from decision_service.codec.decode_decision import as_answered
 from decision_service.codec.defaults import RequestDefaults, request_defaults
 from decision_service.codec.encode_decision import decision_json
 from decision_service.codec.schemas.decisions import (
     DecisionEntrySchema,
     DecisionPageSchema,
     DecisionQuerySchema,
+    DecisionReadSchema,
     ReplaySchema,
 )
 from decision_service.codec.schemas.request import load_request
@@ -54,13 +56,19 @@ def _found(decision_id: str) -> Sealed:
 
 
 @blp.route("/decisions/<decision_id>", methods=["GET"])
+@blp.arguments(DecisionReadSchema, location="query", unknown=RAISE)
 @blp.response(200, DecisionEntrySchema)
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
+@blp.alt_response(422, description="An unknown `detail`; `errors` names it.", **PROBLEM)
 @blp.alt_response(503, description=UNAVAILABLE, **PROBLEM)
-def get_decision(decision_id: str) -> Response:
-    """One decision as decided (explained in full), the request exactly as received, and its audit fields."""
+def get_decision(query: dict[str, str], decision_id: str) -> Response:
+    """One decision exactly as answered (or `detail=full`: explained in full), the request as received, its audit."""
     sealed = _found(decision_id)
-    return _json({"decision": sealed.record.response, "request": sealed.record.request, "audit": audit(sealed)})
+    record = sealed.record
+    shown = record.response
+    if query["detail"] == "answered" and record.kind == ALLOCATION:
+        shown = as_answered(record.request, record.response)
+    return _json({"decision": shown, "request": record.request, "audit": audit(sealed)})
 
 
 @blp.route("/decisions", methods=["GET"])

@@ -59,7 +59,7 @@ def decide_order(
         explain=explain,
         input_hash=request_hash(request),
         started=started,
-        max_candidates=largest,
+        max_candidates=None,  # admitted above, on the order before pricing, which has at least as many candidates
     )
     penalty = request.terms.credit_of(problem.order.customer).contractual_penalty
     raised = raise_all(problem, allocation, pricing, credit.decision if credit.held else None, credit.inputs)

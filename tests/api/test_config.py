@@ -41,12 +41,12 @@ def test_explain_setting_reaches_the_core() -> None:
     assert fake.explain == [False]
 
 
-def test_the_admission_limit_and_the_moment_of_receipt_reach_the_core() -> None:
+def test_the_service_admits_once_and_the_moment_of_receipt_reaches_the_core() -> None:
     fake = RecordingDecide()
     app = create_app(Config.from_env({"DECISION_SERVICE_MAX_CANDIDATES_PER_SECOND": "1234", **MEMORY_ENV}), decide=fake)
     body = json.loads(keyed_client(app).get("/openapi.json").data)["paths"][URL]["post"]["requestBody"]
     before = time.perf_counter()
     keyed_client(app).post(URL, json=body["content"]["application/json"]["example"])
-    assert fake.max_candidates == [1234]
+    assert fake.max_candidates == [None]  # the service admits the order itself (1234 admits the example) once
     started = fake.started[0]
     assert started is not None and before <= started <= time.perf_counter()

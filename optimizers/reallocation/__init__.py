@@ -6,8 +6,10 @@ recomputes the run's feasibility, objective and KPIs without a solver.
 """
 
 from optimizers.reallocation.errors import InvalidRun
+from optimizers.reallocation.parse import parse
 from optimizers.reallocation.problem import ReallocationProblem
+from optimizers.reallocation.proof.validation import validate
 from optimizers.reallocation.result import ReallocationRun
 from optimizers.reallocation.solve import run
 
-__all__ = ["InvalidRun", "ReallocationProblem", "ReallocationRun", "run"]
+__all__ = ["InvalidRun", "ReallocationProblem", "ReallocationRun", "parse", "run", "validate"]

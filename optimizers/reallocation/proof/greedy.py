@@ -7,11 +7,21 @@ It is the fallback of a batch the time limit stopped before its first proof, and
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 import numpy as np
 
+from optimizers.reallocation.build import build
 from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.decompose import binding_limits
+from optimizers.reallocation.explain import Explainer
+from optimizers.reallocation.hashing import input_hash
+from optimizers.reallocation.kpis import kpis
+from optimizers.reallocation.output import orders_of
+from optimizers.reallocation.problem import NO_TIER, ReallocationProblem
+from optimizers.reallocation.proof.validation import level_values
+from optimizers.reallocation.result import ObjectiveLevel, ReallocationRun, SolverInfo
 from optimizers.reallocation.segments import STRATEGY_ORDER
 
 
@@ -78,3 +88,23 @@ def _takes(rc: RunCandidates, st: _State, li: int, arcs: np.ndarray, commit: boo
         need -= q
         out.append((a, q))
     return out
+
+
+def greedy_run(problem: ReallocationProblem) -> ReallocationRun:
+    """The baseline as a whole run answer (no fill-ratio levels: it proves nothing), for the bench and tests."""
+    began = time.perf_counter()
+    rc = build(problem)
+    limits = binding_limits(rc)
+    flow = greedy(rc, limits)
+    orders = orders_of(rc, flow, set(), Explainer(rc, flow, limits))
+    values = level_values(problem, orders)
+    names = ["win.on_time_units", "win.units", "gain.kept_units"]
+    for tier in (*problem.policy.tiers, NO_TIER):
+        names += [n for n in (f"tier.{tier}.on_time_units", f"tier.{tier}.units") if n in values]
+    names += ["fill.units", "margin", "stability", "tie_break"]
+    objective = tuple(ObjectiveLevel(n, values.get(n, 0.0), False) for n in names)
+    wall = (time.perf_counter() - began) * 1000
+    info = SolverInfo("greedy", "FEASIBLE", False, True, objective[0].level, wall, 0.0, 0, 0, 0)
+    return ReallocationRun(
+        "greedy", problem.as_of, "FEASIBLE", orders, objective, kpis(problem, orders), info, input_hash(problem)
+    )

@@ -26,6 +26,7 @@ from optimizers.reallocation.model import build_model
 from optimizers.reallocation.output import orders_of
 from optimizers.reallocation.problem import ReallocationProblem
 from optimizers.reallocation.proof.greedy import greedy
+from optimizers.reallocation.proof.validation import level_values
 from optimizers.reallocation.result import ObjectiveLevel, ReallocationRun, SolverInfo
 from optimizers.solvers.budget import Budget
 
@@ -60,8 +61,6 @@ def run(
             scale = 10_000 if level.name == "margin" else 1
             objective.append(ObjectiveLevel(level.name, value / scale, all(p for _, p in outcomes)))
     flow, fallback = _flows(rc, solvers, limits)
-    if fallback:
-        objective = [ObjectiveLevel(o.level, o.value, False) for o in objective]
     return _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback)
 
 
@@ -116,6 +115,9 @@ def _answer(
     fallback: bool,
 ) -> ReallocationRun:
     orders = orders_of(rc, flow, eligible, Explainer(rc, flow, limits))
+    if fallback:  # the baseline's batches changed the values the solves reached: take them from the answer
+        values = level_values(rc.problem, orders)
+        objective = [ObjectiveLevel(o.level, values.get(o.level, 0.0), False) for o in objective]
     proven = all(o.proven for o in objective)
     first = next((o.level for o in objective if not o.proven), None)
     info = SolverInfo(

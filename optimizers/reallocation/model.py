@@ -3,14 +3,17 @@
 Data: the batch's arcs a (line l, supply node n, route), lines, nodes, lanes, protection rows, orders whose
 shipment limit K_o could bind.
 Variables: x_a in Z, 0 <= x_a <= min(node, line cap, lane); z_l in {0,1} per ship-complete line;
-k_l in [0, confirmed_l] per `gain` line (kept units); d_l >= 0 per line (|allocated - confirmed|);
+k_l in [0, confirmed_l] per `gain` line (kept units); u_l in [0, confirmed_l] and v_l >= 0 per line, the units
+up to and beyond the confirmed ones (|allocated - confirmed| = confirmed - u_l + v_l at the stability optimum);
 y_of in {0,1} per (order with a binding limit, ship-from location).
 Constraints: sum_{a at n} x_a <= qty_n; sum_{a via k} x_a <= cap_k; sum_{a of l} x_a <= cap_l, or = qty_l z_l
 when ship-complete; per protection row (nodes, rank r, cap) sum over its nodes' arcs of lines of class >= r
-<= cap; k_l <= sum_{a of l} x_a; d_l >= +-(sum_{a of l} x_a - confirmed_l);
+<= cap; k_l <= sum_{a of l} x_a; sum_{a of l} x_a = u_l + v_l;
 sum_{a of l at f} x_a <= cap_l y_of and sum_f y_of <= K_o.
-Every coefficient and bound is an integer, so a level is proven by an integral optimal LP vertex or, when the
-LP's optimum is fractional, by HiGHS's optimal status on the integer program
+Every coefficient and bound is an integer. k, u, v each appear in one row, so where the supply, lane and line
+rows form a network matrix the whole matrix stays totally unimodular and LP vertices are integral; a level is
+proven by an integral optimal LP vertex or, when the LP's optimum is fractional, by HiGHS's optimal status on
+the integer program
 (`optimizers.reallocation.lexicographic`).
 """
 
@@ -37,7 +40,9 @@ class BatchModel:
     arcs: np.ndarray  # global arc indices; column j < len(arcs) is arc arcs[j]
     arc_line: np.ndarray  # per arc column, the position of its line in `lines`
     kept: dict[int, int]  # line position -> k column
-    dev: np.ndarray  # per line position, its d column
+    under: np.ndarray  # per line position, its u column (units up to the confirmed ones)
+    over: np.ndarray  # per line position, its v column (units beyond them)
+    line_row: dict[int, int]  # line position -> the row sum x <= cap of a line that is not ship-complete
     n_cols: int
     integer: np.ndarray  # per column, must it be integral
 
@@ -79,25 +84,27 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     rows = _Rows()
     cols_of_line = np.split(np.arange(len(arcs)), np.flatnonzero(np.diff(pos)) + 1) if len(arcs) else []
     kept: dict[int, int] = {}
-    dev = np.zeros(len(lines), np.int64)
+    under = np.zeros(len(lines), np.int64)
+    over = np.zeros(len(lines), np.int64)
+    line_row: dict[int, int] = {}
     for p, cols in enumerate(cols_of_line):
         ref = rc.lines[int(lines[p])]
         if ref.line.ship_complete:
             z = column(1.0, True)
             rows.add(np.append(cols, z), np.append(np.ones(len(cols)), -ref.line.qty), 0.0, 0.0)
         else:
+            line_row[p] = len(rows.lo)
             rows.add(cols, np.ones(len(cols)), -INF, float(ref.cap))
         if ref.cls.strategy == Strategy.GAIN and ref.line.confirmed_qty > 0:
             kept[p] = column(float(ref.line.confirmed_qty), False)
             rows.add(np.append(cols, kept[p]), np.append(-np.ones(len(cols)), 1.0), -INF, 0.0)
-        dev[p] = column(INF, False)
-        conf = float(ref.line.confirmed_qty)
-        rows.add(np.append(cols, dev[p]), np.append(-np.ones(len(cols)), 1.0), -conf, INF)
-        rows.add(np.append(cols, dev[p]), np.append(np.ones(len(cols)), 1.0), conf, INF)
+        under[p] = column(float(ref.line.confirmed_qty), False)
+        over[p] = column(INF, False)
+        rows.add(np.concatenate([cols, [under[p], over[p]]]), np.append(np.ones(len(cols)), [-1.0, -1.0]), 0.0, 0.0)
     _supply_rows(rc, arcs, rows)
     _limit_rows(rc, lines, arcs, pos, limits, rows, column)
     h = _load(rows, lo_c, hi_c)
-    return BatchModel(h, lines, arcs, pos, kept, dev, len(hi_c), np.array(integer, bool))
+    return BatchModel(h, lines, arcs, pos, kept, under, over, line_row, len(hi_c), np.array(integer, bool))
 
 
 def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from optimizers.reallocation import ratio
 from optimizers.reallocation.build import build
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.decompose import BATCH_ARCS, batches, binding_limits, components
@@ -73,16 +74,16 @@ def _unserved(rc: RunCandidates) -> list[int]:
 
 def _ratio_level(solvers: list[BatchSolver], level: Level, budget: Budget, eligible: set[int]) -> list[ObjectiveLevel]:
     """The class's minimum fill ratio over the run: each batch's best, the least of them held everywhere."""
-    found = [s.eligible(level, budget) for s in solvers]
+    found = [ratio.eligible(s, level, budget) for s in solvers]
     best: list[tuple[Fraction, bool]] = [
-        s.max_min(lines, budget) for s, (lines, _) in zip(solvers, found, strict=True) if lines
+        ratio.max_min(s, lines, budget) for s, (lines, _) in zip(solvers, found, strict=True) if lines
     ]
     if not best:
         return []  # no eligible line anywhere: the spec leaves the level out
     t = min(v for v, _ in best)
     for s, (lines, _) in zip(solvers, found, strict=True):
         if lines:
-            s.hold_ratio(lines, t)
+            ratio.hold(s, lines, t)
             eligible.update(int(s.m.lines[p]) for p in lines)
     proven = all(p for _, p in found) and all(p for _, p in best)
     return [ObjectiveLevel(level.name, float(t), proven)]

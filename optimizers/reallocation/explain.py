@@ -1,0 +1,98 @@
+"""Why a line lost units or is backordered, in the allocation explanation's reason codes, naming the lines
+that took the supply it could have used.
+
+For each supply node and lane the line had an arc on and that ended full, the reason names every other line
+that drew on it, with its units and whether its strategy and tier rank ahead in the objective. Run-level
+codes beside the allocation vocabulary: STRATEGY (`lose` gives up everything, `fill` never gains),
+PRICE_REJECTED and NO_SUPPLY (no allocatable supply of a usable item reaches the order's region).
+The counterfactual names the supply that would have served the line; it is not re-solved (not verified).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from optimizers.decision import ReasonCode
+from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.problem import Strategy
+from optimizers.reallocation.result import LineExplanation, Reason, RunLineResult, TakenBy
+from optimizers.reallocation.segments import priority
+
+
+class Explainer:
+    """Built once per run from the flows: who drew on each node and lane."""
+
+    def __init__(self, rc: RunCandidates, flow: np.ndarray, limits: dict[str, int]) -> None:
+        self.rc, self.flow, self.limits = rc, flow, limits
+        self.on_node: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.on_lane: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.origins: dict[str, set[int]] = defaultdict(set)
+        for a in np.flatnonzero(flow > 0).tolist():
+            li, q = int(rc.arc_line[a]), int(flow[a])
+            self.on_node[int(rc.arc_node[a])][li] += q
+            if rc.arc_lane[a] >= 0:
+                self.on_lane[int(rc.arc_lane[a])][li] += q
+            self.origins[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
+        self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
+
+    def __call__(self, li: int, res: RunLineResult) -> LineExplanation:
+        ref = self.rc.lines[li]
+        arcs = np.arange(self.first_arc[li], self.first_arc[li + 1])
+        reasons = self._policy(li) if ref.cap < ref.line.qty or not len(arcs) else []
+        if len(arcs):
+            reasons += self._contested(li, arcs)
+            if ref.line.ship_complete and res.allocated_qty == 0:
+                reasons.append(Reason(ReasonCode.SHIP_COMPLETE.value, f"needs all {ref.line.qty} units at once"))
+        if not reasons:
+            reasons.append(Reason(ReasonCode.TIE_BREAK.value, "equally good allocations exist; the tie-break chose"))
+        return LineExplanation(tuple(reasons), self._counterfactual(li, arcs, res), False)
+
+    def _policy(self, li: int) -> list[Reason]:
+        ref = self.rc.lines[li]
+        if ref.line.rejection is not None:
+            return [Reason("PRICE_REJECTED", ref.line.rejection)]
+        if ref.cls.strategy == Strategy.LOSE:
+            return [Reason("STRATEGY", "a `lose` line gives up everything")]
+        if ref.cls.strategy == Strategy.FILL and ref.cap < ref.line.qty:
+            return [Reason("STRATEGY", f"a `fill` line keeps at most its {ref.line.confirmed_qty} confirmed units")]
+        return [Reason("NO_SUPPLY", "no allocatable supply of a usable item reaches the order's region")]
+
+    def _contested(self, li: int, arcs: np.ndarray) -> list[Reason]:
+        rc = self.rc
+        out = []
+        for n in sorted(set(rc.arc_node[arcs].tolist())):
+            node = rc.nodes[n]
+            if sum(self.on_node[n].values()) >= node.qty:
+                where = f"{node.item} at {node.location} ({node.source}, {node.available_date.isoformat()})"
+                out.append(Reason(ReasonCode.EXHAUSTED_BY_OTHER_LINES.value, where, self._takers(li, self.on_node[n])))
+        for k in sorted(set(rc.arc_lane[arcs][rc.arc_lane[arcs] >= 0].tolist())):
+            cap = rc.lanes[k][2]
+            if cap is not None and sum(self.on_lane[k].values()) >= cap:
+                lane = f"lane {rc.lanes[k][0]} -> {rc.lanes[k][1]} carries {cap}"
+                out.append(Reason(ReasonCode.LANE_CAPACITY.value, lane, self._takers(li, self.on_lane[k])))
+        order = rc.lines[li].order.id
+        if order in self.limits and len(self.origins[order]) >= self.limits[order]:
+            used = ", ".join(rc.locations[f] for f in sorted(self.origins[order]))
+            text = f"the order ships from at most {self.limits[order]} locations: {used}"
+            out.append(Reason(ReasonCode.SHIPMENT_LIMIT.value, text))
+        return out
+
+    def _takers(self, li: int, drawn: dict[int, int]) -> tuple[TakenBy, ...]:
+        mine = priority(self.rc.lines[li].cls)
+        out = []
+        for other, q in sorted(drawn.items()):
+            if other != li:
+                ref = self.rc.lines[other]
+                out.append(TakenBy(ref.order.id, ref.line.line, q, priority(ref.cls) < mine))
+        return tuple(out)
+
+    def _counterfactual(self, li: int, arcs: np.ndarray, res: RunLineResult) -> str:
+        short = res.requested_qty - res.allocated_qty
+        if not len(arcs) or self.rc.lines[li].cap < res.requested_qty:
+            return "no additional supply would change this line: its strategy or pricing bounds it"
+        best = arcs[np.lexsort((self.rc.arc_tie[arcs], ~self.rc.arc_on_time[arcs]))[0]]
+        node = self.rc.nodes[int(self.rc.arc_node[best])]
+        when = "on time" if self.rc.arc_on_time[best] else "late"
+        return f"{short} more units of {node.item} at {node.location} would have filled this line ({when})"

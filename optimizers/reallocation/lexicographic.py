@@ -1,0 +1,181 @@
+"""Lexicographic solving of one batch: each level optimal given the ones before, proven.
+
+Each level is solved first on the LP, hot from the previous basis. An integral LP optimum is the integer
+optimum (the LP bounds it), so the level is proven, and the next levels are confined to its optimal face the
+way the single-order engine does: columns with a nonzero reduced cost are fixed at their value and rows with a
+nonzero dual at their activity. Bounds and row bounds keep the matrix as it was, so where it is a network
+matrix the next LP optimum is integral too; an objective row (c.x >= v) would not. Each LP answer is also
+checked against every level held so far, and a level it breaks (a reduced cost too small to be told from
+noise) gets its row c.x >= v - 1/2, which is exact with integral data. A fractional LP optimum (ship-complete
+lines, shipment limits, lanes shared by items) sends that level to HiGHS's integer solver on a copy of the model
+with every held level as a row, `mip_rel_gap` 0: its optimal status is the proof.
+
+The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import numpy as np
+
+from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.levels import Level, coefficients
+from optimizers.reallocation.model import INF, BatchModel
+from optimizers.solvers.budget import Budget
+
+_MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
+_FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
+INTEGRAL = 1e-6  # an LP value this close to an integer is that integer (HiGHS's feasibility tolerance is 1e-7)
+NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual feasibility tolerance is 1e-7)
+Held = tuple[np.ndarray, np.ndarray, bool, int]  # cols, coefficients, maximised, value
+
+
+class BatchSolver:
+    """One batch's model, its incumbent, and the levels it holds."""
+
+    def __init__(self, rc: RunCandidates, m: BatchModel) -> None:
+        self.rc, self.m = rc, m
+        self.x = np.zeros(m.n_cols)  # nothing allocated: feasible for every row
+        self.confirmed = sum(rc.lines[li].line.confirmed_qty for li in m.lines.tolist())
+        self.held: list[Held] = []
+        self.stopped = False  # a limit ran out: the incumbent stands from here on
+        self.solves = self.mip_solves = 0
+        self.solver_seconds = 0.0
+        self._costed = np.zeros(0, np.int32)
+
+    def allocated(self) -> np.ndarray:
+        """Units per line of the batch, from the incumbent."""
+        return np.bincount(self.m.arc_line, weights=self.arc_flow(), minlength=len(self.m.lines)).astype(np.int64)
+
+    def arc_flow(self) -> np.ndarray:
+        return np.rint(self.x[: len(self.m.arcs)]).astype(np.int64)
+
+    def level(self, level: Level, budget: Budget) -> tuple[int, bool]:
+        """Solve a linear level and hold it: (its value on the incumbent, proven)."""
+        cols, vals = coefficients(self.rc, self.m, level)
+        offset = self.confirmed if level.name == "stability" else 0  # |x - c| = c - u + v
+        if len(cols) == 0:
+            return offset, True
+        maximise = level.kind == "max"
+        proven, on_lp = self.optimise(cols, vals, maximise, budget)
+        value = int(round(float(vals @ self.x[cols])))
+        if proven:
+            self.held.append((cols, vals, maximise, value))
+            if on_lp:
+                self._confine()
+            else:
+                self._hold_row(self.m.h, self.held[-1])
+        return value + offset, proven
+
+    def optimise(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, budget: Budget) -> tuple[bool, bool]:
+        """Optimise vals.x[cols]: (proven over the integers, proven on the LP alone)."""
+        if self.stopped or budget.time_up():
+            return self._stop(budget), False
+        self.objective(cols, vals, maximise)
+        while True:
+            if self.timed(budget) != highspy.HighsModelStatus.kOptimal:
+                return self._stop(budget), False
+            x = np.array(self.m.h.getSolution().col_value)
+            if not self.integral(x):
+                return self.integer(budget), False
+            broken = [h for h in self.held if not _holds(h, x)]
+            if not broken:
+                self.x = x
+                return True, True
+            for h in broken:
+                self._hold_row(self.m.h, h)
+
+    def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
+        h = self.m.h
+        if len(self._costed):
+            h.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
+        self._costed = cols.astype(np.int32)
+        h.changeColsCost(len(cols), self._costed, np.asarray(vals, float))
+        h.changeObjectiveSense(_MAX if maximise else _MIN)
+
+    def integral(self, x: np.ndarray) -> bool:
+        ints = self.m.integer
+        if np.all(np.abs(x[ints] - np.rint(x[ints])) <= INTEGRAL):
+            x[ints] = np.rint(x[ints])
+            return True
+        return False
+
+    def integer(self, budget: Budget) -> bool:
+        """The current objective as an integer program on a copy of the model (the LP keeps its basis),
+        every held level a row, warm-started from the incumbent. True when proven optimal."""
+        status, mip = self.mip(budget)
+        proven = status == highspy.HighsModelStatus.kOptimal
+        if proven or mip.getInfo().primal_solution_status == _FEASIBLE:
+            x = np.array(mip.getSolution().col_value)
+            x[self.m.integer] = np.rint(x[self.m.integer])
+            self.x = x
+        return proven or self._stop(budget)
+
+    def mip(self, budget: Budget) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
+        model = self.m.h.getModel()
+        kinds = {True: highspy.HighsVarType.kInteger, False: highspy.HighsVarType.kContinuous}
+        model.lp_.integrality_ = [kinds[bool(i)] for i in self.m.integer]
+        mip = highspy.Highs()
+        for key, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("threads", 1)):
+            mip.setOptionValue(key, value)
+        mip.passModel(model)
+        for h in self.held:
+            self._hold_row(mip, h)
+        n = mip.getNumCol()
+        mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
+        self.mip_solves += 1
+        return self.timed(budget, mip), mip
+
+    def timed(self, budget: Budget, h: highspy.Highs | None = None) -> highspy.HighsModelStatus:
+        h = self.m.h if h is None else h
+        # HiGHS counts its time limit from the instance's first run, not from this one.
+        h.setOptionValue("time_limit", h.getRunTime() + max(budget.seconds_left(), 1e-3))
+        began = time.perf_counter()
+        h.run()
+        self.solves += 1
+        self.solver_seconds += time.perf_counter() - began
+        return h.getModelStatus()
+
+    def add_cols(self, n: int, hi: float) -> np.ndarray:
+        """n new continuous columns in [0, hi]."""
+        first = self.m.h.getNumCol()
+        self.m.h.addVars(n, np.zeros(n), np.full(n, hi))
+        self.x = np.append(self.x, np.zeros(n))
+        self.m.integer = np.append(self.m.integer, np.zeros(n, bool))
+        return np.arange(first, first + n)
+
+    def cols_of(self, p: int) -> np.ndarray:
+        return np.flatnonzero(self.m.arc_line == p)
+
+    def _confine(self) -> None:
+        """Confine the LP to the optimal face of the level just solved (complementary slackness)."""
+        h = self.m.h
+        sol = h.getSolution()
+        reduced, duals = np.array(sol.col_dual), np.array(sol.row_dual)
+        fix = np.flatnonzero(np.abs(reduced) > NONZERO).astype(np.int32)
+        if len(fix):
+            h.changeColsBounds(len(fix), fix, self.x[fix], self.x[fix])
+        tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
+        if len(tight):
+            at = np.array(sol.row_value)[tight]
+            for row, value in zip(tight.tolist(), at.tolist(), strict=True):
+                h.changeRowBounds(row, value, value)
+
+    @staticmethod
+    def _hold_row(h: highspy.Highs, held: Held) -> None:
+        cols, vals, maximise, value = held
+        lo, hi = (value - 0.5, INF) if maximise else (-INF, value + 0.5)
+        h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
+
+    def _stop(self, budget: Budget) -> bool:
+        self.stopped = True
+        budget.time_up()
+        return False
+
+
+def _holds(held: Held, x: np.ndarray) -> bool:
+    cols, vals, maximise, value = held
+    got = float(vals @ x[cols])
+    return got >= value - 0.5 if maximise else got <= value + 0.5

@@ -1,0 +1,73 @@
+"""Turning the arc flows into the run's orders, lines and fills (`shared/spec/reallocation.md`, Output)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from optimizers.candidates.routes import MARGIN_SCALE
+from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.result import LineExplanation, RunFill, RunLineResult, RunOrderResult
+
+Explainer = Callable[[int, RunLineResult], LineExplanation | None]
+
+
+def fills_of(rc: RunCandidates, flow: np.ndarray) -> list[list[RunFill]]:
+    """Per line (canonical order), its fills in arc order."""
+    entity = {loc.id: loc.entity for loc in rc.problem.network.locations}
+    out: list[list[RunFill]] = [[] for _ in rc.lines]
+    for a in np.flatnonzero(flow > 0).tolist():
+        ref = rc.lines[int(rc.arc_line[a])]
+        node = rc.nodes[int(rc.arc_node[a])]
+        lane = int(rc.arc_lane[a])
+        out[int(rc.arc_line[a])].append(
+            RunFill(
+                node.item,
+                node.location,
+                rc.locations[int(rc.arc_origin[a])],
+                None if lane < 0 else (rc.lanes[lane][0], rc.lanes[lane][1]),
+                int(flow[a]),
+                node.source,
+                node.available_date,
+                rc.day(int(rc.arc_days[a])),
+                bool(rc.arc_on_time[a]),
+                int(rc.arc_margin[a]) / MARGIN_SCALE,
+                node.item != ref.line.item,
+                entity.get(node.location) != ref.order.entity,
+            )
+        )
+    return out
+
+
+def orders_of(
+    rc: RunCandidates, flow: np.ndarray, eligible: set[int], explain: Explainer
+) -> tuple[RunOrderResult, ...]:
+    """Every order with its lines, in canonical order; lines that lost units or are backordered explained."""
+    fills = fills_of(rc, flow)
+    out: list[RunOrderResult] = []
+    lines: list[RunLineResult] = []
+    for li, ref in enumerate(rc.lines):
+        ln = ref.line
+        got = sum(f.qty for f in fills[li])
+        res = RunLineResult(
+            ln.line,
+            ln.item,
+            ln.qty,
+            ln.confirmed_qty,
+            got,
+            got - ln.confirmed_qty,
+            ln.qty - got,
+            tuple(fills[li]),
+            li in eligible,
+            ln.rejection,
+        )
+        if got < ln.qty or got < ln.confirmed_qty:
+            res = res._replace(explanation=explain(li, res))
+        lines.append(res)
+        last = li + 1 == len(rc.lines) or rc.lines[li + 1].order.id != ref.order.id
+        if last:
+            o, c = ref.order, ref.cls
+            out.append(RunOrderResult(o.id, c.segment, c.strategy.value, c.tier, o.held, tuple(lines)))
+            lines = []
+    return tuple(out)

@@ -1,0 +1,145 @@
+"""The fill-ratio level of a tier class on one batch: its eligible lines, its best minimum, holding the run's.
+
+Eligible lines E (lines that some allocation keeping every earlier level optimal gives a unit): the lines the
+incumbent serves, then, for the others U, max sum_{l in U} e_l with 0 <= e_l <= 1, e_l <= x_l (x integral makes
+e_l = min(1, x_l), so e needs no integrality), repeated on the lines not yet shown eligible until that maximum
+is 0. Each e_l is one column in one row, so the LP stays as integral as it was.
+
+Best minimum: the LP max t with x_l >= qty_l t (l in E) bounds it from above and the incumbent's minimum from
+below; the optimum is some k / qty_l, so the candidates k / qty_l between are bisected, each tried as the
+feasibility of x_l >= ceil(t qty_l) on the rows x_l <= cap that every line already has (a bound change: the LP
+stays as integral as it was). An infeasible LP refutes a candidate, a feasible integral answer (on the LP, or
+on the integer program when the LP's is fractional) confirms it; the largest confirmed candidate is the optimum.
+The driver holds the least optimum t* over batches the same way, x_l >= ceil(t* qty_l).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import highspy
+import numpy as np
+
+from optimizers.reallocation.levels import Level, ratio_lines
+from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.solvers.budget import Budget
+
+_INFEASIBLE = (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], bool]:
+    """Positions of the class's eligible lines in the batch, and whether that set is proven."""
+    lines = ratio_lines(s.rc, s.m, level)
+    alloc = s.allocated()
+    known = [p for p in lines if alloc[p] >= 1]
+    unknown = [p for p in lines if alloc[p] < 1]
+    while unknown:
+        e = s.add_cols(len(unknown), 1.0)
+        for p, col in zip(unknown, e.tolist(), strict=True):
+            idx = np.append(s.cols_of(p), col).astype(np.int32)
+            s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -1.0))
+        proven, _ = s.optimise(e, np.ones(len(e)), True, budget)
+        s.m.h.changeColsBounds(len(e), e.astype(np.int32), np.zeros(len(e)), np.zeros(len(e)))
+        s.x[e] = 0.0
+        if not proven:
+            return sorted(known), False
+        alloc = s.allocated()
+        got = [p for p in unknown if alloc[p] >= 1]
+        if not got:
+            break
+        known += got
+        unknown = [p for p in unknown if alloc[p] < 1]
+    return sorted(known), True
+
+
+def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
+    """The batch's best minimum fill ratio over `lines` (positions), and whether it is proven."""
+    qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
+    bound = _lp_bound(s, lines, qty, budget)
+    if bound is None:
+        return _ratio(s, lines, qty), False
+    low = _ratio(s, lines, qty)  # the incumbent's: feasible
+    above = sorted({Fraction(k, q) for q in set(qty) for k in range(q + 1) if low < Fraction(k, q) <= bound + 1e-9})
+    best = s.x.copy()
+    while above:  # feasibility is monotone in t: bisect the candidates above the best found
+        mid = len(above) // 2
+        found = _feasible(s, lines, qty, above[mid], budget)
+        if found is None:
+            s.x = best
+            _lower(s, lines, [-highspy.kHighsInf] * len(lines))
+            return _ratio(s, lines, qty), False
+        if found:
+            best = s.x.copy()
+            above = above[mid + 1 :]
+        else:
+            above = above[:mid]
+    s.x = best
+    _lower(s, lines, [-highspy.kHighsInf] * len(lines))
+    return _ratio(s, lines, qty), True
+
+
+def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
+    """Hold the run's minimum fill ratio t on the batch's eligible lines: x_l >= ceil(t qty_l)."""
+    qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
+    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+
+
+def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
+    alloc = s.allocated()
+    return min(Fraction(int(alloc[p]), q) for p, q in zip(lines, qty, strict=True))
+
+
+def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) -> float | None:
+    """max t on the LP: x_l >= qty_l t for the lines."""
+    if s.stopped or budget.time_up():
+        return None
+    t = int(s.add_cols(1, 1.0)[0])
+    for p, q in zip(lines, qty, strict=True):
+        idx = np.append(s.cols_of(p), t).astype(np.int32)
+        s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -float(q)))
+    s.objective(np.array([t]), np.ones(1), True)
+    status = s.timed(budget)
+    bound = s.m.h.getInfo().objective_function_value
+    s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0: no constraint at all
+    return float(bound) if status == highspy.HighsModelStatus.kOptimal else None
+
+
+def _lower(s: BatchSolver, lines: list[int], lows: list[float]) -> None:
+    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
+    caps = np.array([s.rc.lines[int(s.m.lines[p])].cap for p in lines], float)
+    for row, lo, hi in zip(rows.tolist(), lows, caps.tolist(), strict=True):
+        s.m.h.changeRowBounds(row, lo, hi)
+
+
+def _feasible(s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, budget: Budget) -> bool | None:
+    """Can every line have x_l >= ceil(t qty_l) with every held level kept? None when time ran out."""
+    if budget.time_up():
+        s.stopped = True
+        return None
+    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+    s.objective(np.zeros(0, np.int64), np.zeros(0), True)
+    status = s.timed(budget)
+    if status in _INFEASIBLE:
+        return False
+    if status == highspy.HighsModelStatus.kOptimal:
+        x = np.array(s.m.h.getSolution().col_value)
+        if s.integral(x) and all(_kept(h, x) for h in s.held):
+            s.x = x
+            return True
+        status, mip = s.mip(budget)
+        if status in _INFEASIBLE:
+            return False
+        if status == highspy.HighsModelStatus.kOptimal:
+            x = np.array(mip.getSolution().col_value)
+            s.integral(x)
+            s.x = x
+            return True
+    s.stopped = True
+    return None
+
+
+def _kept(held: tuple[np.ndarray, np.ndarray, bool, int], x: np.ndarray) -> bool:
+    cols, vals, maximise, value = held
+    got = float(vals @ x[cols])
+    return got >= value - 0.5 if maximise else got <= value + 0.5

@@ -1,0 +1,147 @@
+"""The run: candidates, decomposition, every level on every batch in the spec's order, then the answer.
+
+Levels are taken in lockstep across batches because the fill-ratio level of a class is a minimum over the
+whole run: each batch proves its own best minimum, the run's is the least of them, and every batch then holds
+that one. Every other level is a sum, at its optimum exactly when each batch's part is. Batches share nothing
+else, so the loop over batches inside a level could run in a process pool.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from fractions import Fraction
+
+import numpy as np
+
+from optimizers.reallocation import ratio
+from optimizers.reallocation.build import build
+from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.decompose import BATCH_ARCS, batches, binding_limits, components
+from optimizers.reallocation.explain import Explainer
+from optimizers.reallocation.hashing import input_hash
+from optimizers.reallocation.kpis import kpis
+from optimizers.reallocation.levels import COMPETING, Level, objective_levels
+from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.model import build_model
+from optimizers.reallocation.output import orders_of
+from optimizers.reallocation.problem import ReallocationProblem
+from optimizers.reallocation.proof.greedy import greedy
+from optimizers.reallocation.proof.validation import level_values
+from optimizers.reallocation.result import ObjectiveLevel, ReallocationRun, SolverInfo
+from optimizers.solvers.budget import Budget
+
+
+def run(
+    problem: ReallocationProblem,
+    *,
+    time_limit_ms: int | None = None,
+    started: float | None = None,
+    batch_arcs: int = BATCH_ARCS,
+) -> ReallocationRun:
+    """Re-allocate every order's lines: each objective level optimal given the ones before, proven by HiGHS,
+    or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded."""
+    began = time.perf_counter() if started is None else started
+    limit = problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms
+    budget = Budget(began + limit / 1000)
+    rc = build(problem)
+    limits = binding_limits(rc)
+    comps = components(rc, limits)
+    solvers = [BatchSolver(rc, build_model(rc, b, limits)) for b in batches(rc, comps, batch_arcs)]
+    present = {ref.cls.rank for ref in rc.lines if ref.cls.strategy in COMPETING}
+    objective: list[ObjectiveLevel] = []
+    eligible: set[int] = set()
+    for level in objective_levels(problem, present):
+        if level.kind == "ratio":
+            objective += _ratio_level(solvers, level, budget, eligible)
+        else:
+            outcomes = [s.level(level, budget) for s in solvers]
+            value = float(sum(v for v, _ in outcomes))
+            if level.name == "stability":  # lines in no batch get nothing: they deviate by their confirmed units
+                value += sum(rc.lines[li].line.confirmed_qty for li in _unserved(rc))
+            scale = 10_000 if level.name == "margin" else 1
+            objective.append(ObjectiveLevel(level.name, value / scale, all(p for _, p in outcomes)))
+    flow, fallback = _flows(rc, solvers, limits)
+    return _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback)
+
+
+def _unserved(rc: RunCandidates) -> list[int]:
+    """Lines without a single arc."""
+    has = np.zeros(len(rc.lines), bool)
+    has[rc.arc_line] = True
+    return np.flatnonzero(~has).tolist()
+
+
+def _ratio_level(solvers: list[BatchSolver], level: Level, budget: Budget, eligible: set[int]) -> list[ObjectiveLevel]:
+    """The class's minimum fill ratio over the run: each batch's best, the least of them held everywhere."""
+    found = [ratio.eligible(s, level, budget) for s in solvers]
+    best: list[tuple[Fraction, bool]] = [
+        ratio.max_min(s, lines, budget) for s, (lines, _) in zip(solvers, found, strict=True) if lines
+    ]
+    if not best:
+        return []  # no eligible line anywhere: the spec leaves the level out
+    t = min(v for v, _ in best)
+    for s, (lines, _) in zip(solvers, found, strict=True):
+        if lines:
+            ratio.hold(s, lines, t)
+            eligible.update(int(s.m.lines[p]) for p in lines)
+    proven = all(p for _, p in found) and all(p for _, p in best)
+    return [ObjectiveLevel(level.name, float(t), proven)]
+
+
+def _flows(rc: RunCandidates, solvers: list[BatchSolver], limits: dict[str, int]) -> tuple[np.ndarray, bool]:
+    """Every arc's flow; a batch stopped before it found any allocation takes the greedy baseline's."""
+    flow = np.zeros(len(rc.arc_line), np.int64)
+    baseline: np.ndarray | None = None
+    fallback = False
+    for s in solvers:
+        mine = s.arc_flow()
+        if s.stopped and not mine.any():
+            baseline = greedy(rc, limits) if baseline is None else baseline
+            mine = baseline[s.m.arcs]
+            fallback = fallback or bool(mine.any())
+        flow[s.m.arcs] = mine
+    return flow, fallback
+
+
+def _answer(
+    rc: RunCandidates,
+    flow: np.ndarray,
+    eligible: set[int],
+    limits: dict[str, int],
+    objective: list[ObjectiveLevel],
+    solvers: list[BatchSolver],
+    n_comps: int,
+    began: float,
+    fallback: bool,
+) -> ReallocationRun:
+    orders = orders_of(rc, flow, eligible, Explainer(rc, flow, limits))
+    if fallback:  # the baseline's batches changed the values the solves reached: take them from the answer
+        values = level_values(rc.problem, orders)
+        objective = [ObjectiveLevel(o.level, values.get(o.level, 0.0), False) for o in objective]
+    proven = all(o.proven for o in objective)
+    first = next((o.level for o in objective if not o.proven), None)
+    info = SolverInfo(
+        "highs+greedy" if fallback else "highs",
+        "OPTIMAL" if proven else "FEASIBLE",
+        proven,
+        not proven,
+        first,
+        (time.perf_counter() - began) * 1000,
+        sum(s.solver_seconds for s in solvers) * 1000,
+        sum(s.solves for s in solvers),
+        n_comps,
+        len(solvers),
+    )
+    problem = rc.problem
+    status = info.status
+    return ReallocationRun(
+        str(uuid.uuid4()),
+        problem.as_of,
+        status,
+        orders,
+        tuple(objective),
+        kpis(problem, orders),
+        info,
+        input_hash(problem),
+    )

@@ -1,0 +1,56 @@
+"""Small hand-made runs for the engine's tests, and the check every test that runs the engine makes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from optimizers.problem import Customer, Item, Location, Protection, ShippingRoute, StockPosition, TransferLane
+from optimizers.reallocation import ReallocationProblem, ReallocationRun, run
+from optimizers.reallocation.problem import Network, RunLine, RunOrder, RunPolicy, Segment, Strategy
+from optimizers.reallocation.proof.validation import validate
+
+AS_OF = date(2026, 11, 23)
+TIERS = ("strategic", "gold", "silver", "standard")
+
+
+def network(stock: int = 10, *, protections: tuple[Protection, ...] = (), lane_cap: int | None = None) -> Network:
+    """One item at WH-A (near) and nothing at WH-B, customers of every tier and one without."""
+    return Network(
+        locations=(Location("WH-A", "US01"), Location("WH-B", "US01")),
+        items=(Item("SKU-1", 5.0),),
+        stock=(StockPosition("SKU-1", "WH-A", stock),),
+        shipping=(ShippingRoute("WH-A", "R1", 1.0, 1), ShippingRoute("WH-B", "R1", 0.5, 1)),
+        lanes=(TransferLane("WH-A", "WH-B", 0.1, 1, lane_cap),) if lane_cap is not None else (),
+        customers=tuple(Customer(f"C-{t}", t if t != "none" else None) for t in (*TIERS, "none")),
+        protections=protections,
+    )
+
+
+def order(oid: str, tier: str, qty: int, confirmed: int = 0, *, ship_complete: bool = False, days: int = 5) -> RunOrder:
+    line = RunLine(1, "SKU-1", qty, 10.0, True, ship_complete, confirmed)
+    return RunOrder(oid, f"C-{tier}", "US01", "R1", AS_OF + timedelta(days=days), AS_OF, (line,))
+
+
+def problem(
+    net: Network, *orders: RunOrder, segments: tuple[Segment, ...] = (), fair: bool = True
+) -> ReallocationProblem:
+    return ReallocationProblem(AS_OF, net, orders, segments, RunPolicy(tiers=TIERS, fair_share=fair))
+
+
+def segment(strategy: Strategy, *orders: str) -> Segment:
+    return Segment(strategy.value, strategy, orders=orders)
+
+
+def solved(p: ReallocationProblem, **kwargs: int) -> ReallocationRun:
+    """Run the engine and validate the answer: every test that runs the engine does."""
+    answer = run(p, **kwargs)
+    assert validate(p, answer) == []
+    return answer
+
+
+def allocated(answer: ReallocationRun) -> dict[str, int]:
+    return {o.id: sum(ln.allocated_qty for ln in o.lines) for o in answer.orders}
+
+
+def level(answer: ReallocationRun, name: str) -> float:
+    return next(o.value for o in answer.objective if o.level == name)

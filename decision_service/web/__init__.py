@@ -14,7 +14,7 @@ from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
 from decision_service.storage import database_url, open_keys, open_log
-from decision_service.web import access, governing
+from decision_service.web import access, governing, running
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
@@ -46,7 +46,10 @@ def create_app(
     app.extensions[LOG_KEY] = log = log or open_log(url)
     live = governing.install(app, log, shipped, clock, settings.RULES_FOUR_EYES)  # the log keeps the rules
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
-    app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, live, candidates_per_second=per_second)
+    app.extensions[EXTENSION_KEY] = ports = Ports(
+        clock, decide or engine_decide, live, candidates_per_second=per_second
+    )
+    running.install(app, ports, log)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

@@ -31,6 +31,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "rules.get_table": (AUDITOR, TABLE),
     "rules.validate_table": (TABLE,),
     "rules.evaluate_table": (TABLE,),
+    "reallocations.post_reallocation": (PLANNER,),
+    "reallocations.get_reallocation": (PLANNER, AUDITOR),
     "rule_drafts.create_draft": (TABLE,),
     "rule_drafts.list_drafts": (AUDITOR, TABLE),
     "rule_drafts.get_draft": (AUDITOR, TABLE),

@@ -18,6 +18,7 @@ class Config:
     """Settings of one app instance; every field can be overridden by `DECISION_SERVICE_<NAME>`."""
 
     MAX_CONTENT_LENGTH: int = 2 * MIB
+    MAX_RUN_BYTES: int = 256 * MIB  # a re-allocation run's body (inflated, when sent gzip): 100,000 lines is ~40 MB
     DEFAULT_TIME_LIMIT_MS: int = 1000
     # How large an order is admitted per second of its time limit, in candidate supply routes (supply node x line
     # x route), counted before any work starts: the time limit cannot hold for larger ones (see README, Speed).

@@ -26,6 +26,7 @@ from decision_service.governance.errors import (
 )
 from decision_service.orders.log import InvalidCursor, StoreUnavailable
 from optimizers.errors import ProblemTooLarge
+from optimizers.reallocation import InvalidRun
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
 from rules.service import findings_to_dict
 
@@ -171,6 +172,10 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def _handle_invalid_run(exc: InvalidRun) -> Response:
+    return _handle_invalid_request(InvalidRequest([FieldError(exc.field, exc.detail)]))
+
+
 def _handle_invalid_cursor(exc: InvalidCursor) -> Response:
     return _handle_invalid_request(InvalidRequest([FieldError("cursor", str(exc))]))
 
@@ -198,6 +203,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
+    app.register_error_handler(InvalidRun, _handle_invalid_run)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_no_html)
 

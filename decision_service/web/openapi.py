@@ -16,7 +16,16 @@ from flask_smorest import Api
 from decision_service.codec.schemas.fields import IsoDate, Money
 from decision_service.codec.schemas.problem import ProblemSchema
 from decision_service.web.access import OPEN, POLICY
-from decision_service.web.resources import allocations, audit, decisions, docs_assets, health, rule_drafts, rules
+from decision_service.web.resources import (
+    allocations,
+    audit,
+    decisions,
+    docs_assets,
+    health,
+    reallocations,
+    rule_drafts,
+    rules,
+)
 
 DESCRIPTION = (
     "Optimal, explained allocation decisions for one order over an inventory network "
@@ -46,6 +55,7 @@ def build_api(app: Flask) -> Api:
     api.register_blueprint(health.blp)
     api.register_blueprint(rules.blp)
     api.register_blueprint(rule_drafts.blp)
+    api.register_blueprint(reallocations.blp)
     api.register_blueprint(decisions.blp)
     api.register_blueprint(audit.blp)
     app.register_blueprint(docs_assets.bp)  # static files, not part of the documented API

@@ -1,0 +1,85 @@
+"""`/v1/reallocations`: re-allocation runs over many open orders (`shared/spec/reallocation.md`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Response, abort, g, url_for
+from marshmallow import Schema, fields
+
+from decision_service.codec.errors import FieldError, InvalidRequest
+from decision_service.runs import record as records
+from decision_service.web.access import current_key
+from decision_service.web.parsing import ApiBlueprint
+from decision_service.web.recording import current_log
+from decision_service.web.resources.problems import PROBLEM, reads_json_body
+from decision_service.web.running import new_run_id, read_run_body, runner
+
+blp = ApiBlueprint("reallocations", __name__, url_prefix="/v1", description="Re-allocation runs over open orders.")
+NOT_FOUND = "No run with that id in the log."
+
+
+class RunSchema(Schema):
+    """The spec's run output (orders, objective level by level, KPIs, solver), plus the rule and software versions."""
+
+    run_id = fields.String(required=True)
+    status = fields.String(required=True)
+
+
+class RunStateSchema(Schema):
+    """Where an asynchronous run stands: `running` (with when it was accepted) or `done` (with its `result`)."""
+
+    run_id = fields.String(required=True)
+    state = fields.String(required=True)
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    result = fields.Dict(allow_none=True)
+
+
+def _json(body: Any, status: int = 200, **headers: str) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+@blp.route("/reallocations", methods=["POST"])
+@blp.response(200, RunSchema, description="The run, decided and recorded (also when degraded by its time limit).")
+@blp.alt_response(202, schema=RunStateSchema, description="With `async: true`: accepted; poll its Location.")
+@blp.alt_response(422, description="Invalid input; `errors` names the field (e.g. `orders[3].customer`).", **PROBLEM)
+@blp.alt_response(503, description="The decision store cannot be reached: nothing is run or recorded.", **PROBLEM)
+@reads_json_body(blp)
+def post_reallocation() -> Response:
+    """Re-allocate the supply of a network among many open orders, every level of the objective proven optimal."""
+    data, raw, options = read_run_body()
+    _refuse_unsupported(options)
+    run_id, actor = new_run_id(), current_key().name
+    if options.get("async") is True:
+        runner().accept(data, raw, actor, run_id)
+        where = url_for("reallocations.get_reallocation", run_id=run_id)
+        return _json({"run_id": run_id, "state": "running", "url": where}, 202, Location=where)
+    return _json(runner().decide(data, raw, actor, run_id, g.received))
+
+
+@blp.route("/reallocations/<run_id>", methods=["GET"])
+@blp.response(200, RunStateSchema)
+@blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
+def get_reallocation(run_id: str) -> Response:
+    """A run: `done` with its result once recorded, `running` while an accepted run is being decided."""
+    log = current_log()
+    done = log.get(run_id)
+    if done is not None and done.record.kind == records.RUN:
+        return _json({"run_id": run_id, "state": "done", "result": done.record.response})
+    accepted = log.get(records.accepted_id(run_id))
+    if accepted is None:
+        abort(404, NOT_FOUND)
+    return _json({"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()})
+
+
+def _refuse_unsupported(options: dict[str, Any]) -> None:
+    errors = []
+    if "async" in options and not isinstance(options["async"], bool):
+        errors.append(FieldError("async", "must be true or false"))
+    if options.get("mode", "simulate") != "simulate":
+        errors.append(FieldError("mode", "only `simulate` is available until the live network state is"))
+    if "network_ref" in options:
+        errors.append(FieldError("network_ref", "runs over a stored network come with the live network state"))
+    if errors:
+        raise InvalidRequest(errors)

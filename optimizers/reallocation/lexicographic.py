@@ -38,7 +38,8 @@ class BatchSolver:
     def __init__(self, rc: RunCandidates, m: BatchModel) -> None:
         self.rc, self.m = rc, m
         self.x = np.zeros(m.n_cols)  # nothing allocated: feasible for every row
-        self.confirmed = sum(rc.lines[li].line.confirmed_qty for li in m.lines.tolist())
+        self.confirmed_lines = np.array([rc.lines[li].line.confirmed_qty for li in m.lines.tolist()], np.int64)
+        self.confirmed = int(self.confirmed_lines.sum())
         self.held: list[Held] = []
         self.stopped = False  # a limit ran out: the incumbent stands from here on
         self.solves = self.mip_solves = 0
@@ -61,13 +62,16 @@ class BatchSolver:
         maximise = level.kind == "max"
         proven, on_lp = self.optimise(cols, vals, maximise, budget)
         value = int(round(float(vals @ self.x[cols])))
+        reported = value + offset
+        if level.name == "stability":  # u and v are tight only at this level's optimum: count the incumbent's own
+            reported = int(np.abs(self.allocated() - self.confirmed_lines).sum())
         if proven:
             self.held.append((cols, vals, maximise, value))
             if on_lp:
                 self._confine()
             else:
                 self._hold_row(self.m.h, self.held[-1])
-        return value + offset, proven
+        return reported, proven
 
     def optimise(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, budget: Budget) -> tuple[bool, bool]:
         """Optimise vals.x[cols]: (proven over the integers, proven on the LP alone)."""

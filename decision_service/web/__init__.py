@@ -44,7 +44,7 @@ def create_app(
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
     app.extensions[EXTENSION_KEY] = Ports(clock, decide or engine_decide, rules, candidates_per_second=per_second)
     url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
-    app.extensions[LOG_KEY] = log or open_log(url)
+    app.extensions[LOG_KEY] = log or open_log(url, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

@@ -29,6 +29,10 @@ class Config:
     # `postgresql+psycopg://...` for deployments of several instances; `memory://` keeps them in this process only
     # (tests and benchmarks: not a record).
     DATABASE_URL: str = ""
+    # SQLite only: FULL syncs every commit to disk (a record answered survives a power loss); NORMAL syncs at
+    # checkpoints (a power loss may lose the last records, never corrupting the log; a crashed process loses
+    # none) and records faster. See docs/decision-log-storage.md.
+    SQLITE_SYNCHRONOUS: str = "FULL"
     # Where API keys are kept; empty: beside the decision log (DATABASE_URL). Separate only for benchmarks that
     # keep the log in memory but still need keys a CLI can create.
     KEYS_DATABASE_URL: str = ""

@@ -94,8 +94,8 @@ def _target_rows(checked: list[dict[str, Any]]) -> list[str]:
 def _recording_rows(recording: dict[str, Any]) -> list[str]:
     rows = [
         f"Recording each decision (issue 10: with the store at most {1 + recording['budget']:.2f}x the small "
-        f"request's HTTP p50 with the log in memory; servers side by side, {recording['rounds']} alternating rounds "
-        f"of {recording['posts_per_round']} posts, ratio = median over rounds of the per-round ratio):"
+        f"request's HTTP p50 with the log in memory; servers side by side, posts alternating between them, "
+        f"{recording['rounds']} rounds of {recording['posts_per_round']} posts each; ratio: the rounds' median):"
     ]
     memory = recording["p50"]["memory"]
     for name, ratio in recording["ratio"].items():

@@ -47,32 +47,16 @@ def _install() -> None:
 
         SqlDecisionLog.append = append_then_stop  # type: ignore[method-assign]
     elif POINT == "before_commit":
-        from sqlalchemy import Engine, event
+        from decision_service.storage.sql import append as appending
 
-        from decision_service.storage.sql.engine import BEGIN_MODE
+        insert = appending._insert  # the record's and its facets' statements, run inside the open transaction
 
-        appending: dict[int, str] = {}  # thread -> id of the record it is appending
+        def insert_then_stop(cursor: Any, dialect: Any, record: Any) -> Any:
+            sealed = insert(cursor, dialect, record)
+            _stop_here(record.id)
+            return sealed
 
-        def append_noting(self: SqlDecisionLog, record: Any) -> Any:
-            appending[_thread()] = record.id
-            try:
-                return append(self, record)
-            finally:
-                appending.pop(_thread(), None)
-
-        def stop_before_commit(connection: Any) -> None:
-            decision = appending.get(_thread())
-            if decision is not None and connection.get_execution_options().get(BEGIN_MODE) == "IMMEDIATE":
-                _stop_here(decision)
-
-        SqlDecisionLog.append = append_noting  # type: ignore[method-assign]
-        event.listen(Engine, "commit", stop_before_commit)
-
-
-def _thread() -> int:
-    import threading
-
-    return threading.get_ident()
+        appending._insert = insert_then_stop
 
 
 if POINT and MARKER:

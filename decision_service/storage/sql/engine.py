@@ -9,7 +9,8 @@ checkout, so a dead or stuck server is an error in seconds and a restarted one i
 SQLite's `synchronous`: FULL syncs the write-ahead log to disk at every commit, so a committed record survives a
 power loss; NORMAL (in WAL mode) syncs only at checkpoints, so a power loss or OS crash may lose the last commits
 (never corrupting the file or breaking the chain) while a killed process loses nothing, and a commit costs no
-fsync. See docs/decision-log-storage.md for the default and why.
+fsync. FULL unless the caller says otherwise; the service passes its SQLITE_SYNCHRONOUS setting, NORMAL by
+default (docs/decision-log-storage.md says why).
 """
 
 from __future__ import annotations

@@ -23,9 +23,10 @@ def database_url(configured: str, data_dir: str) -> str:
     return default_url(data_dir)
 
 
-def open_log(url: str) -> DecisionLog:
+def open_log(url: str, *, sqlite_synchronous: str = "FULL") -> DecisionLog:
     """The decision log at `url` (`memory://`, `sqlite:///...`, `postgresql+psycopg://...`), whose schema
-    `decision-service db upgrade` made (`serve` does it for the embedded SQLite default before it forks)."""
+    `decision-service db upgrade` made (`serve` does it for the embedded SQLite default before it forks);
+    `sqlite_synchronous` is SQLite's durability mode, FULL or NORMAL (docs/decision-log-storage.md)."""
     if url == MEMORY:
         from decision_service.storage.memory import InMemoryDecisionLog
 
@@ -33,7 +34,7 @@ def open_log(url: str) -> DecisionLog:
     from decision_service.storage.sql.engine import engine_from_url
     from decision_service.storage.sql.log import SqlDecisionLog
 
-    return SqlDecisionLog(engine_from_url(url))
+    return SqlDecisionLog(engine_from_url(url, synchronous=sqlite_synchronous))
 
 
 def open_keys(url: str) -> KeyStore:

@@ -43,7 +43,7 @@ def create_app(
     clock = clock or SystemClock()
     shipped = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
     url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
-    app.extensions[LOG_KEY] = log = log or open_log(url)
+    app.extensions[LOG_KEY] = log = log or open_log(url, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
     live = governing.install(app, log, shipped, clock, settings.RULES_FOUR_EYES)  # the log keeps the rules
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
     app.extensions[EXTENSION_KEY] = ports = Ports(

@@ -31,6 +31,11 @@ class Config:
     # `postgresql+psycopg://...` for deployments of several instances; `memory://` keeps them in this process only
     # (tests and benchmarks: not a record).
     DATABASE_URL: str = ""
+    # SQLite only. NORMAL (the default) syncs the write-ahead log at checkpoints, not at every commit: a killed
+    # process loses no record, but a power loss or OS crash may lose the records since the last checkpoint (never
+    # corrupting the log or breaking its chain). FULL syncs every commit, so an answered decision survives a power
+    # loss, at about 0.5 ms more per decision. See docs/decision-log-storage.md.
+    SQLITE_SYNCHRONOUS: str = "NORMAL"
     # Where API keys are kept; empty: beside the decision log (DATABASE_URL). Separate only for benchmarks that
     # keep the log in memory but still need keys a CLI can create.
     KEYS_DATABASE_URL: str = ""

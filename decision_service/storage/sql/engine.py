@@ -1,10 +1,16 @@
 """Engines for the log: SQLite embedded by default, PostgreSQL for deployments; both fail fast when down.
 
-SQLite: WAL (readers never wait for the appender), a busy timeout, foreign keys on, and SQLAlchemy emits BEGIN
-itself (the sqlite3 module's own transaction handling is switched off) so that an append can say
-BEGIN IMMEDIATE and take the write lock before it reads the head. PostgreSQL: a short connect timeout, a
-statement timeout (which also bounds the wait for the appenders' lock) and a pre-ping on checkout, so a dead or
-stuck server is an error in seconds and a restarted one is used again.
+SQLite: WAL (readers never wait for the appender), `synchronous` as configured (below), a busy timeout, foreign
+keys on, and SQLAlchemy emits BEGIN itself (the sqlite3 module's own transaction handling is switched off) so
+that an append can say BEGIN IMMEDIATE and take the write lock before it reads the head. PostgreSQL: a short
+connect timeout, a statement timeout (which also bounds the wait for the appenders' lock) and a pre-ping on
+checkout, so a dead or stuck server is an error in seconds and a restarted one is used again.
+
+SQLite's `synchronous`: FULL syncs the write-ahead log to disk at every commit, so a committed record survives a
+power loss; NORMAL (in WAL mode) syncs only at checkpoints, so a power loss or OS crash may lose the last commits
+(never corrupting the file or breaking the chain) while a killed process loses nothing, and a commit costs no
+fsync. FULL unless the caller says otherwise; the service passes its SQLITE_SYNCHRONOUS setting, NORMAL by
+default (docs/decision-log-storage.md says why).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from sqlalchemy.engine import Connection, make_url
 BEGIN_MODE = "decision_log_begin"  # execution option: "IMMEDIATE" for an append on SQLite
 CONNECT_TIMEOUT_S = 2  # libpq's minimum
 TIMEOUT_MS = 5000  # the longest one statement may wait (for a lock) or run before the store is "unavailable"
+SYNCHRONOUS = ("FULL", "NORMAL")  # SQLite modes the log accepts: OFF could corrupt the file on a power loss
+DEFAULT_SYNCHRONOUS = "FULL"
 
 
 def default_url(data_dir: str | Path) -> str:
@@ -27,11 +35,12 @@ def default_url(data_dir: str | Path) -> str:
     return f"sqlite:///{directory / 'decisions.sqlite3'}"
 
 
-def engine_from_url(url: str, *, timeout_ms: int = TIMEOUT_MS) -> Engine:
-    """An engine for the log at `url` (sqlite:///path or postgresql+psycopg://...)."""
+def engine_from_url(url: str, *, timeout_ms: int = TIMEOUT_MS, synchronous: str = DEFAULT_SYNCHRONOUS) -> Engine:
+    """An engine for the log at `url` (sqlite:///path or postgresql+psycopg://...); `synchronous` is SQLite's
+    durability mode (FULL or NORMAL), ignored on PostgreSQL."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite(url, parsed.database, timeout_ms)
+        return _sqlite(url, parsed.database, timeout_ms, _synchronous(synchronous))
     if parsed.get_backend_name() == "postgresql":
         return _postgresql(url, timeout_ms)
     raise ValueError(f"the decision log runs on SQLite or PostgreSQL, not {parsed.get_backend_name()}")
@@ -49,7 +58,14 @@ def _postgresql(url: str, timeout_ms: int) -> Engine:
     return engine
 
 
-def _sqlite(url: str, database: str | None, timeout_ms: int) -> Engine:
+def _synchronous(mode: str) -> str:
+    upper = mode.strip().upper()
+    if upper not in SYNCHRONOUS:
+        raise ValueError(f"SQLite synchronous must be one of {', '.join(SYNCHRONOUS)}, not {mode!r}")
+    return upper
+
+
+def _sqlite(url: str, database: str | None, timeout_ms: int, synchronous: str) -> Engine:
     if not database or database == ":memory:":
         raise ValueError("the decision log needs a SQLite file, not an in-memory database (use the fake)")
     engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": timeout_ms / 1000})
@@ -60,6 +76,7 @@ def _sqlite(url: str, database: str | None, timeout_ms: int) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:

@@ -1,0 +1,63 @@
+"""Test-only: makes one gunicorn worker stop in the middle of recording a decision, so a test can SIGKILL it there.
+
+Python imports this module at start-up only when its directory is on PYTHONPATH, which only
+`tests/integration/test_worker_killed.py` puts there for the server it starts; nothing in the service imports it
+and no request can reach it. `DECISION_SERVICE_TEST_KILL_POINT` says where the worker stops:
+
+- `before_commit`: inside the append's transaction, record and facets written, just before COMMIT;
+- `after_commit`: once the append has committed, before the answer is written.
+
+The first worker to get there creates `DECISION_SERVICE_TEST_KILL_MARKER` (exclusively: one stop per server),
+writes its pid and the decision's id into it, and sleeps until it is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+POINT = os.environ.get("DECISION_SERVICE_TEST_KILL_POINT", "")
+MARKER = os.environ.get("DECISION_SERVICE_TEST_KILL_MARKER", "")
+MASTER = os.getpid()  # gunicorn's master: the workers are forked from it, so another pid is a worker
+
+
+def _stop_here(decision_id: str) -> None:
+    if os.getpid() == MASTER:
+        return
+    try:
+        fd = os.open(MARKER, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:  # a worker already stopped once: the rest of the server runs normally
+        return
+    with os.fdopen(fd, "w") as marker:
+        marker.write(f"{os.getpid()} {decision_id}\n")
+    time.sleep(120)  # the test kills this worker long before
+
+
+def _install() -> None:
+    from decision_service.storage.sql.log import SqlDecisionLog
+
+    append = SqlDecisionLog.append
+    if POINT == "after_commit":
+
+        def append_then_stop(self: SqlDecisionLog, record: Any) -> Any:
+            sealed = append(self, record)
+            _stop_here(record.id)
+            return sealed
+
+        SqlDecisionLog.append = append_then_stop  # type: ignore[method-assign]
+    elif POINT == "before_commit":
+        from decision_service.storage.sql import append as appending
+
+        insert = appending._insert  # the record's and its facets' statements, run inside the open transaction
+
+        def insert_then_stop(cursor: Any, dialect: Any, record: Any) -> Any:
+            sealed = insert(cursor, dialect, record)
+            _stop_here(record.id)
+            return sealed
+
+        appending._insert = insert_then_stop
+
+
+if POINT and MARKER:
+    _install()

@@ -1,0 +1,123 @@
+"""A gunicorn worker SIGKILLed while it records a decision: the record is whole or absent, the chain verifies,
+and the server's next worker serves on.
+
+The worker is stopped at a chosen point by `killpoint/sitecustomize.py`, which only this test loads (through the
+server's PYTHONPATH); the test then kills it there, so each outcome is shown every run rather than by chance.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scenarios.bench_http import HOST, JSON_HEADERS, Server, _launcher, create_key, running_server
+from scenarios.examples import load_request
+
+pytestmark = pytest.mark.slow  # starts a real gunicorn server and waits for a worker to be replaced
+
+KILLPOINT = Path(__file__).resolve().parent / "killpoint"
+
+
+def _request(port: int, method: str, path: str, headers: dict[str, str], body: str | None = None) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read())
+    finally:
+        conn.close()
+
+
+def _post_in_background(port: int, body: str, headers: dict[str, str]) -> tuple[threading.Thread, dict[str, Any]]:
+    outcome: dict[str, Any] = {}
+
+    def post() -> None:
+        try:
+            outcome["status"], _ = _request(port, "POST", "/v1/allocations", headers, body)
+        except (OSError, http.client.HTTPException) as error:  # the worker died with the connection open
+            outcome["error"] = error
+
+    thread = threading.Thread(target=post, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _stopped_worker(marker: Path, timeout_s: float = 60.0) -> tuple[int, str]:
+    """The pid of the worker that stopped at the kill point, and the id of the decision it was recording."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = marker.read_text() if marker.exists() else ""
+        if text.endswith("\n"):
+            pid, decision_id = text.split()
+            return int(pid), decision_id
+        time.sleep(0.02)
+    raise AssertionError(f"no worker reached the kill point in {timeout_s:.0f} s")
+
+
+def _store_env(server: Server) -> dict[str, str]:
+    env = {**os.environ, "DECISION_SERVICE_DATA_DIR": str(server.data_dir)}
+    env.pop("DECISION_SERVICE_DATABASE_URL", None)
+    return env
+
+
+def _rows(server: Server, decision_id: str) -> tuple[int, int, int]:
+    """Records with that id, facet rows of that record, and facet rows of no record, read from the file itself."""
+    with sqlite3.connect(server.data_dir / "decisions.sqlite3") as db:
+        (records,) = db.execute("SELECT count(*) FROM decision_records WHERE id = ?", (decision_id,)).fetchone()
+        (facets,) = db.execute(
+            "SELECT count(*) FROM decision_facets WHERE seq IN (SELECT seq FROM decision_records WHERE id = ?)",
+            (decision_id,),
+        ).fetchone()
+        (orphans,) = db.execute(
+            "SELECT count(*) FROM decision_facets WHERE seq NOT IN (SELECT seq FROM decision_records)"
+        ).fetchone()
+    return records, facets, orphans
+
+
+@pytest.mark.parametrize(("point", "kept"), [("before_commit", False), ("after_commit", True)])
+def test_a_worker_killed_while_recording_leaves_the_whole_record_or_nothing(
+    tmp_path: Path, point: str, kept: bool
+) -> None:
+    marker = tmp_path / "stopped"
+    hook = {
+        "PYTHONPATH": os.pathsep.join(p for p in (str(KILLPOINT), os.environ.get("PYTHONPATH", "")) if p),
+        "DECISION_SERVICE_TEST_KILL_POINT": point,
+        "DECISION_SERVICE_TEST_KILL_MARKER": str(marker),
+    }
+    body = json.dumps(load_request("spec_example"))
+    with running_server(workers=1, env=hook) as server:
+        thread, outcome = _post_in_background(server.port, body, server.headers)
+        pid, decision_id = _stopped_worker(marker)
+        os.kill(pid, signal.SIGKILL)  # a worker of the server this test started, stopped at the kill point
+        thread.join(timeout=60)
+        assert "error" in outcome and "status" not in outcome  # the client never got an answer
+
+        status, answer = _request(server.port, "POST", "/v1/allocations", server.headers, body)
+        assert status == 200 and answer["decision_id"] != decision_id  # the replacement worker serves on
+
+        auditor = {**JSON_HEADERS, "Authorization": f"Bearer {create_key(_store_env(server), 'audit', 'auditor')}"}
+        status, entry = _request(server.port, "GET", f"/v1/decisions/{decision_id}", auditor)
+        status_found, found = _request(server.port, "GET", "/v1/decisions?order_id=SO-1001", auditor)
+        records, facets, orphans = _rows(server, decision_id)
+        verified = subprocess.run(
+            [*_launcher(), "audit", "verify"], env=_store_env(server), capture_output=True, text=True, timeout=60
+        )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert json.loads(verified.stdout)["ok"] is True and json.loads(verified.stdout)["records"] == 1 + kept
+    assert orphans == 0
+    listed = [row["id"] for row in found["decisions"]] if status_found == 200 else []
+    if kept:  # committed before the kill: the whole record, readable, indexed by its facets
+        assert status == 200 and entry["decision"]["decision_id"] == decision_id
+        assert records == 1 and facets > 0 and decision_id in listed
+    else:  # killed inside the transaction: nothing of it
+        assert status == 404 and (records, facets) == (0, 0) and decision_id not in listed

@@ -42,7 +42,8 @@ def _install() -> None:
 
         def append_then_stop(self: SqlDecisionLog, record: Any) -> Any:
             sealed = append(self, record)
-            _stop_here(record.id)
+            if record.kind == "allocation":  # not the rule tables' seed records a worker appends on start
+                _stop_here(record.id)
             return sealed
 
         SqlDecisionLog.append = append_then_stop  # type: ignore[method-assign]
@@ -53,7 +54,8 @@ def _install() -> None:
 
         def insert_then_stop(cursor: Any, dialect: Any, record: Any) -> Any:
             sealed = insert(cursor, dialect, record)
-            _stop_here(record.id)
+            if record.kind == "allocation":
+                _stop_here(record.id)
             return sealed
 
         appending._insert = insert_then_stop

@@ -18,6 +18,22 @@ from decision_service.web.running import new_run_id, read_run_body, runner
 
 blp = ApiBlueprint("reallocations", __name__, url_prefix="/v1", description="Re-allocation runs over open orders.")
 NOT_FOUND = "No run with that id in the log."
+_OBJECT = {"type": "object"}
+RUN_BODY = {  # documented, not parsed by a schema: a run may be tens of MB, read once by the core's own reader
+    "required": True,
+    "description": "The spec's input (shared/spec/reallocation.md), gzip accepted, plus `async`. See "
+    "docs/reallocation-api.md for the commercial fields the rules read.",
+    "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["as_of", "network", "orders"],
+        "properties": {
+            "as_of": {"type": "string", "format": "date"}, "network": _OBJECT,
+            "orders": {"type": "array", "items": _OBJECT}, "strategy": _OBJECT, "policy": _OBJECT,
+            "async": {"type": "boolean", "description": "Answer 202 at once and decide in the background."},
+            "mode": {"type": "string", "enum": ["simulate"], "description": "`apply` comes with live state."},
+        },
+    }}},
+}  # fmt: skip
 
 
 class RunSchema(Schema):
@@ -41,6 +57,7 @@ def _json(body: Any, status: int = 200, **headers: str) -> Response:
 
 
 @blp.route("/reallocations", methods=["POST"])
+@blp.doc(requestBody=RUN_BODY)
 @blp.response(200, RunSchema, description="The run, decided and recorded (also when degraded by its time limit).")
 @blp.alt_response(202, schema=RunStateSchema, description="With `async: true`: accepted; poll its Location.")
 @blp.alt_response(422, description="Invalid input; `errors` names the field (e.g. `orders[3].customer`).", **PROBLEM)

@@ -30,7 +30,10 @@ class DecisionQuerySchema(Schema):
     held = fields.Boolean(metadata={"description": "Held by credit (true) or released (false)."})
     rule = Str(validate=validate.Length(1, 64), metadata={"description": "A rule that decided, e.g. CR-04."})
     table = Str(validate=validate.Length(1, 64), metadata={"description": "Rule records of one table, e.g. credit."})
-    domain = Str(validate=validate.OneOf(["rules"]), metadata={"description": "`rules`: every rule table change."})
+    domain = Str(
+        validate=validate.OneOf(["rules", "reallocation"]),
+        metadata={"description": "`rules`: every rule table change; `reallocation`: every run and its acceptance."},
+    )
     since = fields.AwareDateTime(data_key="from", metadata={"description": "Recorded at or after (ISO 8601, zone)."})
     until = fields.AwareDateTime(data_key="to", metadata={"description": "Recorded before (ISO 8601, with zone)."})
     cursor = Str(validate=validate.Length(1, 256), metadata={"description": "`next_cursor` of the previous page."})

@@ -49,7 +49,10 @@ def test_a_run_is_decided_recorded_and_answered_as_the_spec_says(app: Flask, pla
     assert line["change"] == line["allocated_qty"] - line["confirmed_qty"]
     assert line["backorder_qty"] == line["requested_qty"] - line["allocated_qty"]
     assert sum(ln["allocated_qty"] for o in answer["orders"] for ln in o["lines"]) == answer["kpis"]["allocated_units"]
-    entry = keyed_client(app, "auditor").get(f"/v1/decisions/{answer['run_id']}").get_json()
+    auditor = keyed_client(app, "auditor")
+    found = auditor.get("/v1/decisions?domain=reallocation&limit=200").get_json()["decisions"]
+    assert answer["run_id"] in [d["id"] for d in found]
+    entry = auditor.get(f"/v1/decisions/{answer['run_id']}").get_json()
     assert entry["audit"]["kind"] == "reallocation_run" and entry["decision"] == answer
     assert orjson.loads(entry["request"]) == body
 

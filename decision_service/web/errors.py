@@ -173,7 +173,8 @@ def _handle_http_exception(exc: HTTPException) -> Response:
 
 
 def _handle_invalid_run(exc: InvalidRun) -> Response:
-    return _handle_invalid_request(InvalidRequest([FieldError(exc.field, exc.detail)]))
+    field = exc.field or '""'  # an unknown key that is the empty string, at the top of the body
+    return _handle_invalid_request(InvalidRequest([FieldError(field, exc.detail)]))
 
 
 def _handle_invalid_cursor(exc: InvalidCursor) -> Response:

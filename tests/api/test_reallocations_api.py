@@ -11,6 +11,8 @@ import orjson
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from decision_service.codec.encode_run import input_body
 from decision_service.orders.ports import FixedClock
@@ -126,3 +128,38 @@ def test_the_service_s_run_passes_the_solver_free_validator_with_the_rules_appli
         decided = reallocate(body, current_ports())
     assert any(ln.rejection for o in decided.problem.orders for ln in o.lines)
     assert validate(decided.problem, decided.run) == []
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.text(max_size=12)
+    | st.dates().map(str),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_json_gets_an_answer_or_a_field_named_never_a_500(planner: FlaskClient, data: st.DataObject) -> None:
+    body = _book(6)
+    # mutate one place of a valid run into an arbitrary JSON value, or replace it whole
+    target = data.draw(st.sampled_from(["whole", "order", "line", "network", "customer", "policy", "strategy"]))
+    value = data.draw(json_values)
+    if target == "whole":
+        body = value
+    elif target == "order":
+        body["orders"][0] = value
+    elif target == "line":
+        body["orders"][0]["lines"][0] = value
+    elif target == "customer":
+        body["network"]["customers"][0] = value
+    else:
+        body[target] = value
+    response = planner.post(URL, data=orjson.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 400, 422), response.data[:300]
+    if response.status_code == 422:
+        assert response.get_json()["errors"][0]["field"]

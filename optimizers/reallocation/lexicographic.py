@@ -6,9 +6,10 @@ way the single-order engine does: columns with a nonzero reduced cost are fixed 
 nonzero dual at their activity. Bounds and row bounds keep the matrix as it was, so where it is a network
 matrix the next LP optimum is integral too; an objective row (c.x >= v) would not. Each LP answer is also
 checked against every level held so far, and a level it breaks (a reduced cost too small to be told from
-noise) gets its row c.x >= v - 1/2, which is exact with integral data. A fractional LP optimum (ship-complete
-lines, shipment limits, lanes shared by items) sends that level to HiGHS's integer solver on a copy of the model
-with every held level as a row, `mip_rel_gap` 0: its optimal status is the proof.
+noise) gets its row c.x >= v (an integral bound: a bound v - 1/2 would make half-integral vertices). A
+fractional LP optimum (ship-complete lines, shipment limits, lanes shared by items) sends that level to
+HiGHS's integer solver on a copy of the model with every held level as a row, `mip_rel_gap` 0: its optimal
+status is the proof.
 
 The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
 """
@@ -166,7 +167,7 @@ class BatchSolver:
     @staticmethod
     def _hold_row(h: highspy.Highs, held: Held) -> None:
         cols, vals, maximise, value = held
-        lo, hi = (value - 0.5, INF) if maximise else (-INF, value + 0.5)
+        lo, hi = (value, INF) if maximise else (-INF, value)  # integral, or the LP gets half-integral vertices
         h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
 
     def _stop(self, budget: Budget) -> bool:

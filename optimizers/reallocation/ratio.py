@@ -82,7 +82,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
     """Hold the run's minimum fill ratio t on the batch's eligible lines: x_l >= ceil(t qty_l)."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+    _lower(s, lines, [math.ceil(t * q) for q in qty])
 
 
 def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
@@ -117,7 +117,7 @@ def _feasible(s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, bud
     if budget.time_up():
         s.stopped = True
         return None
-    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+    _lower(s, lines, [math.ceil(t * q) for q in qty])
     s.objective(np.zeros(0, np.int64), np.zeros(0), True)
     status = s.timed(budget)
     if status in _INFEASIBLE:

@@ -8,8 +8,8 @@ matrix the next LP optimum is integral too; an objective row (c.x >= v) would no
 checked against every level held so far, and a level it breaks (a reduced cost too small to be told from
 noise) gets its row c.x >= v (an integral bound: a bound v - 1/2 would make half-integral vertices). A
 fractional LP optimum (ship-complete lines, shipment limits, lanes shared by items) sends that level to
-HiGHS's integer solver on a copy of the model with every held level as a row, `mip_rel_gap` 0: its optimal
-status is the proof.
+HiGHS's integer solver on a copy of the model, `mip_rel_gap` 0: its optimal status is the proof; the level
+is then held by its row.
 
 The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
 """
@@ -104,15 +104,22 @@ class BatchSolver:
         return False
 
     def integer(self, budget: Budget) -> bool:
-        """The current objective as an integer program on a copy of the model (the LP keeps its basis),
-        every held level a row, warm-started from the incumbent. True when proven optimal."""
-        status, mip = self.mip(budget)
-        proven = status == highspy.HighsModelStatus.kOptimal
-        if proven or mip.getInfo().primal_solution_status == _FEASIBLE:
+        """The current objective as an integer program on a copy of the model (the LP keeps its basis), warm-
+        started from the incumbent. True when proven optimal. Levels proven on the LP are held by the face's
+        bounds, which keep exactly that level's integer optima (they are the LP optima that are integral)."""
+        while True:
+            status, mip = self.mip(budget)
+            proven = status == highspy.HighsModelStatus.kOptimal
+            if not proven and mip.getInfo().primal_solution_status != _FEASIBLE:
+                return self._stop(budget)
             x = np.array(mip.getSolution().col_value)
             x[self.m.integer] = np.rint(x[self.m.integer])
-            self.x = x
-        return proven or self._stop(budget)
+            broken = [h for h in self.held if not _holds(h, x)]  # the face's bounds missed a level: hold its row
+            if not broken:
+                self.x = x
+                return proven or self._stop(budget)
+            for h in broken:
+                self._hold_row(self.m.h, h)
 
     def mip(self, budget: Budget) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         model = self.m.h.getModel()
@@ -121,9 +128,7 @@ class BatchSolver:
         mip = highspy.Highs()
         for key, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("threads", 1)):
             mip.setOptionValue(key, value)
-        mip.passModel(model)
-        for h in self.held:
-            self._hold_row(mip, h)
+        mip.passModel(model)  # the LP's bounds and rows already hold every earlier level
         n = mip.getNumCol()
         mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
         self.mip_solves += 1

@@ -3,7 +3,8 @@
 For each size of issue 12 (1,000 lines/200 items/10 locations; 10,000/1,000/20; 100,000/5,000/20) it runs the
 engine on generated order books (`scenarios.orderbook`) and prints the median wall time, the time inside
 HiGHS, the greedy baseline's time, the run's status (proven, or the first level not proven when the time limit
-ran out) and the gain over the greedy baseline per tier class (units and on-time units).
+ran out) and the gain over the greedy baseline per tier class (units and on-time units). `--plain` generates
+books without ship-complete lines and shipment limits: the LP-only path.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ def _gain(exact: ReallocationRun, base: ReallocationRun) -> str:
     return ", ".join(parts)
 
 
-def bench(name: str, repeat: int, seed: int, limit_ms: int) -> None:
+def bench(name: str, repeat: int, seed: int, limit_ms: int, plain: bool = False) -> None:
     """Time one size and print its line."""
     lines, items, locations, target = SIZES[name]
     walls, solver, greedy, last = [], [], [], None
     for k in range(repeat):
-        problem = order_book(seed + k, lines, items, locations)
+        share = {"ship_complete": 0.0, "limited": 0.0} if plain else {}
+        problem = order_book(seed + k, lines, items, locations, **share)
         began = time.perf_counter()
         last = run(problem, time_limit_ms=limit_ms)
         walls.append(time.perf_counter() - began)
@@ -64,9 +66,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit-ms", type=int, default=60_000)
+    parser.add_argument("--plain", action="store_true", help="no ship-complete lines, no shipment limits")
     args = parser.parse_args()
     for name in args.sizes.split(","):
-        bench(name, args.repeat, args.seed, args.time_limit_ms)
+        bench(name, args.repeat, args.seed, args.time_limit_ms, args.plain)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,8 @@ class BatchSolver:
                 return self._stop(budget), False
             x = np.array(self.m.h.getSolution().col_value)
             if not self.integral(x):
+                if self._bound_reached(vals, cols, maximise):
+                    return True, False  # the incumbent already reaches the LP's bound, rounded: optimal
                 return self.integer(budget), False
             broken = [h for h in self.held if not _holds(h, x)]
             if not broken:
@@ -87,6 +89,12 @@ class BatchSolver:
                 return True, True
             for h in broken:
                 self._hold_row(self.m.h, h)
+
+    def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
+        """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
+        bound = self.m.h.getInfo().objective_function_value
+        have = float(np.asarray(vals, float) @ self.x[cols])
+        return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
 
     def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
         h = self.m.h

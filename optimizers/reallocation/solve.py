@@ -90,18 +90,23 @@ def _ratio_level(solvers: list[BatchSolver], level: Level, budget: Budget, eligi
 
 
 def _flows(rc: RunCandidates, solvers: list[BatchSolver], limits: dict[str, int]) -> tuple[np.ndarray, bool]:
-    """Every arc's flow; a batch stopped before it found any allocation takes the greedy baseline's."""
+    """Every arc's flow. The lines of batches a limit stopped are completed by the greedy baseline on what the
+    solves left: it only adds units, so no level already reached goes down but margin, stability and tie-break."""
     flow = np.zeros(len(rc.arc_line), np.int64)
-    baseline: np.ndarray | None = None
-    fallback = False
+    stopped = np.zeros(len(rc.lines), bool)
     for s in solvers:
-        mine = s.arc_flow()
-        if s.stopped and not mine.any():
-            baseline = greedy(rc, limits) if baseline is None else baseline
-            mine = baseline[s.m.arcs]
-            fallback = fallback or bool(mine.any())
-        flow[s.m.arcs] = mine
-    return flow, fallback
+        flow[s.m.arcs] = s.arc_flow()
+        if s.stopped:
+            stopped[s.m.lines] = True
+    if not stopped.any():
+        return flow, False
+    completed = greedy(rc, limits, start=flow, only=stopped)
+    return completed, bool((completed != flow).any())
+
+
+def _recomputed(level: ObjectiveLevel, value: float) -> ObjectiveLevel:
+    """A level's value on the completed answer; still proven only if the completion left it as it was."""
+    return ObjectiveLevel(level.level, value, level.proven and value == level.value)
 
 
 def _answer(
@@ -116,9 +121,9 @@ def _answer(
     fallback: bool,
 ) -> ReallocationRun:
     orders = orders_of(rc, flow, eligible, Explainer(rc, flow, limits))
-    if fallback:  # the baseline's batches changed the values the solves reached: take them from the answer
+    if fallback:  # the completion changed values the solves reached: take them from the answer
         values = level_values(rc.problem, orders)
-        objective = [ObjectiveLevel(o.level, values.get(o.level, 0.0), False) for o in objective]
+        objective = [_recomputed(o, values.get(o.level, 0.0)) for o in objective]
     proven = all(o.proven for o in objective)
     first = next((o.level for o in objective if not o.proven), None)
     info = SolverInfo(

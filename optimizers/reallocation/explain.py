@@ -36,6 +36,7 @@ class Explainer:
                 self.on_lane[int(rc.arc_lane[a])][li] += q
             self.origins[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
         self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
+        self.rank = [priority(ref.cls) for ref in rc.lines]
 
     def __call__(self, li: int, res: RunLineResult) -> LineExplanation:
         ref = self.rc.lines[li]
@@ -80,13 +81,12 @@ class Explainer:
         return out
 
     def _takers(self, li: int, drawn: dict[int, int]) -> tuple[TakenBy, ...]:
-        mine = priority(self.rc.lines[li].cls)
-        out = []
-        for other, q in sorted(drawn.items()):
-            if other != li:
-                ref = self.rc.lines[other]
-                out.append(TakenBy(ref.order.id, ref.line.line, q, priority(ref.cls) < mine))
-        return tuple(out)
+        mine, lines, rank = self.rank[li], self.rc.lines, self.rank
+        return tuple(
+            TakenBy(lines[o].order.id, lines[o].line.line, q, rank[o] < mine)
+            for o, q in sorted(drawn.items())
+            if o != li
+        )
 
     def _counterfactual(self, li: int, arcs: np.ndarray, res: RunLineResult) -> str:
         short = res.requested_qty - res.allocated_qty

@@ -45,6 +45,7 @@ class BatchSolver:
         self.solves = self.mip_solves = 0
         self.solver_seconds = 0.0
         self._costed = np.zeros(0, np.int32)
+        self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
 
     def allocated(self) -> np.ndarray:
         """Units per line of the batch, from the incumbent."""
@@ -161,7 +162,19 @@ class BatchSolver:
         return np.arange(first, first + n)
 
     def cols_of(self, p: int) -> np.ndarray:
-        return np.flatnonzero(self.m.arc_line == p)
+        """The arc columns of the batch's line at position p (arcs are sorted by line)."""
+        return np.arange(self._starts[p], self._starts[p + 1])
+
+    def add_sum_rows(self, lines: list[int], extra: np.ndarray, coef: list[float]) -> None:
+        """One row per line, added at once: sum of the line's arcs + coef * extra column >= 0."""
+        idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
+        vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
+        starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
+        n = len(idx)
+        self.m.h.addRows(
+            n, np.zeros(n), np.full(n, INF), int(sum(len(i) for i in idx)), starts,
+            np.concatenate(idx).astype(np.int32), np.concatenate(vals),
+        )  # fmt: skip
 
     def _confine(self) -> None:
         """Confine the LP to the optimal face of the level just solved (complementary slackness)."""

@@ -38,9 +38,7 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     unknown = [p for p in lines if alloc[p] < 1]
     while unknown:
         e = s.add_cols(len(unknown), 1.0)
-        for p, col in zip(unknown, e.tolist(), strict=True):
-            idx = np.append(s.cols_of(p), col).astype(np.int32)
-            s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -1.0))
+        s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget)
         s.m.h.changeColsBounds(len(e), e.astype(np.int32), np.zeros(len(e)), np.zeros(len(e)))
         s.x[e] = 0.0
@@ -105,9 +103,7 @@ def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) 
     if s.stopped or budget.time_up():
         return None, -1
     t = int(s.add_cols(1, 1.0)[0])
-    for p, q in zip(lines, qty, strict=True):
-        idx = np.append(s.cols_of(p), t).astype(np.int32)
-        s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -float(q)))
+    s.add_sum_rows(lines, np.full(len(lines), t), [-float(q) for q in qty])
     s.objective(np.array([t]), np.ones(1), True)
     status = s.timed(budget)
     bound = s.m.h.getInfo().objective_function_value

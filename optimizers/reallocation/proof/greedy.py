@@ -72,8 +72,8 @@ def greedy(
         if not len(arcs) or need <= 0 or (only is not None and not only[li]) or (ref.line.ship_complete and have[li]):
             continue
         arcs = arcs[np.lexsort((-rc.arc_margin[arcs], rc.arc_days[arcs]))]
-        takes = _takes(rc, st, li, arcs, need, commit=False)
-        if ref.line.ship_complete and sum(q for _, q in takes) < ref.line.qty:
+        # Only a ship-complete line needs a dry run (all or nothing); it copies the state, so only for those.
+        if ref.line.ship_complete and sum(q for _, q in _takes(rc, st, li, arcs, need, commit=False)) < need:
             continue
         for a, q in _takes(rc, st, li, arcs, need, commit=True):
             flow[a] += q

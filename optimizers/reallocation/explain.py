@@ -91,7 +91,7 @@ class Explainer:
         if ranked is None:
             ranked = self._ranked[key] = sorted(drawn.items(), key=lambda oq: (self.rank[oq[0]], -oq[1], oq[0]))
         mine, lines = self.rank[li], self.rc.lines
-        named = []
+        named: list[TakenBy] = []
         for o, q in ranked:
             if len(named) == TAKERS:
                 break

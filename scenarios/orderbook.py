@@ -85,9 +85,17 @@ def _supply(rnd: random.Random, net: Network, demand: dict[str, int], shortage: 
 
 
 def order_book(
-    seed: int, lines: int = 1000, items: int = 200, locations: int = 10, *, shortage: float = 0.7
+    seed: int,
+    lines: int = 1000,
+    items: int = 200,
+    locations: int = 10,
+    *,
+    shortage: float = 0.7,
+    ship_complete: float = 0.05,
+    limited: float = 0.1,
 ) -> ReallocationProblem:
-    """A run of about `lines` order lines over `items` items and `locations` warehouses."""
+    """A run of about `lines` order lines over `items` items and `locations` warehouses; `ship_complete` is the
+    share of ship-complete lines, `limited` the share of customers with a shipment limit."""
     rnd = random.Random(seed)
     regions = [f"R-{k}" for k in range(max(2, locations // 3))]
     net = _network(rnd, items, locations, regions)
@@ -96,7 +104,7 @@ def order_book(
             f"C-{k:04d}",
             rnd.choice([*TIERS, None]),
             rnd.random() < 0.85,
-            rnd.choice([1, 2]) if rnd.random() < 0.1 else None,
+            rnd.choice([1, 2]) if rnd.random() < limited else None,
         )
         for k in range(max(2, lines // 15))
     ]
@@ -115,7 +123,7 @@ def order_book(
             demand[item.id] = demand.get(item.id, 0) + qty
             confirmed = rnd.randint(0, qty) if rnd.random() < 0.5 else 0
             price = round(item.unit_cost * rnd.uniform(1.15, 1.7), 2)
-            body.append(RunLine(ln, item.id, qty, price, rnd.random() < 0.9, rnd.random() < 0.05, confirmed))
+            body.append(RunLine(ln, item.id, qty, price, rnd.random() < 0.9, rnd.random() < ship_complete, confirmed))
         n += len(body)
         orders.append(
             RunOrder(

@@ -1,8 +1,9 @@
 """Why a line lost units or is backordered, in the allocation explanation's reason codes, naming the lines
 that took the supply it could have used.
 
-For each supply node and lane the line had an arc on and that ended full, the reason names every other line
-that drew on it, with its units and whether its strategy and tier rank ahead in the objective. Run-level
+For each supply node and lane the line had an arc on and that ended full, the reason names the other lines
+that drew on it (the ten highest ranked, largest first, and a count of the rest), with their units and whether
+their strategy and tier rank ahead in the objective. Run-level
 codes beside the allocation vocabulary: STRATEGY (`lose` gives up everything, `fill` never gains),
 PRICE_REJECTED and NO_SUPPLY (no allocatable supply of a usable item reaches the order's region).
 The counterfactual names the supply that would have served the line; it is not re-solved (not verified).
@@ -20,6 +21,8 @@ from optimizers.reallocation.problem import Strategy
 from optimizers.reallocation.result import LineExplanation, Reason, RunLineResult, TakenBy
 from optimizers.reallocation.segments import priority
 
+TAKERS = 10  # lines named per full node or lane
+
 
 class Explainer:
     """Built once per run from the flows: who drew on each node and lane."""
@@ -36,6 +39,8 @@ class Explainer:
                 self.on_lane[int(rc.arc_lane[a])][li] += q
             self.origins[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
         self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
+        self.rank = [priority(ref.cls) for ref in rc.lines]
+        self._ranked: dict[tuple[str, int], list[tuple[int, int]]] = {}
 
     def __call__(self, li: int, res: RunLineResult) -> LineExplanation:
         ref = self.rc.lines[li]
@@ -66,12 +71,12 @@ class Explainer:
             node = rc.nodes[n]
             if sum(self.on_node[n].values()) >= node.qty:
                 where = f"{node.item} at {node.location} ({node.source}, {node.available_date.isoformat()})"
-                out.append(Reason(ReasonCode.EXHAUSTED_BY_OTHER_LINES.value, where, self._takers(li, self.on_node[n])))
+                out.append(self._reason(ReasonCode.EXHAUSTED_BY_OTHER_LINES, where, li, ("node", n), self.on_node[n]))
         for k in sorted(set(rc.arc_lane[arcs][rc.arc_lane[arcs] >= 0].tolist())):
             cap = rc.lanes[k][2]
             if cap is not None and sum(self.on_lane[k].values()) >= cap:
                 lane = f"lane {rc.lanes[k][0]} -> {rc.lanes[k][1]} carries {cap}"
-                out.append(Reason(ReasonCode.LANE_CAPACITY.value, lane, self._takers(li, self.on_lane[k])))
+                out.append(self._reason(ReasonCode.LANE_CAPACITY, lane, li, ("lane", k), self.on_lane[k]))
         order = rc.lines[li].order.id
         if order in self.limits and len(self.origins[order]) >= self.limits[order]:
             used = ", ".join(rc.locations[f] for f in sorted(self.origins[order]))
@@ -79,14 +84,21 @@ class Explainer:
             out.append(Reason(ReasonCode.SHIPMENT_LIMIT.value, text))
         return out
 
-    def _takers(self, li: int, drawn: dict[int, int]) -> tuple[TakenBy, ...]:
-        mine = priority(self.rc.lines[li].cls)
-        out = []
-        for other, q in sorted(drawn.items()):
-            if other != li:
-                ref = self.rc.lines[other]
-                out.append(TakenBy(ref.order.id, ref.line.line, q, priority(ref.cls) < mine))
-        return tuple(out)
+    def _reason(self, code: ReasonCode, where: str, li: int, key: tuple[str, int], drawn: dict[int, int]) -> Reason:
+        """The reason, naming the first TAKERS lines that drew on the node or lane, highest ranked and largest
+        first, and counting the rest: a pool shared by hundreds of lines would otherwise name them all."""
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = self._ranked[key] = sorted(drawn.items(), key=lambda oq: (self.rank[oq[0]], -oq[1], oq[0]))
+        mine, lines = self.rank[li], self.rc.lines
+        named: list[TakenBy] = []
+        for o, q in ranked:
+            if len(named) == TAKERS:
+                break
+            if o != li:
+                named.append(TakenBy(lines[o].order.id, lines[o].line.line, q, self.rank[o] < mine))
+        more = len(ranked) - len(named) - (li in drawn)
+        return Reason(code.value, where + (f"; {more} more lines drew on it" if more else ""), tuple(named))
 
     def _counterfactual(self, li: int, arcs: np.ndarray, res: RunLineResult) -> str:
         short = res.requested_qty - res.allocated_qty

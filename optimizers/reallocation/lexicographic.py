@@ -6,9 +6,10 @@ way the single-order engine does: columns with a nonzero reduced cost are fixed 
 nonzero dual at their activity. Bounds and row bounds keep the matrix as it was, so where it is a network
 matrix the next LP optimum is integral too; an objective row (c.x >= v) would not. Each LP answer is also
 checked against every level held so far, and a level it breaks (a reduced cost too small to be told from
-noise) gets its row c.x >= v - 1/2, which is exact with integral data. A fractional LP optimum (ship-complete
-lines, shipment limits, lanes shared by items) sends that level to HiGHS's integer solver on a copy of the model
-with every held level as a row, `mip_rel_gap` 0: its optimal status is the proof.
+noise) gets its row c.x >= v (an integral bound: a bound v - 1/2 would make half-integral vertices). A
+fractional LP optimum (ship-complete lines, shipment limits, lanes shared by items) sends that level to
+HiGHS's integer solver on a copy of the model, `mip_rel_gap` 0: its optimal status is the proof; the level
+is then held by its row.
 
 The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
 """
@@ -45,6 +46,7 @@ class BatchSolver:
         self.solves = self.mip_solves = 0
         self.solver_seconds = 0.0
         self._costed = np.zeros(0, np.int32)
+        self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
 
     def allocated(self) -> np.ndarray:
         """Units per line of the batch, from the incumbent."""
@@ -83,6 +85,8 @@ class BatchSolver:
                 return self._stop(budget), False
             x = np.array(self.m.h.getSolution().col_value)
             if not self.integral(x):
+                if self._bound_reached(vals, cols, maximise):
+                    return True, False  # the incumbent already reaches the LP's bound, rounded: optimal
                 return self.integer(budget), False
             broken = [h for h in self.held if not _holds(h, x)]
             if not broken:
@@ -90,6 +94,12 @@ class BatchSolver:
                 return True, True
             for h in broken:
                 self._hold_row(self.m.h, h)
+
+    def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
+        """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
+        bound = self.m.h.getInfo().objective_function_value
+        have = float(np.asarray(vals, float) @ self.x[cols])
+        return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
 
     def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
         h = self.m.h
@@ -107,15 +117,22 @@ class BatchSolver:
         return False
 
     def integer(self, budget: Budget) -> bool:
-        """The current objective as an integer program on a copy of the model (the LP keeps its basis),
-        every held level a row, warm-started from the incumbent. True when proven optimal."""
-        status, mip = self.mip(budget)
-        proven = status == highspy.HighsModelStatus.kOptimal
-        if proven or mip.getInfo().primal_solution_status == _FEASIBLE:
+        """The current objective as an integer program on a copy of the model (the LP keeps its basis), warm-
+        started from the incumbent. True when proven optimal. Levels proven on the LP are held by the face's
+        bounds, which keep exactly that level's integer optima (they are the LP optima that are integral)."""
+        while True:
+            status, mip = self.mip(budget)
+            proven = status == highspy.HighsModelStatus.kOptimal
+            if not proven and mip.getInfo().primal_solution_status != _FEASIBLE:
+                return self._stop(budget)
             x = np.array(mip.getSolution().col_value)
             x[self.m.integer] = np.rint(x[self.m.integer])
-            self.x = x
-        return proven or self._stop(budget)
+            broken = [h for h in self.held if not _holds(h, x)]  # the face's bounds missed a level: hold its row
+            if not broken:
+                self.x = x
+                return proven or self._stop(budget)
+            for h in broken:
+                self._hold_row(self.m.h, h)
 
     def mip(self, budget: Budget) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         model = self.m.h.getModel()
@@ -124,9 +141,7 @@ class BatchSolver:
         mip = highspy.Highs()
         for key, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("threads", 1)):
             mip.setOptionValue(key, value)
-        mip.passModel(model)
-        for h in self.held:
-            self._hold_row(mip, h)
+        mip.passModel(model)  # the LP's bounds and rows already hold every earlier level
         n = mip.getNumCol()
         mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
         self.mip_solves += 1
@@ -151,7 +166,19 @@ class BatchSolver:
         return np.arange(first, first + n)
 
     def cols_of(self, p: int) -> np.ndarray:
-        return np.flatnonzero(self.m.arc_line == p)
+        """The arc columns of the batch's line at position p (arcs are sorted by line)."""
+        return np.arange(self._starts[p], self._starts[p + 1])
+
+    def add_sum_rows(self, lines: list[int], extra: np.ndarray, coef: list[float]) -> None:
+        """One row per line, added at once: sum of the line's arcs + coef * extra column >= 0."""
+        idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
+        vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
+        starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
+        n = len(idx)
+        self.m.h.addRows(
+            n, np.zeros(n), np.full(n, INF), int(sum(len(i) for i in idx)), starts,
+            np.concatenate(idx).astype(np.int32), np.concatenate(vals),
+        )  # fmt: skip
 
     def _confine(self) -> None:
         """Confine the LP to the optimal face of the level just solved (complementary slackness)."""
@@ -170,7 +197,7 @@ class BatchSolver:
     @staticmethod
     def _hold_row(h: highspy.Highs, held: Held) -> None:
         cols, vals, maximise, value = held
-        lo, hi = (value - 0.5, INF) if maximise else (-INF, value + 0.5)
+        lo, hi = (value, INF) if maximise else (-INF, value)  # integral, or the LP gets half-integral vertices
         h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
 
     def _stop(self, budget: Budget) -> bool:

@@ -111,7 +111,9 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
     """Node, lane and nested protection rows over the batch's arcs."""
     node = rc.arc_node[arcs]
     order = np.argsort(node, kind="stable")
+    at: dict[int, np.ndarray] = {}  # node -> its arc columns
     for group in np.split(order, np.flatnonzero(np.diff(node[order])) + 1) if len(arcs) else []:
+        at[int(node[group[0]])] = group
         rows.add(group, np.ones(len(group)), -INF, float(rc.nodes[int(node[group[0]])].qty))
     lane = rc.arc_lane[arcs]
     for k in np.unique(lane[lane >= 0]).tolist():
@@ -120,7 +122,9 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
             rows.add(cols, np.ones(len(cols)), -INF, float(rc.lanes[k][2]))
     rank = np.array([rc.lines[li].cls.rank for li in rc.arc_line[arcs].tolist()], np.int64)
     for row in rc.protections:
-        cols = np.flatnonzero(np.isin(node, row.nodes) & (rank >= row.rank))
+        pool = [at[n] for n in row.nodes if n in at]
+        cols = np.sort(np.concatenate(pool)) if pool else np.zeros(0, np.int64)
+        cols = cols[rank[cols] >= row.rank]
         if len(cols):
             rows.add(cols, np.ones(len(cols)), -INF, float(row.cap))
 
@@ -129,22 +133,25 @@ def _limit_rows(rc, lines, arcs, pos, limits, rows, column) -> None:  # type: ig
     """Shipment limits: a line ships from f only when f is chosen, and an order chooses at most K_o."""
     origin = rc.arc_origin[arcs]
     chosen: dict[tuple[str, int], int] = {}
+    starts = np.searchsorted(pos, np.arange(len(lines) + 1))  # arcs are sorted by line
     for p, li in enumerate(lines.tolist()):
         ref = rc.lines[li]
         k = limits.get(ref.order.id)
         if k is None:
             continue
-        mine = np.flatnonzero(pos == p)
+        mine = np.arange(starts[p], starts[p + 1])
         for f in np.unique(origin[mine]).tolist():
             y = chosen.get((ref.order.id, f))
             if y is None:
                 y = chosen[(ref.order.id, f)] = column(1.0, True)
             cols = mine[origin[mine] == f]
             rows.add(np.append(cols, y), np.append(np.ones(len(cols)), -float(ref.cap)), -INF, 0.0)
-    for oid, k in limits.items():
-        ys = [y for (o, _), y in chosen.items() if o == oid]
-        if len(ys) > k:
-            rows.add(np.array(ys), np.ones(len(ys)), -INF, float(k))
+    per_order: dict[str, list[int]] = {}
+    for (oid, _), y in chosen.items():
+        per_order.setdefault(oid, []).append(y)
+    for oid, ys in per_order.items():
+        if len(ys) > limits[oid]:
+            rows.add(np.array(ys), np.ones(len(ys)), -INF, float(limits[oid]))
 
 
 def _load(rows: _Rows, lo: list[float], hi: list[float]) -> highspy.Highs:

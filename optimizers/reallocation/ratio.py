@@ -10,6 +10,8 @@ below; the optimum is some k / qty_l, so the candidates k / qty_l between are bi
 feasibility of x_l >= ceil(t qty_l) on the rows x_l <= cap that every line already has (a bound change: the LP
 stays as integral as it was). An infeasible LP refutes a candidate, a feasible integral answer (on the LP, or
 on the integer program when the LP's is fractional) confirms it; the largest confirmed candidate is the optimum.
+A batch with binaries (ship-complete lines, shipment limits) would need an integer program per candidate, so
+there max t is one integer program instead, from the incumbent.
 The driver holds the least optimum t* over batches the same way, x_l >= ceil(t* qty_l).
 """
 
@@ -36,9 +38,7 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     unknown = [p for p in lines if alloc[p] < 1]
     while unknown:
         e = s.add_cols(len(unknown), 1.0)
-        for p, col in zip(unknown, e.tolist(), strict=True):
-            idx = np.append(s.cols_of(p), col).astype(np.int32)
-            s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -1.0))
+        s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget)
         s.m.h.changeColsBounds(len(e), e.astype(np.int32), np.zeros(len(e)), np.zeros(len(e)))
         s.x[e] = 0.0
@@ -56,18 +56,26 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
 def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
     """The batch's best minimum fill ratio over `lines` (positions), and whether it is proven."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    bound = _lp_bound(s, lines, qty, budget)
+    bound, t_col = _lp_bound(s, lines, qty, budget)
     if bound is None:
         return _ratio(s, lines, qty), False
+    if s.m.integer[len(s.m.arcs) :].any():  # binaries: one integer program beats one per candidate
+        s.m.h.changeColBounds(t_col, 0.0, 1.0)
+        s.objective(np.array([t_col]), np.ones(1), True)
+        proven = s.integer(budget)
+        s.m.h.changeColBounds(t_col, 0.0, 0.0)
+        s.x[t_col] = 0.0
+        return _ratio(s, lines, qty), proven
+    saved = _bounds(s, lines)
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
     above = sorted({Fraction(k, q) for q in set(qty) for k in range(q + 1) if low < Fraction(k, q) <= bound + 1e-9})
     best = s.x.copy()
     while above:  # feasibility is monotone in t: bisect the candidates above the best found
         mid = len(above) // 2
-        found = _feasible(s, lines, qty, above[mid], budget)
+        found = _feasible(s, lines, qty, above[mid], budget, saved)
         if found is None:
             s.x = best
-            _lower(s, lines, [-highspy.kHighsInf] * len(lines))
+            _restore(s, lines, saved)
             return _ratio(s, lines, qty), False
         if found:
             best = s.x.copy()
@@ -75,14 +83,14 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
         else:
             above = above[:mid]
     s.x = best
-    _lower(s, lines, [-highspy.kHighsInf] * len(lines))
+    _restore(s, lines, saved)
     return _ratio(s, lines, qty), True
 
 
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
     """Hold the run's minimum fill ratio t on the batch's eligible lines: x_l >= ceil(t qty_l)."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+    _lower(s, lines, [math.ceil(t * q) for q in qty], _bounds(s, lines))
 
 
 def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
@@ -90,34 +98,45 @@ def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
     return min(Fraction(int(alloc[p]), q) for p, q in zip(lines, qty, strict=True))
 
 
-def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) -> float | None:
-    """max t on the LP: x_l >= qty_l t for the lines."""
+def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) -> tuple[float | None, int]:
+    """max t on the LP: x_l >= qty_l t for the lines; and t's column."""
     if s.stopped or budget.time_up():
-        return None
+        return None, -1
     t = int(s.add_cols(1, 1.0)[0])
-    for p, q in zip(lines, qty, strict=True):
-        idx = np.append(s.cols_of(p), t).astype(np.int32)
-        s.m.h.addRow(0.0, highspy.kHighsInf, len(idx), idx, np.append(np.ones(len(idx) - 1), -float(q)))
+    s.add_sum_rows(lines, np.full(len(lines), t), [-float(q) for q in qty])
     s.objective(np.array([t]), np.ones(1), True)
     status = s.timed(budget)
     bound = s.m.h.getInfo().objective_function_value
     s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0: no constraint at all
-    return float(bound) if status == highspy.HighsModelStatus.kOptimal else None
+    return (float(bound) if status == highspy.HighsModelStatus.kOptimal else None), t
 
 
-def _lower(s: BatchSolver, lines: list[int], lows: list[float]) -> None:
-    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
-    caps = np.array([s.rc.lines[int(s.m.lines[p])].cap for p in lines], float)
-    for row, lo, hi in zip(rows.tolist(), lows, caps.tolist(), strict=True):
-        s.m.h.changeRowBounds(row, lo, hi)
+def _bounds(s: BatchSolver, lines: list[int]) -> list[tuple[float, float]]:
+    """The line rows' bounds as they stand: an earlier level's face may have fixed some of them."""
+    lp = s.m.h.getLp()
+    lo, hi = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    return [(float(lo[s.m.line_row[p]]), float(hi[s.m.line_row[p]])) for p in lines]
 
 
-def _feasible(s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, budget: Budget) -> bool | None:
+def _lower(s: BatchSolver, lines: list[int], lows: list[int], saved: list[tuple[float, float]]) -> None:
+    """Raise the line rows' lower bounds to `lows`, never loosening what they were."""
+    for p, low, (lo, hi) in zip(lines, lows, saved, strict=True):
+        s.m.h.changeRowBounds(s.m.line_row[p], max(lo, float(low)), hi)
+
+
+def _restore(s: BatchSolver, lines: list[int], saved: list[tuple[float, float]]) -> None:
+    for p, (lo, hi) in zip(lines, saved, strict=True):
+        s.m.h.changeRowBounds(s.m.line_row[p], lo, hi)
+
+
+def _feasible(
+    s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, budget: Budget, saved: list[tuple[float, float]]
+) -> bool | None:
     """Can every line have x_l >= ceil(t qty_l) with every held level kept? None when time ran out."""
     if budget.time_up():
         s.stopped = True
         return None
-    _lower(s, lines, [math.ceil(t * q) - 0.5 for q in qty])
+    _lower(s, lines, [math.ceil(t * q) for q in qty], saved)
     s.objective(np.zeros(0, np.int64), np.zeros(0), True)
     status = s.timed(budget)
     if status in _INFEASIBLE:

@@ -37,12 +37,29 @@ class _State:
         self.used: dict[str, set[int]] = defaultdict(set)
         self.limits = limits
 
+    def draw(self, rc: RunCandidates, flow: np.ndarray) -> None:
+        """Take an existing flow out of what is left."""
+        for a in np.flatnonzero(flow > 0).tolist():
+            q, n, k, li = int(flow[a]), int(rc.arc_node[a]), int(rc.arc_lane[a]), int(rc.arc_line[a])
+            self.node[n] -= q
+            if k >= 0:
+                self.lane[k] -= q
+            for r in self.rows_of.get(n, ()):
+                if rc.lines[li].cls.rank >= rc.protections[r].rank:
+                    self.prot[r] -= q
+            self.used[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
 
-def greedy(rc: RunCandidates, limits: dict[str, int]) -> np.ndarray:
-    """The baseline's flow on every arc: feasible for every constraint of the run."""
-    flow = np.zeros(len(rc.arc_line), np.int64)
+
+def greedy(
+    rc: RunCandidates, limits: dict[str, int], start: np.ndarray | None = None, only: np.ndarray | None = None
+) -> np.ndarray:
+    """The baseline's flow on every arc: feasible for every constraint of the run. From `start` (a feasible
+    flow), it only adds units, and only to the lines `only` marks: the completion of a run cut short."""
+    flow = np.zeros(len(rc.arc_line), np.int64) if start is None else start.copy()
     st = _State(rc, limits)
+    st.draw(rc, flow)
     first = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
+    have = np.bincount(rc.arc_line, weights=flow, minlength=len(rc.lines)).astype(np.int64)
 
     def key(li: int) -> tuple[int, int, str, str, int]:
         ref = rc.lines[li]
@@ -50,24 +67,25 @@ def greedy(rc: RunCandidates, limits: dict[str, int]) -> np.ndarray:
 
     for li in sorted(range(len(rc.lines)), key=key):
         arcs = np.arange(first[li], first[li + 1])
-        if not len(arcs) or rc.lines[li].cap == 0:
+        ref = rc.lines[li]
+        need = ref.cap - int(have[li])
+        if not len(arcs) or need <= 0 or (only is not None and not only[li]) or (ref.line.ship_complete and have[li]):
             continue
         arcs = arcs[np.lexsort((-rc.arc_margin[arcs], rc.arc_days[arcs]))]
-        takes = _takes(rc, st, li, arcs, commit=False)
-        if rc.lines[li].line.ship_complete and sum(q for _, q in takes) < rc.lines[li].line.qty:
+        # Only a ship-complete line needs a dry run (all or nothing); it copies the state, so only for those.
+        if ref.line.ship_complete and sum(q for _, q in _takes(rc, st, li, arcs, need, commit=False)) < need:
             continue
-        for a, q in _takes(rc, st, li, arcs, commit=True):
+        for a, q in _takes(rc, st, li, arcs, need, commit=True):
             flow[a] += q
     return flow
 
 
-def _takes(rc: RunCandidates, st: _State, li: int, arcs: np.ndarray, commit: bool) -> list[tuple[int, int]]:
+def _takes(rc: RunCandidates, st: _State, li: int, arcs: np.ndarray, need: int, commit: bool) -> list[tuple[int, int]]:
     """The units the line takes arc by arc; applied to the state only when `commit`."""
     ref = rc.lines[li]
     node, lane, prot = (st.node, st.lane, st.prot) if commit else (st.node.copy(), st.lane.copy(), st.prot.copy())
     used = st.used[ref.order.id] if commit else set(st.used[ref.order.id])
     limit = st.limits.get(ref.order.id)
-    need = ref.cap
     out = []
     for a in arcs.tolist():
         n, k, f = int(rc.arc_node[a]), int(rc.arc_lane[a]), int(rc.arc_origin[a])

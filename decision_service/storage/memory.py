@@ -3,6 +3,7 @@ a `KeyStore`."""
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,6 +29,7 @@ class InMemoryDecisionLog:
     def __init__(self) -> None:
         self._chain: list[Sealed] = []
         self._by_id: dict[str, Sealed] = {}
+        self._by_facet: dict[tuple[str, str], list[Sealed]] = {}  # in seq order, as an index would keep them
         self._lock = threading.Lock()
 
     def append(self, record: DecisionRecord) -> Sealed:
@@ -40,6 +42,8 @@ class InMemoryDecisionLog:
             sealed = Sealed(normalised(record), len(self._chain) + 1, previous, chain_hash(previous, record.content()))
             self._chain.append(sealed)
             self._by_id[record.id] = sealed
+            for pair in set(record.facets):
+                self._by_facet.setdefault(pair, []).append(sealed)
         return sealed
 
     def get(self, record_id: str) -> Sealed | None:
@@ -52,7 +56,8 @@ class InMemoryDecisionLog:
         check_question(question, limit)
         after = seq_of(cursor)
         with self._lock:
-            chain = self._chain[after:]
+            chain = self._candidates(question)
+        chain = chain[bisect.bisect_right([s.seq for s in chain], after):] if question.facets else chain[after:]
         found: list[Sealed] = []
         for sealed in chain:
             if matches(sealed.record, question):
@@ -60,6 +65,13 @@ class InMemoryDecisionLog:
                     return Page(tuple(found), cursor_after(found[-1].seq))
                 found.append(sealed)
         return Page(tuple(found), None)
+
+    def _candidates(self, question: DecisionFilter) -> list[Sealed]:
+        """The records carrying the question's rarest facet (every record when it names none)."""
+        if not question.facets:
+            return list(self._chain)
+        lists = [self._by_facet.get(pair, []) for pair in question.facets.items()]
+        return list(min(lists, key=lambda found: len(found)))
 
     def walk(self) -> Iterator[Sealed]:
         """Every record in chain order."""

@@ -57,7 +57,7 @@ class InMemoryDecisionLog:
         after = seq_of(cursor)
         with self._lock:
             chain = self._candidates(question)
-        chain = chain[bisect.bisect_right([s.seq for s in chain], after):] if question.facets else chain[after:]
+        chain = chain[bisect.bisect_right([s.seq for s in chain], after) :] if question.facets else chain[after:]
         found: list[Sealed] = []
         for sealed in chain:
             if matches(sealed.record, question):
@@ -70,8 +70,11 @@ class InMemoryDecisionLog:
         """The records carrying the question's rarest facet (every record when it names none)."""
         if not question.facets:
             return list(self._chain)
-        lists = [self._by_facet.get(pair, []) for pair in question.facets.items()]
-        return list(min(lists, key=lambda found: len(found)))
+        lists: list[list[Sealed]] = [self._by_facet.get(pair, []) for pair in question.facets.items()]
+        rarest = lists[0]
+        for found in lists[1:]:
+            rarest = found if len(found) < len(rarest) else rarest
+        return list(rarest)
 
     def walk(self) -> Iterator[Sealed]:
         """Every record in chain order."""

@@ -56,8 +56,7 @@ class InMemoryDecisionLog:
         check_question(question, limit)
         after = seq_of(cursor)
         with self._lock:
-            chain = self._candidates(question)
-        chain = chain[bisect.bisect_right([s.seq for s in chain], after) :] if question.facets else chain[after:]
+            chain = self._candidates(question, after)
         found: list[Sealed] = []
         for sealed in chain:
             if matches(sealed.record, question):
@@ -66,15 +65,15 @@ class InMemoryDecisionLog:
                 found.append(sealed)
         return Page(tuple(found), None)
 
-    def _candidates(self, question: DecisionFilter) -> list[Sealed]:
-        """The records carrying the question's rarest facet (every record when it names none)."""
+    def _candidates(self, question: DecisionFilter, after: int) -> list[Sealed]:
+        """The records after `after` carrying the question's rarest facet (every record when it names none)."""
         if not question.facets:
-            return list(self._chain)
+            return self._chain[after:]
         lists: list[list[Sealed]] = [self._by_facet.get(pair, []) for pair in question.facets.items()]
         rarest = lists[0]
         for found in lists[1:]:
             rarest = found if len(found) < len(rarest) else rarest
-        return list(rarest)
+        return rarest[bisect.bisect_right(rarest, after, key=_seq) :]
 
     def walk(self) -> Iterator[Sealed]:
         """Every record in chain order."""
@@ -121,3 +120,7 @@ class InMemoryKeyStore:
             revoked = replace(found, revoked_at=at)
             self._keys[found.id] = revoked
             return revoked
+
+
+def _seq(sealed: Sealed) -> int:
+    return sealed.seq

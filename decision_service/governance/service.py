@@ -20,7 +20,7 @@ from rules.errors import InputError, TableValidationError, UnknownTableError
 from rules.findings import errors
 from rules.service import findings_to_dict
 from rules.tableio import content_hash, table_from_dict
-from rules.versions import check_timeline, make_version
+from rules.versions import TableVersion, check_timeline, make_version
 
 
 class Governance:
@@ -50,12 +50,11 @@ class Governance:
         draft = self.draft(key, draft_id)
         _expect(draft, DRAFTED, "published")
         effective_from, effective_to = period
-        self._check_period(draft, effective_from, effective_to)
+        version = self._checked(draft, effective_from, effective_to).version
         request = {"draft_id": draft_id, "effective_from": effective_from.isoformat(),
                    "effective_to": None if effective_to is None else effective_to.isoformat(), "comment": comment,
                    "approval_required": approval_required or self.four_eyes}  # fmt: skip
         record_id = f"pub-{secrets.token_hex(8)}"
-        version = self._dated(draft, effective_from, effective_to).version
         response = {"draft_id": draft_id, "key": key, "version": version,
                     "status": PENDING if request["approval_required"] else IN_FORCE}  # fmt: skip
         return self._settled(self._append(events.rule_record(events.PUBLICATION, record_id, key, stamp, request,
@@ -69,8 +68,7 @@ class Governance:
         if stamp.actor == draft.publication.published_by:
             raise FourEyesViolation(f"{stamp.actor!r} published draft {draft_id}; another person must approve it")
         p = draft.publication
-        self._check_period(draft, p.effective_from, p.effective_to)
-        version = self._dated(draft, p.effective_from, p.effective_to).version
+        version = self._checked(draft, p.effective_from, p.effective_to).version
         request, response = {"draft_id": draft_id, "comment": comment}, {"key": key, "status": IN_FORCE}
         record = events.rule_record(events.APPROVAL, f"apv-{secrets.token_hex(8)}", key, stamp, request, response,
                                     version)  # fmt: skip
@@ -105,15 +103,15 @@ class Governance:
         if key not in self.book.rules.registry.keys():
             raise UnknownTableError(f"no table {key!r}")
 
-    def _check_period(self, draft: Draft, effective_from: date, effective_to: date | None) -> None:
+    def _checked(self, draft: Draft, effective_from: date, effective_to: date | None) -> TableVersion:
+        """The draft dated for publication (validated and compiled once), if its period may be published."""
         if effective_from < self.today():
             raise InputError("effective_from", f"{effective_from} has passed: a version starts today or later")
         if effective_to is not None and effective_to <= effective_from:
             raise InputError("effective_to", "must be after effective_from")
-        check_timeline(self.book.versions(draft.key), self._dated(draft, effective_from, effective_to))
-
-    def _dated(self, draft: Draft, effective_from: date, effective_to: date | None) -> Any:
-        return make_version(events.table_with_period({**draft.table, "key": draft.key}, effective_from, effective_to))
+        dated = make_version(events.table_with_period({**draft.table, "key": draft.key}, effective_from, effective_to))
+        check_timeline(self.book.versions(draft.key), dated)
+        return dated
 
     def _append(self, record: DecisionRecord, key: str) -> Draft:
         self.book.log.append(record)

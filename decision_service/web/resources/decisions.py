@@ -29,15 +29,12 @@ from decision_service.orders.service import decide_order
 from decision_service.web.context import current_ports
 from decision_service.web.parsing import ApiBlueprint
 from decision_service.web.recording import current_log
+from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM
 
 blp = ApiBlueprint("decisions", __name__, url_prefix="/v1", description="The decision record: read, search, replay.")
 NOT_FOUND = "No decision with that id in the log."
 UNAVAILABLE = "The decision store cannot be reached; nothing was read or written. Retry shortly."
-
-
-def _json(body: Any) -> Response:
-    return Response(orjson.dumps(body), mimetype="application/json")
 
 
 def audit(sealed: Sealed) -> dict[str, Any]:
@@ -68,7 +65,7 @@ def get_decision(query: dict[str, str], decision_id: str) -> Response:
     shown = record.response
     if query["detail"] == "answered" and record.kind == ALLOCATION:
         shown = as_answered(record.request, record.response)
-    return _json({"decision": shown, "request": record.request, "audit": audit(sealed)})
+    return json_response({"decision": shown, "request": record.request, "audit": audit(sealed)})
 
 
 @blp.route("/decisions", methods=["GET"])
@@ -81,7 +78,7 @@ def find_decisions(query: Any) -> Response:
     question, cursor, limit = query
     page = current_log().find(question, cursor, limit)
     rows = [_summary(s) for s in page.records]
-    return _json({"decisions": rows, "next_cursor": page.next_cursor})
+    return json_response({"decisions": rows, "next_cursor": page.next_cursor})
 
 
 def _summary(sealed: Sealed) -> dict[str, Any]:
@@ -113,4 +110,4 @@ def replay_decision(decision_id: str) -> Response:
     ports = current_ports()
     decided = decide_order(request, ports, decision_id=decision_id, rules_versions=recorded.rules_versions)
     result = compare(answered, orjson.loads(decision_json(decided)), software_versions())
-    return _json(result)
+    return json_response(result)

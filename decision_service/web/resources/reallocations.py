@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from flask import Response, abort, g, url_for
 from marshmallow import Schema, fields
 
@@ -13,6 +12,7 @@ from decision_service.runs import record as records
 from decision_service.web.access import current_key
 from decision_service.web.parsing import ApiBlueprint
 from decision_service.web.recording import current_log
+from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM, reads_json_body
 from decision_service.web.running import new_run_id, read_run_body, runner
 
@@ -52,10 +52,6 @@ class RunStateSchema(Schema):
     result = fields.Dict(allow_none=True)
 
 
-def _json(body: Any, status: int = 200, **headers: str) -> Response:
-    return Response(orjson.dumps(body), status=status, mimetype="application/json", headers=headers)
-
-
 @blp.route("/reallocations", methods=["POST"])
 @blp.doc(requestBody=RUN_BODY)
 @blp.response(200, RunSchema, description="The run, decided and recorded (also when degraded by its time limit).")
@@ -71,8 +67,8 @@ def post_reallocation() -> Response:
     if options.get("async") is True:
         runner().accept(data, raw, actor, run_id)
         where = url_for("reallocations.get_reallocation", run_id=run_id)
-        return _json({"run_id": run_id, "state": "running", "url": where}, 202, Location=where)
-    return _json(runner().decide(data, raw, actor, run_id, g.received))
+        return json_response({"run_id": run_id, "state": "running", "url": where}, 202, Location=where)
+    return json_response(runner().decide(data, raw, actor, run_id, g.received))
 
 
 @blp.route("/reallocations/<run_id>", methods=["GET"])
@@ -83,11 +79,11 @@ def get_reallocation(run_id: str) -> Response:
     log = current_log()
     done = log.get(run_id)
     if done is not None and done.record.kind == records.RUN:
-        return _json({"run_id": run_id, "state": "done", "result": done.record.response})
+        return json_response({"run_id": run_id, "state": "done", "result": done.record.response})
     accepted = log.get(records.accepted_id(run_id))
     if accepted is None:
         abort(404, NOT_FOUND)
-    return _json({"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()})
+    return json_response({"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()})
 
 
 def _refuse_unsupported(options: dict[str, Any]) -> None:

@@ -19,16 +19,13 @@ from decision_service.codec.schemas.rule_drafts import (
 from decision_service.governance.backtest import Selection, backtest, selected
 from decision_service.web.governing import draft_json, governance, redecider, stamp
 from decision_service.web.parsing import ApiBlueprint
+from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM, reads_json_body
 
 blp = ApiBlueprint("rule_drafts", __name__, url_prefix="/v1/rules", description="Governed changes to decision tables.")
 NOT_FOUND = "No table with that key, or no draft with that id for it."
 INVALID = "An invalid field in the body; `errors` names it."
 CONFLICT = "The draft is not in a state that allows this step, or its period overlaps the table's history."
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
 @blp.route("/tables/<key>/drafts", methods=["POST"])
@@ -39,7 +36,7 @@ def _json(body: Any, status: int = 200) -> Response:
 @reads_json_body(blp)
 def create_draft(body: dict[str, Any], key: str) -> Response:
     """Propose a new version of a table; it is validated and recorded, or refused with its findings."""
-    return _json(draft_json(governance().create_draft(key, body["table"], body["comment"], stamp())), 201)
+    return json_response(draft_json(governance().create_draft(key, body["table"], body["comment"], stamp())), 201)
 
 
 @blp.route("/tables/<key>/drafts", methods=["GET"])
@@ -47,7 +44,7 @@ def create_draft(body: dict[str, Any], key: str) -> Response:
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
 def list_drafts(key: str) -> Response:
     """Every draft of a table and where it stands, oldest first."""
-    return _json({"drafts": [draft_json(d) for d in governance().drafts(key)]})
+    return json_response({"drafts": [draft_json(d) for d in governance().drafts(key)]})
 
 
 @blp.route("/tables/<key>/drafts/<draft_id>", methods=["GET"])
@@ -55,7 +52,7 @@ def list_drafts(key: str) -> Response:
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
 def get_draft(key: str, draft_id: str) -> Response:
     """One draft, its content, its publication and who decided it."""
-    return _json(draft_json(governance().draft(key, draft_id)))
+    return json_response(draft_json(governance().draft(key, draft_id)))
 
 
 @blp.route("/tables/<key>/drafts/<draft_id>/backtest", methods=["POST"])
@@ -69,7 +66,7 @@ def backtest_draft(choice: Selection, key: str, draft_id: str) -> Response:
     gov = governance()
     draft = gov.draft(key, draft_id)
     report = backtest(selected(gov.book.log, choice), redecider(draft))
-    return _json({"draft_id": draft_id, "key": key, **orjson.loads(orjson.dumps(report))})
+    return json_response({"draft_id": draft_id, "key": key, **orjson.loads(orjson.dumps(report))})
 
 
 @blp.route("/tables/<key>/drafts/<draft_id>/publish", methods=["POST"])
@@ -83,7 +80,7 @@ def publish_draft(body: dict[str, Any], key: str, draft_id: str) -> Response:
     """Publish a draft from its effective date: in force at once, or pending another owner's approval."""
     period = (body["effective_from"], body["effective_to"])
     published = governance().publish(key, draft_id, period, body["comment"], body["approval_required"], stamp())
-    return _json(draft_json(published))
+    return json_response(draft_json(published))
 
 
 @blp.route("/tables/<key>/drafts/<draft_id>/approve", methods=["POST"])
@@ -96,7 +93,7 @@ def publish_draft(body: dict[str, Any], key: str, draft_id: str) -> Response:
 @reads_json_body(blp)
 def approve_draft(body: dict[str, Any], key: str, draft_id: str) -> Response:
     """A second person approves a pending publication; it is in force from its effective date."""
-    return _json(draft_json(governance().approve(key, draft_id, body["comment"], stamp())))
+    return json_response(draft_json(governance().approve(key, draft_id, body["comment"], stamp())))
 
 
 @blp.route("/tables/<key>/drafts/<draft_id>/reject", methods=["POST"])
@@ -108,4 +105,4 @@ def approve_draft(body: dict[str, Any], key: str, draft_id: str) -> Response:
 @reads_json_body(blp)
 def reject_draft(body: dict[str, Any], key: str, draft_id: str) -> Response:
     """Close a draft, or a publication pending approval, without putting it in force."""
-    return _json(draft_json(governance().reject(key, draft_id, body["comment"], stamp())))
+    return json_response(draft_json(governance().reject(key, draft_id, body["comment"], stamp())))

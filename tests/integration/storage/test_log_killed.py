@@ -26,7 +26,7 @@ def test_killed_writers_leave_whole_records_and_one_unbroken_chain(sql: tuple[st
     rng = random.Random(7)
     committed = 0
     for round_ in range(KILLS):
-        appended = spawn.Value("i", 0)
+        appended = spawn.RawValue("i", 0)  # lock-free: see append_until_killed
         writer = spawn.Process(target=append_until_killed, args=(url, 1000 * (round_ + 1), appended))
         writer.start()
         deadline = time.monotonic() + 30

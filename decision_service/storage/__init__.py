@@ -8,6 +8,7 @@ imports the core; the core never imports it. Nothing here imports SQLAlchemy unt
 
 from __future__ import annotations
 
+from decision_service.network.port import NetworkStore
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 
@@ -35,6 +36,18 @@ def open_log(url: str, *, sqlite_synchronous: str = "FULL") -> DecisionLog:
     from decision_service.storage.sql.log import SqlDecisionLog
 
     return SqlDecisionLog(engine_from_url(url, synchronous=sqlite_synchronous))
+
+
+def open_networks(log: DecisionLog) -> NetworkStore:
+    """The live network store beside `log`, in its database, so that reservations commit with their records."""
+    engine = getattr(log, "engine", None)  # a SqlDecisionLog's: checked without importing SQLAlchemy
+    if engine is not None:
+        from decision_service.storage.sql.network import SqlNetworkStore
+
+        return SqlNetworkStore(engine)
+    from decision_service.network.memory import InMemoryNetworkStore
+
+    return InMemoryNetworkStore(log)
 
 
 def open_keys(url: str) -> KeyStore:

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = {"flask", "flask_smorest", "werkzeug", "webargs", "gunicorn"}
 STORAGE = {"sqlalchemy", "alembic", "psycopg", "psycopg2"}
 SCHEMAS = {"marshmallow"}
-CORE = ("optimizers", "rules", "decision_service/orders", "decision_service/governance", "decision_service/runs")
+CORE = (
+    "optimizers", "rules", "decision_service/orders", "decision_service/governance", "decision_service/runs",
+    "decision_service/network",
+)
 ADAPTERS = {"decision_service.web", "decision_service.codec", "decision_service.storage"}
 FORBIDDEN = {
     **{core: WEB | STORAGE | SCHEMAS | ADAPTERS for core in CORE},

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
 from decision_service.orders.log import GENESIS, DecisionRecord, DuplicateRecord, Sealed, chain_hash
@@ -88,6 +88,17 @@ def _append_sqlite(engine: Engine, record: DecisionRecord) -> Sealed:
             return sealed
         finally:
             connection.close()  # back to the pool
+
+
+def append_in(connection: Connection, record: DecisionRecord) -> Sealed:
+    """Seal `record` inside the caller's transaction, so that it commits with the caller's other writes or not at
+    all. The transaction must have begun as an append's does: IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL
+    (where the advisory lock is taken here, held to the caller's commit)."""
+    dialect = connection.dialect
+    with _driver_errors(dialect), closing(connection.connection.cursor()) as cursor:
+        if dialect.name == "postgresql":
+            cursor.execute(_LOCK)
+        return _insert(cursor, dialect, record)
 
 
 @contextmanager

@@ -94,3 +94,51 @@ api_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
 )
+
+# Live networks (decision_service.network): rows in the JSON shape of a request's network, read by item
+networks = Table(
+    "networks",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("loaded_at", UtcDateTime, nullable=False),
+)
+
+network_rows = Table(
+    "network_rows",
+    metadata,
+    Column("network_id", Text, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("item", Text, nullable=True),  # for stock, inbound, protections and items: the slice reads by it
+    Column("body", LargeBinary, nullable=False),
+    Index("ix_network_rows_item", "network_id", "kind", "item"),
+)
+
+network_reservations = Table(
+    "network_reservations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("network_id", Text, nullable=False),
+    Column("item", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("eta", String(10), nullable=True),
+    Column("qty", BigInteger, nullable=False),
+    Column("shipped", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("order_id", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("customer", Text, nullable=False),
+    Column("decision_id", Text, nullable=False),
+    Index("ix_network_reservations_item", "network_id", "item", "status"),
+)
+
+network_events = Table(
+    "network_events",
+    metadata,
+    Column("network_id", Text, primary_key=True),
+    Column("event_id", Text, primary_key=True),
+    Column("applied_at", UtcDateTime, nullable=False),
+)

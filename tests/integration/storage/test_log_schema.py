@@ -48,7 +48,7 @@ def test_migrating_again_changes_nothing_and_matches_the_adapters_tables(sql: tu
     upgrade(url)
     upgrade(url)
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     assert [s.record.id for s in SqlDecisionLog(engine).walk()] == ["dec-0001"]
 
@@ -56,7 +56,11 @@ def test_migrating_again_changes_nothing_and_matches_the_adapters_tables(sql: tu
 def test_the_migrations_ship_inside_the_package() -> None:
     package = Path(__file__).resolve().parents[3] / "decision_service" / "storage"
     assert MIGRATIONS == package / "migrations"
-    assert {p.name for p in (MIGRATIONS / "versions").glob("*.py")} == {"0001_decision_log.py", "0002_api_keys.py"}
+    assert {p.name for p in (MIGRATIONS / "versions").glob("*.py")} == {
+        "0001_decision_log.py",
+        "0002_api_keys.py",
+        "0003_network_state.py",
+    }
 
 
 def test_an_auditors_facet_question_is_answered_from_the_index(tmp_path: Path) -> None:

@@ -1,0 +1,103 @@
+"""Every adapter of the network store keeps the same state: events all or nothing, replays no-ops, reads by item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from decision_service.codec.network_rows import snapshot_rows
+from decision_service.codec.schemas.network import NetworkSchema
+from decision_service.network.availability import availability_of
+from decision_service.network.events import apply_events
+from decision_service.network.memory import InMemoryNetworkStore
+from decision_service.network.model import InvalidEvent, NetworkEvent, UnknownNetwork
+from decision_service.network.port import NetworkStore
+from decision_service.network.slicing import network_slice
+from decision_service.storage.memory import InMemoryDecisionLog
+from decision_service.storage.sql.network import SqlNetworkStore
+from decision_service.web.resources.allocations import SPEC_EXAMPLE
+from tests.integration.storage.stores import migrated
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NetworkStore]:
+    if request.param == "memory":
+        yield InMemoryNetworkStore(InMemoryDecisionLog())
+        return
+    with migrated(request.param, tmp_path) as (_, engine):
+        yield SqlNetworkStore(engine)
+
+
+def _loaded(store: NetworkStore) -> NetworkStore:
+    store.load("n1", snapshot_rows(NetworkSchema().load(SPEC_EXAMPLE["network"])))
+    return store
+
+
+def _apply(store: NetworkStore, *events: NetworkEvent) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    applied = store.commit("n1", lambda changes: apply_events(changes, events, NOW))
+    return applied.applied, applied.replayed
+
+
+def _sellable(store: NetworkStore) -> list[tuple[str, int]]:
+    pools = store.read("n1", lambda state: availability_of(state, "SKU-1", None, TODAY, NOW))
+    return [(p.source, p.sellable) for p in pools]
+
+
+def adjust(event_id: str, delta: int) -> NetworkEvent:
+    """A stock adjustment of SKU-1 at WH-EAST."""
+    return NetworkEvent(event_id, "stock_adjusted", {"item": "SKU-1", "location": "WH-EAST", "status": "available",
+                                                     "delta": delta})  # fmt: skip
+
+
+def test_events_apply_in_order_once_and_all_or_nothing(store: NetworkStore) -> None:
+    _loaded(store)
+    assert _sellable(store) == [("stock", 25), ("inbound", 100)]
+    assert _apply(store, adjust("a", 5), adjust("b", -10)) == (("a", "b"), ())
+    assert _apply(store, adjust("a", 5), adjust("c", 1)) == (("c",), ("a",))
+    with pytest.raises(InvalidEvent) as refused:
+        _apply(store, adjust("d", 100), adjust("e", -1000))
+    assert refused.value.errors[0][0] == "events[1].delta"
+    assert _sellable(store) == [("stock", 21), ("inbound", 100)]
+    assert _apply(store, adjust("d", 1)) == (("d",), ())  # the refused batch did not mark "d" as applied
+
+
+def test_a_snapshot_replaces_the_rows_and_unknown_networks_are_refused(store: NetworkStore) -> None:
+    with pytest.raises(UnknownNetwork):
+        store.read("n1", lambda state: None)
+    _loaded(store)
+    _apply(store, adjust("a", 5))
+    _loaded(store)
+    assert _sellable(store) == [("stock", 25), ("inbound", 100)]
+    assert _apply(store, adjust("a", 5)) == ((), ("a",))  # applied event ids outlive a snapshot
+
+
+def test_the_slice_of_an_order_holds_its_items_their_substitutes_and_the_small_tables(store: NetworkStore) -> None:
+    _loaded(store)
+    network = store.read("n1", lambda state: network_slice(state, ["SKU-1B"], "C-17", NOW))
+    assert [row["id"] for row in network["items"]] == ["SKU-1B"]
+    assert network["stock"] == [] and len(network["locations"]) == 2 and network["customers"][0]["id"] == "C-17"
+    network = store.read("n1", lambda state: network_slice(state, ["SKU-1"], "C-99", NOW))
+    assert sorted(row["id"] for row in network["items"]) == ["SKU-1", "SKU-1B"] and network["customers"] == []
+
+
+def test_the_rows_of_an_item_are_read_from_the_index_not_by_a_scan(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from decision_service.storage.sql.tables import network_reservations, network_rows
+
+    with migrated("sqlite", tmp_path) as (_, engine), engine.connect() as connection:
+        rows = select(network_rows.c.body).where(
+            network_rows.c.network_id == "n1", network_rows.c.kind == "stock", network_rows.c.item == "SKU-1"
+        )
+        r = network_reservations.c
+        held = select(network_reservations).where(r.network_id == "n1", r.item == "SKU-1", r.status.in_(["held"]))
+        for query in (rows, held):
+            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+            assert plan.startswith("SEARCH") and "USING INDEX ix_network_" in plan, plan

@@ -15,9 +15,10 @@ from typing import Protocol
 ORDER_ENTRY = "order_entry"  # decide: POST /v1/allocations
 PLANNER = "planner"  # read decisions
 AUDITOR = "auditor"  # read decisions, replay, verify, digest, read rules: nothing that changes state
+INTEGRATION = "integration"  # the ERP's feed: load networks, post their events
 ADMIN = "admin"  # keys; may do everything
 POLICY_OWNER = "policy_owner"  # `policy_owner:<table>`: draft, validate and evaluate that table
-PLAIN_ROLES = (ORDER_ENTRY, PLANNER, AUDITOR, ADMIN)
+PLAIN_ROLES = (ORDER_ENTRY, PLANNER, AUDITOR, INTEGRATION, ADMIN)
 _TABLE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
 

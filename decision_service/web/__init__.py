@@ -13,7 +13,7 @@ from decision_service.codec.defaults import RequestDefaults, use_defaults
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
-from decision_service.storage import database_url, open_keys, open_log
+from decision_service.storage import database_url, open_keys, open_log, open_networks
 from decision_service.web import access, governing, running
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
@@ -21,6 +21,7 @@ from decision_service.web.context import EXTENSION_KEY
 from decision_service.web.errors import register_error_handlers
 from decision_service.web.openapi import build_api
 from decision_service.web.recording import LOG_KEY
+from decision_service.web.resources.networks import NETWORKS_KEY
 from rules.service import RulesService
 
 __all__ = ["Config", "create_app"]
@@ -44,6 +45,7 @@ def create_app(
     shipped = rules or load_rules(tables_dir(settings.RULES_DIR), clock)
     url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
     app.extensions[LOG_KEY] = log = log or open_log(url, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
+    app.extensions[NETWORKS_KEY] = open_networks(log)
     live = governing.install(app, log, shipped, clock, settings.RULES_FOUR_EYES)  # the log keeps the rules
     per_second = settings.MAX_CANDIDATES_PER_SECOND or None
     app.extensions[EXTENSION_KEY] = ports = Ports(

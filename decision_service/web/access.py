@@ -13,7 +13,16 @@ from typing import Any
 from flask import Flask, current_app, g, request
 
 from decision_service.orders.keyhash import Authenticator
-from decision_service.orders.keys import AUDITOR, ORDER_ENTRY, PLANNER, KeyStore, StoredKey, allowed, policy_owner
+from decision_service.orders.keys import (
+    AUDITOR,
+    INTEGRATION,
+    ORDER_ENTRY,
+    PLANNER,
+    KeyStore,
+    StoredKey,
+    allowed,
+    policy_owner,
+)
 from decision_service.web.errors import Forbidden, Unauthenticated
 
 KEYS_KEY = "api_keys"
@@ -40,6 +49,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "rule_drafts.publish_draft": (TABLE,),
     "rule_drafts.approve_draft": (TABLE,),  # by another person than the publisher (governance.service)
     "rule_drafts.reject_draft": (TABLE,),
+    "networks.load_network": (INTEGRATION,),
+    "networks.post_events": (INTEGRATION,),
+    "networks.get_availability": (ORDER_ENTRY, PLANNER, AUDITOR),
 }
 
 

@@ -24,6 +24,7 @@ from decision_service.governance.errors import (
     GovernanceError,
     UnknownDraft,
 )
+from decision_service.network.model import UnknownNetwork
 from decision_service.orders.log import InvalidCursor, StoreUnavailable
 from optimizers.errors import ProblemTooLarge
 from optimizers.reallocation import InvalidRun
@@ -181,6 +182,11 @@ def _handle_invalid_cursor(exc: InvalidCursor) -> Response:
     return _handle_invalid_request(InvalidRequest([FieldError("cursor", str(exc))]))
 
 
+def _handle_unknown_network(exc: UnknownNetwork) -> Response:
+    detail = f"No network {exc.args[0]!r} has been loaded: PUT /v1/networks/{{network_id}} first."
+    return problem_response(404, "unknown-network", "Unknown network", detail)
+
+
 def _handle_store_unavailable(exc: StoreUnavailable) -> Response:
     current_app.logger.error("Decision store unavailable: %s", exc)
     detail = "The decision store cannot be reached, so no decision is made or answered now; retry shortly."
@@ -205,6 +211,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
     app.register_error_handler(InvalidRun, _handle_invalid_run)
+    app.register_error_handler(UnknownNetwork, _handle_unknown_network)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_no_html)
 

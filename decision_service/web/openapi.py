@@ -22,6 +22,7 @@ from decision_service.web.resources import (
     decisions,
     docs_assets,
     health,
+    networks,
     reallocations,
     rule_drafts,
     rules,
@@ -58,6 +59,7 @@ def build_api(app: Flask) -> Api:
     api.register_blueprint(reallocations.blp)
     api.register_blueprint(decisions.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(networks.blp)
     app.register_blueprint(docs_assets.bp)  # static files, not part of the documented API
     _document_access(app, api)
     default_error = api.spec.components.responses.get("DEFAULT_ERROR")

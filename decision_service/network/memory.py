@@ -60,6 +60,12 @@ class InMemoryNetworkStore:
         with self._lock:
             return work(self._network(network_id))
 
+    def find_reservation(self, reservation_id: str) -> Reservation | None:
+        """The reservation with that id, in whichever network, or None."""
+        with self._lock:
+            found = (n.reservations.get(reservation_id) for n in self._networks.values())
+            return next((r for r in found if r is not None), None)
+
     def commit(
         self,
         network_id: str,

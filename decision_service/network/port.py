@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from decision_service.network.model import Row
+from decision_service.network.model import Reservation, Row
 from decision_service.network.view import Changes, StateReader
 from decision_service.orders.log import DecisionRecord
 
@@ -21,6 +21,10 @@ class NetworkStore(Protocol):
 
     def read(self, network_id: str, work: Callable[[StateReader], T]) -> T:
         """`work` over one consistent reading of the network; `UnknownNetwork` if none was loaded."""
+        ...
+
+    def find_reservation(self, reservation_id: str) -> Reservation | None:
+        """The reservation with that id, in whichever network, or None."""
         ...
 
     def commit(

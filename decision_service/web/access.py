@@ -52,6 +52,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "networks.load_network": (INTEGRATION,),
     "networks.post_events": (INTEGRATION,),
     "networks.get_availability": (ORDER_ENTRY, PLANNER, AUDITOR),
+    "reservations.confirm_reservation": (ORDER_ENTRY,),
+    "reservations.release_reservation": (ORDER_ENTRY,),
 }
 
 

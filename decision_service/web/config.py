@@ -40,6 +40,7 @@ class Config:
     # keep the log in memory but still need keys a CLI can create.
     KEYS_DATABASE_URL: str = ""
     DATA_DIR: str = "data"
+    RESERVATION_TTL_SECONDS: int = 900  # a reservation not confirmed within this expires (docs/network-state.md)
     API_TITLE: str = "Allocation decision service"
     API_VERSION: str = "v1"
     OPENAPI_VERSION: str = "3.0.3"

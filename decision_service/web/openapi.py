@@ -24,6 +24,7 @@ from decision_service.web.resources import (
     health,
     networks,
     reallocations,
+    reservations,
     rule_drafts,
     rules,
 )
@@ -60,6 +61,7 @@ def build_api(app: Flask) -> Api:
     api.register_blueprint(decisions.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(networks.blp)
+    api.register_blueprint(reservations.blp)
     app.register_blueprint(docs_assets.bp)  # static files, not part of the documented API
     _document_access(app, api)
     default_error = api.spec.components.responses.get("DEFAULT_ERROR")

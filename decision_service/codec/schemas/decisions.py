@@ -31,8 +31,11 @@ class DecisionQuerySchema(Schema):
     rule = Str(validate=validate.Length(1, 64), metadata={"description": "A rule that decided, e.g. CR-04."})
     table = Str(validate=validate.Length(1, 64), metadata={"description": "Rule records of one table, e.g. credit."})
     domain = Str(
-        validate=validate.OneOf(["rules", "reallocation"]),
-        metadata={"description": "`rules`: every rule table change; `reallocation`: every run and its acceptance."},
+        validate=validate.OneOf(["rules", "reallocation", "reservations"]),
+        metadata={
+            "description": "`rules`: every rule table change; `reallocation`: every run and its acceptance; "
+            "`reservations`: every reservation step."
+        },
     )
     since = fields.AwareDateTime(data_key="from", metadata={"description": "Recorded at or after (ISO 8601, zone)."})
     until = fields.AwareDateTime(data_key="to", metadata={"description": "Recorded before (ISO 8601, with zone)."})

@@ -47,3 +47,23 @@ class AvailabilitySchema(Schema):
     network_id = fields.String(required=True)
     as_of = IsoDate(required=True)
     pools = fields.List(fields.Nested(AvailabilityRowSchema), required=True)
+
+
+class ReservationSchema(Schema):
+    """Units of one pool promised to one order line: held until `expires_at`, or confirmed until shipped."""
+
+    id = fields.String(required=True)
+    network_id = fields.String(required=True)
+    order_id = fields.String(required=True)
+    line = fields.Integer(required=True)
+    customer = fields.String(required=True)
+    decision_id = fields.String(required=True)
+    item = fields.String(required=True)
+    location = fields.String(required=True)
+    source = fields.String(required=True, metadata={"enum": ["stock", "inbound"]})
+    eta = fields.String(allow_none=True, required=True)
+    qty = fields.Integer(required=True)
+    shipped = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["held", "confirmed", "released", "expired", "shipped"]})
+    created_at = fields.String(required=True)
+    expires_at = fields.String(allow_none=True, required=True)

@@ -80,7 +80,23 @@ class AllocationRequestSchema(Schema):
 
     as_of = IsoDate(load_default=service_today, metadata={"description": "Default: today (service clock, UTC)."})
     order = fields.Nested(OrderSchema, required=True)
-    network = fields.Nested(NetworkSchema, required=True)
+    network = fields.Nested(
+        NetworkSchema,
+        required=True,  # the service puts the stored slice here before the schema reads a `network_ref` body
+        metadata={"description": "The network inline; leave it out when `network_ref` names a stored one."},
+    )
+    network_ref = text(
+        load_default=None,
+        metadata={
+            "description": "A stored network (`PUT /v1/networks/{id}`) instead of `network`: the order is decided "
+            "against the slice its items need, with reserved units gone (docs/network-state.md)."
+        },
+    )
+    mode = fields.String(
+        load_default="quote",
+        validate=validate.OneOf(["quote", "reserve"]),
+        metadata={"description": "`quote` reserves nothing; `reserve` (with `network_ref`) reserves the fills."},
+    )
     policy = fields.Nested(PolicySchema, load_default=default_policy)
     explain = fields.Enum(
         ExplainDetail,
@@ -106,6 +122,8 @@ class AllocationRequestSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> OrderRequest:
         """The validated problem and terms, once every cross-reference resolves."""
+        if data.pop("network_ref") is not None or data.pop("mode") != "quote":
+            raise ValidationError({"network_ref": ["A stored network is read by the service's HTTP API only."]})
         order, channel, prices = data["order"]
         network = dict(data["network"])
         customers = network.pop("customers")

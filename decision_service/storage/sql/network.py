@@ -17,13 +17,13 @@ import orjson
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.engine import Connection
 
-from decision_service.network.model import Row, UnknownNetwork, item_of, key_of
+from decision_service.network.model import Reservation, Row, UnknownNetwork, item_of, key_of
 from decision_service.network.view import Changes, StateReader
 from decision_service.orders.log import DecisionRecord
 from decision_service.storage.sql.append import append_in
 from decision_service.storage.sql.engine import BEGIN_MODE
 from decision_service.storage.sql.errors import unavailable_on_failure
-from decision_service.storage.sql.network_reader import SqlStateReader
+from decision_service.storage.sql.network_reader import SqlStateReader, reservation_of
 from decision_service.storage.sql.tables import network_events, network_reservations, network_rows, networks
 
 T = TypeVar("T")
@@ -64,6 +64,13 @@ class SqlNetworkStore:
             if connection.execute(select(networks.c.id).where(networks.c.id == network_id)).first() is None:
                 raise UnknownNetwork(network_id)
             return work(SqlStateReader(connection, network_id))
+
+    def find_reservation(self, reservation_id: str) -> Reservation | None:
+        """The reservation with that id, in whichever network, or None."""
+        query = select(network_reservations).where(network_reservations.c.id == reservation_id)
+        with unavailable_on_failure("read a reservation"), self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else reservation_of(row)
 
     def commit(
         self,

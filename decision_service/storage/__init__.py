@@ -9,6 +9,7 @@ imports the core; the core never imports it. Nothing here imports SQLAlchemy unt
 from __future__ import annotations
 
 from decision_service.network.port import NetworkStore
+from decision_service.orders.idempotency import IdempotencyStore
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 
@@ -48,6 +49,18 @@ def open_networks(log: DecisionLog) -> NetworkStore:
     from decision_service.network.memory import InMemoryNetworkStore
 
     return InMemoryNetworkStore(log)
+
+
+def open_idempotency(log: DecisionLog) -> IdempotencyStore:
+    """The idempotency keys beside `log`, in its database (in memory beside an in-memory log)."""
+    engine = getattr(log, "engine", None)
+    if engine is not None:
+        from decision_service.storage.sql.idempotency import SqlIdempotencyStore
+
+        return SqlIdempotencyStore(engine)
+    from decision_service.storage.memory import InMemoryIdempotencyStore
+
+    return InMemoryIdempotencyStore()
 
 
 def open_keys(url: str) -> KeyStore:

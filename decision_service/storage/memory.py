@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
+from decision_service.orders.idempotency import IN_FLIGHT, NEW, Claim, KeyPolicy, StoredAnswer, decide_claim
 from decision_service.orders.keys import DuplicateKey, StoredKey
 from decision_service.orders.log import (
     GENESIS,
@@ -124,3 +125,26 @@ class InMemoryKeyStore:
 
 def _seq(sealed: Sealed) -> int:
     return sealed.seq
+
+
+class InMemoryIdempotencyStore:
+    """An `IdempotencyStore` in a dict, for tests and the in-memory service."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str], tuple[str, str, datetime, StoredAnswer | None]] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, scope: str, key: str, fingerprint: str, now: datetime, policy: KeyPolicy) -> Claim:
+        """Claim `key` for a request with `fingerprint`."""
+        with self._lock:
+            found = decide_claim(self._keys.get((scope, key)), fingerprint, now, policy)
+            if found.state == NEW:
+                self._keys[(scope, key)] = (fingerprint, IN_FLIGHT, now, None)
+            return found
+
+    def finish(self, scope: str, key: str, answer: StoredAnswer | None) -> None:
+        """Keep the answer, or forget the key."""
+        with self._lock:
+            held = self._keys.pop((scope, key), None)
+            if held is not None and answer is not None:
+                self._keys[(scope, key)] = (held[0], "done", held[2], answer)

@@ -13,8 +13,8 @@ from decision_service.codec.defaults import RequestDefaults, use_defaults
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
-from decision_service.storage import database_url, open_keys, open_log, open_networks
-from decision_service.web import access, governing, running
+from decision_service.storage import database_url, open_idempotency, open_keys, open_log, open_networks
+from decision_service.web import access, governing, idempotency, running
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
@@ -63,6 +63,7 @@ def create_app(
     compress_answers(app)
     keys_url = database_url(settings.KEYS_DATABASE_URL, settings.DATA_DIR) if settings.KEYS_DATABASE_URL else url
     access.install(app, keys if keys is not None else open_keys(keys_url))  # after `receive`: 401/403 before views
+    idempotency.install(app, open_idempotency(log))  # after access: keys are scoped to the API key
 
     build_api(app)
     register_error_handlers(app)  # after the Api: replaces flask-smorest's own HTTPException handler

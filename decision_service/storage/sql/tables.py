@@ -142,3 +142,17 @@ network_events = Table(
     Column("event_id", Text, primary_key=True),
     Column("applied_at", UtcDateTime, nullable=False),
 )
+
+# Idempotency keys (decision_service.orders.idempotency): per API key, method and path; the answer once given
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("fingerprint", String(71), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("body", LargeBinary, nullable=True),
+    Column("content_type", Text, nullable=True),
+)

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from flask import Response, current_app
+from marshmallow import RAISE
 
 from decision_service.codec.network_rows import snapshot_rows
 from decision_service.codec.schemas.network import NetworkSchema
@@ -75,7 +76,7 @@ def post_events(batch: dict[str, Any], network_id: str) -> Response:
 
 
 @blp.route("/networks/<network_id>/availability", methods=["GET"])
-@blp.arguments(AvailabilityQuerySchema, location="query")
+@blp.arguments(AvailabilityQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, AvailabilitySchema)
 @blp.alt_response(404, description=NOT_FOUND, **PROBLEM)
 @blp.alt_response(422, description="A missing or invalid query field, named in `errors`.", **PROBLEM)

@@ -4,6 +4,7 @@ validated, so the order is decided exactly as if that slice had been sent inline
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -55,8 +56,16 @@ def resolve(body: Any) -> Any:
     network = current_networks().read(ref, lambda state: network_slice(state, items, customer, now))
     g.network_ref, g.slice = ref, network
     resolved = {**body, "network": network}
-    g.resolved_request = orjson.dumps(resolved)
+    g.resolved_request = orjson.dumps(resolved, default=_number)
     return resolved
+
+
+def _number(value: Any) -> float:
+    """A Decimal the strict reader kept exact, as a JSON number: a valid request's have at most four places, which
+    a float writes back exactly (an invalid one is refused by the schema before the bytes are used)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 class NetworkRefParser(FloatJsonParser):

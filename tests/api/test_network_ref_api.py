@@ -42,6 +42,17 @@ def test_events_change_what_a_stored_network_decides() -> None:
     assert all(source == "inbound" for _, source, _ in _fills(answer))
 
 
+def test_a_body_read_exactly_resolves_too() -> None:
+    # "1e5" in a network id makes the strict reader keep every number of the body exact (Decimal)
+    service = app()
+    loaded(service, "w1e5")
+    answer = keyed_client(service, "order_entry").post(
+        "/v1/allocations", json=by_ref(network_ref="w1e5", mode="reserve")
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["reservations"]
+
+
 def test_a_bad_network_reference_is_named() -> None:
     service = app()
     loaded(service)

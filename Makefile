@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
 
-.PHONY: install run test test-fast bench lint typecheck loadtest clean
+.PHONY: install run test test-fast bench lint typecheck loadtest loadtest-reserve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ typecheck: $(STAMP)
 
 loadtest: $(STAMP)
 	$(BIN)/locust -f loadtests/locustfile.py --headless -u 20 -r 10 -t 30s --host http://$(HOST):$(PORT)
+
+loadtest-reserve: $(STAMP)
+	$(BIN)/locust -f loadtests/reservations.py --headless -u 20 -r 10 -t 30s --host http://$(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -62,7 +62,7 @@ def add_commands(commands: Any) -> None:
     sub = keys.add_subparsers(dest="keys_command", required=True)
     create = sub.add_parser("create", help="create a key and print it once (last line)")
     create.add_argument("name", help="unique; recorded as the actor of the decisions the key asks for")
-    roles = "order_entry, planner, auditor, admin or policy_owner:<table>; repeat for several"
+    roles = "order_entry, planner, auditor, integration, admin or policy_owner:<table>; repeat for several"
     create.add_argument("--role", action="append", required=True, help=roles)
     create.set_defaults(handler=_create)
     listed = sub.add_parser("list", help="names, roles, created, revoked (never secrets)")

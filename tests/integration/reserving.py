@@ -34,3 +34,18 @@ def reserve_many(url: str, clerk: int, count: int, go: Any, answered: Any) -> No
         if answer.status_code == 200:
             with answered.get_lock():
                 answered.value += 1
+
+
+def reserve_until_killed(url: str, clerk: int, reserved: Any) -> None:
+    """Reserve (and release, so the stock never runs out) through the real app until the process is killed."""
+    app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY))
+    client = keyed_client(app, "order_entry", name=f"killed-{clerk}")
+    number = 0
+    while True:
+        answer = client.post("/v1/allocations", json=order(clerk, number))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        for reservation in answer.get_json()["reservations"]:
+            client.post(f"/v1/reservations/{reservation['id']}/release")
+        with reserved.get_lock():
+            reserved.value += 1
+        number += 1

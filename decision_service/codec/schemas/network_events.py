@@ -16,7 +16,7 @@ from decision_service.network.events import EVENT_TYPES
 from decision_service.network.model import NetworkEvent
 from optimizers.problem import STOCK_STATUSES
 
-MAX_EVENTS = 10_000
+MAX_EVENTS = 1_000  # a batch stays well under MAX_CONTENT_LENGTH, so a long one is a 422 naming it, not a 413
 
 
 class _Event(Schema):

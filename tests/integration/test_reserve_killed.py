@@ -16,6 +16,7 @@ from sqlalchemy import select
 from decision_service.orders.log import verify
 from decision_service.orders.ports import FixedClock
 from decision_service.storage.sql import SqlDecisionLog
+from decision_service.storage.sql.keys import SqlKeyStore
 from decision_service.storage.sql.tables import network_reservations
 from decision_service.web import create_app
 from decision_service.web.config import Config
@@ -31,7 +32,8 @@ KILLS = 4
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_a_killed_clerk_leaves_each_reservation_with_its_record_or_neither(kind: str, tmp_path: Path) -> None:
     with migrated(kind, tmp_path) as (url, engine):
-        app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY))
+        log, keys = SqlDecisionLog(engine), SqlKeyStore(engine)  # on the fixture's engine, which it disposes
+        app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=log, keys=keys)
         assert (
             keyed_client(app, "integration").put("/v1/networks/west", json=SPEC_EXAMPLE["network"]).status_code == 200
         )
@@ -47,7 +49,6 @@ def test_a_killed_clerk_leaves_each_reservation_with_its_record_or_neither(kind:
             assert process.pid is not None and reserved.value >= 2
             os.kill(process.pid, signal.SIGKILL)
             process.join(timeout=30)
-        log = SqlDecisionLog(engine)
         assert verify(log).ok
         with engine.connect() as connection:
             stored = {row.id: row.status for row in connection.execute(select(network_reservations))}

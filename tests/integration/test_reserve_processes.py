@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from decision_service.orders.log import verify
 from decision_service.orders.ports import FixedClock
 from decision_service.storage.sql import SqlDecisionLog
+from decision_service.storage.sql.keys import SqlKeyStore
 from decision_service.storage.sql.tables import network_reservations
 from decision_service.web import create_app
 from decision_service.web.config import Config
@@ -36,7 +37,8 @@ def _pools(engine: Engine) -> dict[tuple[str, str, str | None], int]:
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_concurrent_reserves_never_promise_a_unit_twice(kind: str, tmp_path: Path) -> None:
     with migrated(kind, tmp_path) as (url, engine):
-        app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY))  # seeds the rules once
+        log, keys = SqlDecisionLog(engine), SqlKeyStore(engine)  # on the fixture's engine, which it disposes
+        app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=log, keys=keys)  # seeds the rules once
         assert (
             keyed_client(app, "integration").put("/v1/networks/west", json=SPEC_EXAMPLE["network"]).status_code == 200
         )
@@ -56,7 +58,6 @@ def test_concurrent_reserves_never_promise_a_unit_twice(kind: str, tmp_path: Pat
         units = _pools(engine)
         assert all(qty <= units[pool] for pool, qty in promised.items()), (promised, units)
         assert promised[("SKU-1", "WH-EAST", None)] == 25  # the scarce stock was all promised, once
-        log = SqlDecisionLog(engine)
         assert verify(log).ok
         logged = {
             r["id"] for s in log.walk() if s.record.kind == "reservation" for r in s.record.response["reservations"]

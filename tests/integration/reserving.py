@@ -46,6 +46,5 @@ def reserve_until_killed(url: str, clerk: int, reserved: Any) -> None:
         assert answer.status_code == 200, answer.get_data(as_text=True)
         for reservation in answer.get_json()["reservations"]:
             client.post(f"/v1/reservations/{reservation['id']}/release")
-        with reserved.get_lock():
-            reserved.value += 1
+        reserved.value += 1  # this process is its only writer
         number += 1

@@ -39,7 +39,7 @@ def test_a_killed_clerk_leaves_each_reservation_with_its_record_or_neither(kind:
         )
         spawn, rng = multiprocessing.get_context("spawn"), random.Random(11)
         for clerk in range(KILLS):
-            reserved = spawn.Value("i", 0)
+            reserved = spawn.RawValue("i", 0)  # lock-free: a kill inside a locked increment would leave it held
             process = spawn.Process(target=reserve_until_killed, args=(url, clerk, reserved))
             process.start()
             deadline = time.monotonic() + 60

@@ -34,6 +34,9 @@ class _Network:
     def reservations_of_item(self, item: str) -> list[Reservation]:
         return [r for r in self.reservations.values() if r.item == item and r.status in ("held", "confirmed")]
 
+    def reservations_of_customer(self, customer: str) -> list[Reservation]:
+        return [r for r in self.reservations.values() if r.customer == customer and r.status in ("held", "confirmed")]
+
     def reservation(self, reservation_id: str) -> Reservation | None:
         return self.reservations.get(reservation_id)
 
@@ -72,6 +75,7 @@ class InMemoryNetworkStore:
         work: Callable[[Changes], T],
         *,
         items: Sequence[str] = (),
+        customer: str | None = None,
         records: Callable[[T], Sequence[DecisionRecord]] | None = None,
     ) -> T:
         """Run `work` and keep its changes and records, or nothing if it raises."""

@@ -65,6 +65,12 @@ class Reservation:
     customer: str = ""
     decision_id: str = ""
     shipped: int = 0
+    unit_price: float = 0.0  # the order line's price: what the customer owes for each unit once it ships
+
+    @property
+    def value(self) -> float:
+        """What the units still promised are worth to the customer's credit: remaining units times the price."""
+        return self.remaining * self.unit_price
 
     @property
     def remaining(self) -> int:

@@ -33,9 +33,11 @@ class NetworkStore(Protocol):
         work: Callable[[Changes], T],
         *,
         items: Sequence[str] = (),
+        customer: str | None = None,
         records: Callable[[T], Sequence[DecisionRecord]] | None = None,
     ) -> T:
         """Run `work` on a buffer over the network and write its changes, and the log `records` of its result,
-        in one transaction; nothing at all if `work` raises. `items` are locked against other units of work
-        (all of the network when empty); `StoreUnavailable` if the store cannot be written."""
+        in one transaction; nothing at all if `work` raises. `items` (and the `customer`, whose credit reads its
+        reservations) are locked against other units of work (all of the network when no item is named);
+        `StoreUnavailable` if the store cannot be written."""
         ...

@@ -20,7 +20,7 @@ def reservation_json(r: Reservation) -> dict[str, Any]:
     return {
         "id": r.id, "network_id": r.network_id, "order_id": r.order_id, "line": r.line, "customer": r.customer,
         "decision_id": r.decision_id, "item": r.item, "location": r.location, "source": r.source,
-        "eta": r.eta, "qty": r.qty, "shipped": r.shipped, "status": r.status,
+        "eta": r.eta, "qty": r.qty, "shipped": r.shipped, "unit_price": r.unit_price, "status": r.status,
         "created_at": r.created_at.isoformat(),
         "expires_at": None if r.expires_at is None else r.expires_at.isoformat(),
     }  # fmt: skip

@@ -36,6 +36,7 @@ class ReservedFill:
     source: str
     available_date: date
     qty: int
+    unit_price: float = 0.0
 
 
 def pools_of(network: dict[str, Any]) -> dict[Pool, int]:
@@ -73,7 +74,7 @@ def reservations_for(
             source = STOCK if pool[2] is None else INBOUND
             made.append(Reservation(f"rsv-{uuid.uuid4().hex}", who["network_id"], fill.item, fill.location, source,
                                     pool[2], take, HELD, now, now + ttl, who["order_id"], fill.line,
-                                    who["customer"], who["decision_id"]))  # fmt: skip
+                                    who["customer"], who["decision_id"], unit_price=fill.unit_price))  # fmt: skip
         if need:
             raise Conflict(f"line {fill.line}: {need} units of {fill.item} at {fill.location} are no longer there")
     return made

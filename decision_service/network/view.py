@@ -31,6 +31,10 @@ class StateReader(Protocol):
         """Every reservation of `item` that is held or confirmed (open or past its expiry)."""
         ...
 
+    def reservations_of_customer(self, customer: str) -> list[Reservation]:
+        """Every reservation for `customer` that is held or confirmed (open or past its expiry)."""
+        ...
+
     def reservation(self, reservation_id: str) -> Reservation | None:
         """The reservation with that id, or None."""
         ...
@@ -93,6 +97,12 @@ class Changes:
         """The held or confirmed reservations of `item` as the batch has left them."""
         found = {r.id: r for r in self.base.reservations_of_item(item)}
         found.update({r.id: r for r in self.reservations.values() if r.item == item})
+        return [r for r in found.values() if r.status in ("held", "confirmed")]
+
+    def reservations_of_customer(self, customer: str) -> list[Reservation]:
+        """The held or confirmed reservations for `customer` as the batch has left them."""
+        found = {r.id: r for r in self.base.reservations_of_customer(customer)}
+        found.update({r.id: r for r in self.reservations.values() if r.customer == customer})
         return [r for r in found.values() if r.status in ("held", "confirmed")]
 
     def save(self, reservation: Reservation) -> None:

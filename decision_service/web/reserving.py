@@ -64,10 +64,11 @@ class Attempt:
         return network_slice(state, [line.item for line in order.lines], order.customer, now)
 
 
-def _fills(decided: OrderDecision) -> list[ReservedFill]:
+def _fills(decided: OrderDecision, request: OrderRequest) -> list[ReservedFill]:
     if decided.held:
         return []  # an order credit holds is not released: it promises nothing
-    return [ReservedFill(line.line, f.item, f.location, f.source, f.available_date, f.qty)
+    price = {line.line: line.unit_price for line in request.problem.order.lines}
+    return [ReservedFill(line.line, f.item, f.location, f.source, f.available_date, f.qty, price[line.line])
             for line in decided.allocation.lines for f in line.fills if f.qty]  # fmt: skip
 
 
@@ -80,11 +81,14 @@ def _work(attempt: Attempt, locked: bool, now: datetime) -> Any:
             attempt.decide()
         elif pools_of(current) != pools_of(attempt.body["network"]):
             raise Conflict("the pools this decision read changed")
+        elif current["customers"] != attempt.body["network"]["customers"]:
+            raise Conflict("the customer's open balance or reservations changed")
         decided, order = attempt.decided, attempt.request.problem.order
         assert decided is not None
         expired = expire_due(changes, [row["id"] for row in current["items"]], now)
         ttl = timedelta(seconds=current_app.config["RESERVATION_TTL_SECONDS"])
-        made = reservations_for(_fills(decided), pools_of(current), attempt.request.problem.as_of, now, ttl,
+        fills = _fills(decided, attempt.request)
+        made = reservations_for(fills, pools_of(current), attempt.request.problem.as_of, now, ttl,
                                 network_id=g.network_ref, order_id=order.id, customer=order.customer,
                                 decision_id=decided.allocation.decision_id)  # fmt: skip
         for reservation in made:
@@ -104,6 +108,7 @@ def reserve(request: OrderRequest, started: float, explain: bool) -> tuple[Order
         items = [row["id"] for row in attempt.body["network"]["items"]]
         try:
             current_networks().commit(g.network_ref, _work(attempt, locked, datetime.now(UTC)), items=items,
+                                      customer=attempt.request.problem.order.customer,
                                       records=lambda result: _records(result, attempt))  # noqa: B023  # fmt: skip
         except Conflict:
             if locked:  # cannot happen under the locks; refuse rather than loop

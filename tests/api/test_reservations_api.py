@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask
@@ -77,3 +78,20 @@ def test_an_unconfirmed_reservation_expires_and_says_so_in_the_log() -> None:
     assert kinds(service)[-1] == "reservation_expired"
     clerk.post("/v1/allocations", json=by_ref(mode="reserve"))  # sweeps the other expired ones of these items
     assert kinds(service).count("reservation_expired") == len(held)
+
+
+def test_credit_counts_what_is_reserved_for_the_customer_until_it_is_released() -> None:
+    service = reserved_app()
+    silver = {"id": "C-17", "tier": "silver", "credit_limit": 900}  # one order of 500 fits, two do not
+    update = {"id": "c1", "type": "customer_updated", "customer": silver}
+    assert keyed_client(service, "integration").post("/v1/networks/west/events", json={"events": [update]}).is_json
+    clerk = keyed_client(service, "order_entry")
+    first = clerk.post("/v1/allocations", json=by_ref(mode="reserve")).get_json()
+    assert not first["held"] and sum(r["qty"] * r["unit_price"] for r in first["reservations"]) == 500
+    second = clerk.post("/v1/allocations", json=by_ref()).get_json()
+    assert second["held"] and second["credit"]["inputs"]["exposure_ratio"] == round(1000 / 900, 4)
+    stored = keyed_client(service, "auditor").get(f"/v1/decisions/{second['decision_id']}?detail=full").get_json()
+    assert json.loads(stored["request"])["network"]["customers"][0]["open_balance"] == 500  # recorded as decided
+    for reservation in first["reservations"]:
+        clerk.post(f"/v1/reservations/{reservation['id']}/release")
+    assert not clerk.post("/v1/allocations", json=by_ref()).get_json()["held"]

@@ -48,3 +48,29 @@ def reserve_until_killed(url: str, clerk: int, reserved: Any) -> None:
             client.post(f"/v1/reservations/{reservation['id']}/release")
         reserved.value += 1  # this process is its only writer
         number += 1
+
+
+CREDIT_LIMIT, CREDIT_QTY = 2000.0, 10  # each credit order is worth 10 x 12.5 = 125: 16 fit under the limit
+
+
+def credit_network(clerks: int) -> dict[str, Any]:
+    """The spec example's network with C-17 a silver account of limit CREDIT_LIMIT, and an item of ample stock
+    per clerk, so that clerks never share an item and only the customer's credit links their reserves."""
+    network = copy.deepcopy(SPEC_EXAMPLE["network"])
+    network["customers"] = [{**network["customers"][0], "tier": "silver", "credit_limit": CREDIT_LIMIT}]
+    for clerk in range(clerks):
+        network["items"].append({"id": f"SKU-C{clerk}", "unit_cost": 8.1, "substitutes": []})
+        network["stock"].append({"item": f"SKU-C{clerk}", "location": "WH-EAST", "qty": 1000, "status": "available"})
+    return network
+
+
+def reserve_on_credit(url: str, clerk: int, count: int, go: Any) -> None:
+    """Wait for the others, then reserve `count` orders of this clerk's own item for C-17."""
+    app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY))
+    client = keyed_client(app, "order_entry", name=f"credit-clerk-{clerk}")
+    go.wait(timeout=60)
+    for number in range(count):
+        body = order(clerk, number)
+        body["order"]["lines"][0].update(item=f"SKU-C{clerk}", qty=CREDIT_QTY)
+        answer = client.post("/v1/allocations", json=body)
+        assert answer.status_code == 200, answer.get_data(as_text=True)

@@ -18,7 +18,7 @@ from decision_service.web import create_app
 from decision_service.web.config import Config
 from decision_service.web.resources.allocations import SPEC_EXAMPLE
 from tests.api.fakes import TODAY, keyed_client
-from tests.integration.reserving import reserve_many
+from tests.integration.reserving import CREDIT_LIMIT, CREDIT_QTY, credit_network, reserve_many, reserve_on_credit
 from tests.integration.storage.stores import migrated
 
 PROCESSES, EACH = 3, 8
@@ -66,3 +66,30 @@ def test_concurrent_reserves_never_promise_a_unit_twice(kind: str, tmp_path: Pat
         attempts = [s.record.response["reserve_attempts"] for s in log.walk() if s.record.kind == "allocation"]
         assert len(attempts) == answered.value == PROCESSES * EACH  # the last attempt solves under the locks
         print(f"{kind}: {answered.value} decisions, attempts {sorted(attempts)}, {len(held)} reservations")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_concurrent_reserves_for_one_customer_never_pass_its_credit_limit_together(kind: str, tmp_path: Path) -> None:
+    with migrated(kind, tmp_path) as (url, engine):
+        log, keys = SqlDecisionLog(engine), SqlKeyStore(engine)
+        app = create_app(Config(DATABASE_URL=url), clock=FixedClock(TODAY), log=log, keys=keys)
+        network = credit_network(PROCESSES)
+        assert keyed_client(app, "integration").put("/v1/networks/west", json=network).status_code == 200
+        spawn = multiprocessing.get_context("spawn")
+        go = spawn.Barrier(PROCESSES)
+        clerks = [spawn.Process(target=reserve_on_credit, args=(url, p, EACH, go)) for p in range(PROCESSES)]
+        for clerk in clerks:
+            clerk.start()
+        for clerk in clerks:
+            clerk.join(timeout=240)
+        assert [clerk.exitcode for clerk in clerks] == [0] * PROCESSES
+        with engine.connect() as connection:
+            held = connection.execute(select(network_reservations)).all()
+        reserved = sum((r.qty - r.shipped) * r.unit_price for r in held)
+        decisions = [s.record.response for s in log.walk() if s.record.kind == "allocation"]
+        released = [d for d in decisions if not d["held"]]
+        # Each order alone is far under the limit; together they reach it exactly and every later one is held.
+        assert reserved == CREDIT_LIMIT and len(released) == CREDIT_LIMIT / (CREDIT_QTY * 12.5)
+        assert all(d["credit"]["inputs"]["exposure_ratio"] <= 1.0 for d in released)
+        assert len(decisions) == PROCESSES * EACH

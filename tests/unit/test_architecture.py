@@ -21,7 +21,11 @@ WEB = {"flask", "flask_smorest", "werkzeug", "webargs", "gunicorn"}
 STORAGE = {"sqlalchemy", "alembic", "psycopg", "psycopg2"}
 SCHEMAS = {"marshmallow"}
 CORE = (
-    "optimizers", "rules", "decision_service/orders", "decision_service/governance", "decision_service/runs",
+    "optimizers",
+    "rules",
+    "decision_service/orders",
+    "decision_service/governance",
+    "decision_service/runs",
     "decision_service/network",
 )
 ADAPTERS = {"decision_service.web", "decision_service.codec", "decision_service.storage"}

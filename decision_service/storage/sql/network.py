@@ -78,13 +78,14 @@ class SqlNetworkStore:
         work: Callable[[Changes], T],
         *,
         items: Sequence[str] = (),
+        customer: str | None = None,
         records: Callable[[T], Sequence[DecisionRecord]] | None = None,
     ) -> T:
         """Run `work` under the locks of `items` (or of the network) and commit its changes and records together."""
         with unavailable_on_failure("change a network"), self._connection(True) as connection, connection.begin():
             if self._lock_network(connection, network_id, update=not items) is None:
                 raise UnknownNetwork(network_id)
-            self._lock_items(connection, network_id, items)
+            self._lock_items(connection, network_id, items, customer)
             changes = Changes(SqlStateReader(connection, network_id))
             result = work(changes)
             self._write(connection, network_id, changes)
@@ -98,13 +99,17 @@ class SqlNetworkStore:
             query = query.with_for_update(read=not update)
         return connection.execute(query).first()
 
-    def _lock_items(self, connection: Connection, network_id: str, items: Sequence[str]) -> None:
+    def _lock_items(self, connection: Connection, network_id: str, items: Sequence[str], customer: str | None) -> None:
+        """On PostgreSQL, the rows of `items` then the customer's (always in that order, so two units of work
+        cannot wait for each other); SQLite's BEGIN IMMEDIATE already serialises every writer."""
         if not items or connection.dialect.name != "postgresql":
             return
-        keys = sorted({key_of("items", {"id": item}) for item in items})
         t = network_rows.c
-        where = (t.network_id == network_id, t.kind == "items", t.key.in_(keys))
-        connection.execute(select(t.key).where(*where).order_by(t.key).with_for_update()).all()
+        for kind, keys in (("items", sorted({key_of("items", {"id": item}) for item in items})),
+                           ("customers", [key_of("customers", {"id": customer})] if customer else [])):  # fmt: skip
+            if keys:
+                where = (t.network_id == network_id, t.kind == kind, t.key.in_(keys))
+                connection.execute(select(t.key).where(*where).order_by(t.key).with_for_update()).all()
 
     def _write(self, connection: Connection, network_id: str, changes: Changes) -> None:
         t = network_rows.c

@@ -20,7 +20,7 @@ def reservation_of(row: Any) -> Reservation:
         id=row.id, network_id=row.network_id, item=row.item, location=row.location, source=row.source, eta=row.eta,
         qty=int(row.qty), status=row.status, created_at=row.created_at, expires_at=row.expires_at,
         order_id=row.order_id, line=int(row.line), customer=row.customer, decision_id=row.decision_id,
-        shipped=int(row.shipped),
+        shipped=int(row.shipped), unit_price=float(row.unit_price),
     )  # fmt: skip
 
 
@@ -54,6 +54,14 @@ class SqlStateReader:
         """The held or confirmed reservations of `item` (index on network, item, status)."""
         t = network_reservations.c
         query = select(network_reservations).where(t.network_id == self.network_id, t.item == item, t.status.in_(OPEN))
+        return [reservation_of(row) for row in self.connection.execute(query)]
+
+    def reservations_of_customer(self, customer: str) -> list[Reservation]:
+        """The held or confirmed reservations for `customer` (index on network, customer, status)."""
+        t = network_reservations.c
+        query = select(network_reservations).where(
+            t.network_id == self.network_id, t.customer == customer, t.status.in_(OPEN)
+        )
         return [reservation_of(row) for row in self.connection.execute(query)]
 
     def reservation(self, reservation_id: str) -> Reservation | None:

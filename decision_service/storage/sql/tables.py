@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -132,7 +133,9 @@ network_reservations = Table(
     Column("line", Integer, nullable=False),
     Column("customer", Text, nullable=False),
     Column("decision_id", Text, nullable=False),
+    Column("unit_price", Float, nullable=False, server_default="0"),
     Index("ix_network_reservations_item", "network_id", "item", "status"),
+    Index("ix_network_reservations_customer", "network_id", "customer", "status"),
 )
 
 network_events = Table(

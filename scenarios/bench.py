@@ -3,9 +3,10 @@
 For each preset (small, medium, large) and several seeds: in-process `decide(problem)` timed run by run after
 a warm-up, round-robin over the seeds, beside the raw solver time the decision reports (`solver.solve_ms`) and
 the greedy baseline on the same instance; then the small request over HTTP against a real server on
-127.0.0.1; then the bulk orders end to end against their time limit (`scenarios.bench_bulk`); then the rules
-benchmark when `rules.bench` exists. Prints a table with the issue's targets and
-writes every figure as JSON.
+127.0.0.1, and the same order decided against a stored network of 5,000 items with 100,000 open reservations
+(`scenarios.bench_stored`); then the bulk orders end to end against their time limit (`scenarios.bench_bulk`);
+then the rules benchmark when `rules.bench` exists. Prints a table with the issue's targets and writes every
+figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
 
@@ -29,6 +30,7 @@ from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
 from scenarios.bench_bulk import format_bulk, run_bulk_bench
 from scenarios.bench_http import recording_cost, run_http_bench
+from scenarios.bench_stored import format_stored, run_stored_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
 from scenarios.generator import PRESETS, preset
@@ -187,6 +189,11 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
             results["recording"] = recording_cost(body, max(100, http_count * 3 // 5))
         except (OSError, RuntimeError) as exc:  # the in-process figures still stand; say why HTTP has none
             results["http_small"] = {"request": f"small seed {seeds[0]}", "error": str(exc)}
+        print("bench: a stored network against the inline request ...", flush=True)
+        try:
+            results["stored_network"] = run_stored_bench(max(50, http_count * 2 // 5), seed=seeds[0])
+        except (OSError, RuntimeError) as exc:
+            results["stored_network"] = {"error": str(exc)}
     print("bench: bulk orders against the time limit ...", flush=True)
     results["bulk"] = run_bulk_bench(http=http_count > 0)
     print("bench: rules ...", flush=True)
@@ -207,6 +214,8 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report)
     print("\n" + "\n".join(format_bulk(results["bulk"])))
+    if "stored_network" in results:
+        print("\n".join(format_stored(results["stored_network"])))
     print(f"\nwrote {args.out}")
 
 

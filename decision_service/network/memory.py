@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from decision_service.network.model import ITEM_KINDS, Reservation, Row, UnknownNetwork, item_of, key_of
@@ -34,8 +35,21 @@ class _Network:
     def reservations_of_item(self, item: str) -> list[Reservation]:
         return [r for r in self.reservations.values() if r.item == item and r.status in ("held", "confirmed")]
 
-    def reservations_of_customer(self, customer: str) -> list[Reservation]:
-        return [r for r in self.reservations.values() if r.customer == customer and r.status in ("held", "confirmed")]
+    def rows_by_keys(self, kind: str, keys: Sequence[str]) -> list[Row]:
+        table = self.rows.get(kind, {})
+        return [table[key] for key in dict.fromkeys(keys) if key in table]
+
+    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
+        wanted = set(items)
+        return [row for row in self.rows.get(kind, {}).values() if item_of(kind, row) in wanted]
+
+    def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
+        wanted = set(items)
+        return [r for r in self.reservations.values() if r.item in wanted and r.status in ("held", "confirmed")]
+
+    def reserved_value_of(self, customer: str, now: datetime) -> float:
+        mine = [r for r in self.reservations.values() if r.customer == customer]
+        return round(sum(r.value for r in mine if r.is_open(now)), 4)
 
     def reservation(self, reservation_id: str) -> Reservation | None:
         return self.reservations.get(reservation_id)

@@ -40,11 +40,6 @@ def reserved_by_pool(reservations: list[Reservation], now: datetime) -> dict[Poo
     return totals
 
 
-def reserved_value(reservations: list[Reservation], now: datetime) -> float:
-    """What the open reservations still promise is worth, at their lines' prices (to 4 places, as money is)."""
-    return round(sum(r.value for r in reservations if r.is_open(now)), 4)
-
-
 def check_pool(state: StateReader, item: str, location: str, eta: str | None, at: str, now: datetime) -> None:
     """`InvalidEvent` at `at` if the pool would hold fewer units than are promised from it."""
     pool: Pool = (item, location, eta)

@@ -16,42 +16,48 @@ from datetime import datetime
 from typing import Any
 
 from decision_service.network.model import Row, key_of
-from decision_service.network.pools import reserved_by_pool, reserved_value
+from decision_service.network.pools import reserved_by_pool
 from decision_service.network.view import StateReader
 
 
 def items_needed(state: StateReader, ordered: Iterable[str]) -> dict[str, Row]:
-    """The rows of the ordered items and of the substitutes they name (unknown ones are left out)."""
+    """The rows of the ordered items and of the substitutes they name (unknown ones are left out), in the order
+    named: two readings, the ordered items, then the substitutes not already among them."""
+    names = list(dict.fromkeys(ordered))
+    by_id = {row["id"]: row for row in state.rows_by_keys("items", [key_of("items", {"id": n}) for n in names])}
+    named = [sub["item"] for item in names if item in by_id for sub in by_id[item]["substitutes"]]
+    missing = [n for n in dict.fromkeys(named) if n not in by_id]
+    by_id |= {row["id"]: row for row in state.rows_by_keys("items", [key_of("items", {"id": n}) for n in missing])}
     found: dict[str, Row] = {}
-    for item in dict.fromkeys(ordered):
-        row = state.row("items", key_of("items", {"id": item}))
-        if row is None:
-            continue
-        found[item] = row
-        for sub in row["substitutes"]:
-            sub_row = found.get(sub["item"]) or state.row("items", key_of("items", {"id": sub["item"]}))
-            if sub_row is not None:
-                found[sub["item"]] = sub_row
+    for item in names:
+        if item in by_id:
+            found[item] = by_id[item]
+            found |= {sub["item"]: by_id[sub["item"]] for sub in by_id[item]["substitutes"] if sub["item"] in by_id}
     return found
+
+
+def _by_item(state: StateReader, kind: str, items: list[str]) -> list[Row]:
+    """The rows of `kind` about `items`, item by item in their order, then by key: the same order on every store."""
+    rank = {item: n for n, item in enumerate(items)}
+    return sorted(state.rows_of_items(kind, items), key=lambda row: (rank[row["item"]], key_of(kind, row)))
 
 
 def network_slice(state: StateReader, ordered: Iterable[str], customer: str, now: datetime) -> dict[str, Any]:
     """The request `network` for an order of `ordered` items by `customer`, less every open reservation."""
     items = items_needed(state, ordered)
-    stock, inbound, protections = [], [], []
-    for item in items:
-        reserved = reserved_by_pool(state.reservations_of_item(item), now)
-        for s in state.rows_of_item("stock", item):
-            gone = reserved.get((item, s["location"], None), 0) if s["status"] == "available" else 0
-            stock.append({**s, "qty": max(0, s["qty"] - gone)})
-        for i in state.rows_of_item("inbound", item):
-            inbound.append({**i, "qty": max(0, i["qty"] - reserved.get((item, i["location"], i["eta"]), 0))})
-        protections += state.rows_of_item("protections", item)
+    names = list(items)
+    reserved = reserved_by_pool(state.reservations_of_items(names), now)
+    stock = []
+    for s in _by_item(state, "stock", names):
+        gone = reserved.get((s["item"], s["location"], None), 0) if s["status"] == "available" else 0
+        stock.append({**s, "qty": max(0, s["qty"] - gone)})
+    inbound = [{**i, "qty": max(0, i["qty"] - reserved.get((i["item"], i["location"], i["eta"]), 0))}
+               for i in _by_item(state, "inbound", names)]  # fmt: skip
     kept = [{**row, "substitutes": [s for s in row["substitutes"] if s["item"] in items]} for row in items.values()]
     return {
         "locations": state.rows_of_kind("locations"), "items": kept, "stock": stock, "inbound": inbound,
         "shipping": state.rows_of_kind("shipping"), "lanes": state.rows_of_kind("lanes"),
-        "customers": customer_rows(state, customer, now), "protections": protections,
+        "customers": customer_rows(state, customer, now), "protections": _by_item(state, "protections", names),
     }  # fmt: skip
 
 
@@ -60,7 +66,7 @@ def customer_rows(state: StateReader, customer: str, now: datetime) -> list[Row]
     found = state.row("customers", key_of("customers", {"id": customer}))
     if found is None:
         return []
-    reserved = reserved_value(state.reservations_of_customer(customer), now)
+    reserved = state.reserved_value_of(customer, now)
     if not reserved:
         return [found]
     return [{**found, "open_balance": round(float(found.get("open_balance", 0)) + reserved, 4)}]

@@ -6,7 +6,9 @@ changes nothing on any store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from decision_service.network.model import Reservation, Row, item_of, key_of
@@ -31,8 +33,20 @@ class StateReader(Protocol):
         """Every reservation of `item` that is held or confirmed (open or past its expiry)."""
         ...
 
-    def reservations_of_customer(self, customer: str) -> list[Reservation]:
-        """Every reservation for `customer` that is held or confirmed (open or past its expiry)."""
+    def rows_by_keys(self, kind: str, keys: Sequence[str]) -> list[Row]:
+        """The rows of `kind` with those keys (the ones that exist), in one reading."""
+        ...
+
+    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
+        """The rows of `kind` (one of ITEM_KINDS) about any of `items`, in one reading."""
+        ...
+
+    def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
+        """Every held or confirmed reservation of any of `items`, in one reading."""
+        ...
+
+    def reserved_value_of(self, customer: str, now: datetime) -> float:
+        """What the customer's open reservations still promise is worth (`Reservation.value`, summed)."""
         ...
 
     def reservation(self, reservation_id: str) -> Reservation | None:
@@ -99,11 +113,38 @@ class Changes:
         found.update({r.id: r for r in self.reservations.values() if r.item == item})
         return [r for r in found.values() if r.status in ("held", "confirmed")]
 
-    def reservations_of_customer(self, customer: str) -> list[Reservation]:
-        """The held or confirmed reservations for `customer` as the batch has left them."""
-        found = {r.id: r for r in self.base.reservations_of_customer(customer)}
-        found.update({r.id: r for r in self.reservations.values() if r.customer == customer})
+    def rows_by_keys(self, kind: str, keys: Sequence[str]) -> list[Row]:
+        """The rows with those keys as the batch has left them."""
+        found = {key_of(kind, row): row for row in self.base.rows_by_keys(kind, keys)}
+        for key in keys:
+            if (kind, key) in self.rows:
+                found[key] = self.rows[(kind, key)]  # type: ignore[assignment]  # None: deleted
+        return [row for row in found.values() if row is not None]
+
+    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
+        """The rows of `kind` about `items` as the batch has left them."""
+        if not any(k == kind for k, _ in self.rows):
+            return self.base.rows_of_items(kind, items)
+        return [row for item in dict.fromkeys(items) for row in self.rows_of_item(kind, item)]
+
+    def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
+        """The held or confirmed reservations of `items` as the batch has left them."""
+        wanted = set(items)
+        found = {r.id: r for r in self.base.reservations_of_items(items)}
+        found.update({r.id: r for r in self.reservations.values() if r.item in wanted})
         return [r for r in found.values() if r.status in ("held", "confirmed")]
+
+    def reserved_value_of(self, customer: str, now: datetime) -> float:
+        """The customer's reserved value as the batch has left it: the base's, with each buffered
+        reservation of the customer counted as it now stands instead of as it stood."""
+        value = self.base.reserved_value_of(customer, now)
+        for r in self.reservations.values():
+            if r.customer != customer:
+                continue
+            before = self.base.reservation(r.id)
+            value -= before.value if before is not None and before.is_open(now) else 0.0
+            value += r.value if r.is_open(now) else 0.0
+        return round(value, 4)
 
     def save(self, reservation: Reservation) -> None:
         """Write `reservation` (new or changed)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,10 @@ from decision_service.codec.schemas.network import NetworkSchema
 from decision_service.network.availability import availability_of
 from decision_service.network.events import apply_events
 from decision_service.network.memory import InMemoryNetworkStore
-from decision_service.network.model import InvalidEvent, NetworkEvent, UnknownNetwork
+from decision_service.network.model import InvalidEvent, NetworkEvent, Reservation, UnknownNetwork
 from decision_service.network.port import NetworkStore
 from decision_service.network.slicing import network_slice
+from decision_service.network.view import Changes
 from decision_service.storage.memory import InMemoryDecisionLog
 from decision_service.storage.sql.network import SqlNetworkStore
 from decision_service.web.resources.allocations import SPEC_EXAMPLE
@@ -86,18 +88,42 @@ def test_the_slice_of_an_order_holds_its_items_their_substitutes_and_the_small_t
     assert sorted(row["id"] for row in network["items"]) == ["SKU-1", "SKU-1B"] and network["customers"] == []
 
 
-def test_the_rows_of_an_item_are_read_from_the_index_not_by_a_scan(tmp_path: Path) -> None:
-    from sqlalchemy import select
+def _reservation(number: int, status: str, qty: int, expires: datetime | None) -> Reservation:
+    return Reservation(f"r{number}", "n1", "SKU-1", "WH-EAST", "stock", None, qty, status, NOW, expires,
+                       order_id=f"SO-{number}", line=1, customer="C-17", unit_price=2.5)  # fmt: skip
 
-    from decision_service.storage.sql.tables import network_reservations, network_rows
 
+def test_a_customers_reserved_value_counts_only_what_its_open_reservations_still_hold(store: NetworkStore) -> None:
+    _loaded(store)
+    later, earlier = NOW + timedelta(minutes=5), NOW - timedelta(minutes=5)
+    kept = [_reservation(1, "held", 4, later), _reservation(2, "confirmed", 6, None),
+            _reservation(3, "held", 100, earlier), _reservation(4, "released", 100, None)]  # fmt: skip
+
+    def save(changes: Changes) -> float:
+        for r in kept:
+            changes.save(r)
+        return changes.reserved_value_of("C-17", NOW)  # the buffer's view, before its commit
+
+    assert store.commit("n1", save) == (4 + 6) * 2.5
+    assert store.read("n1", lambda state: state.reserved_value_of("C-17", NOW)) == (4 + 6) * 2.5
+    assert store.read("n1", lambda state: state.reserved_value_of("C-99", NOW)) == 0
+    shipped = replace(kept[1], shipped=2)
+    assert store.commit("n1", lambda changes: (changes.save(shipped), changes.reserved_value_of("C-17", NOW))[1]) == 20
+    network = store.read("n1", lambda state: network_slice(state, ["SKU-1"], "C-17", NOW))
+    assert network["customers"][0]["open_balance"] == 20 and network["stock"][0]["qty"] == 25 - 4 - 4
+
+
+def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) -> None:
+    from decision_service.storage.sql import network_reader as reader
+
+    statements = {
+        reader._OF_ITEMS: {"network_id": "n1", "kind": "stock", "items": ["SKU-1", "SKU-2"]},
+        reader._BY_KEYS: {"network_id": "n1", "kind": "items", "keys": ['["SKU-1"]']},
+        reader._RESERVATIONS_OF_ITEMS: {"network_id": "n1", "items": ["SKU-1", "SKU-2"]},
+        reader._RESERVED_VALUE: {"network_id": "n1", "customer": "C-17", "now": NOW},
+    }
     with migrated("sqlite", tmp_path) as (_, engine), engine.connect() as connection:
-        rows = select(network_rows.c.body).where(
-            network_rows.c.network_id == "n1", network_rows.c.kind == "stock", network_rows.c.item == "SKU-1"
-        )
-        r = network_reservations.c
-        held = select(network_reservations).where(r.network_id == "n1", r.item == "SKU-1", r.status.in_(["held"]))
-        for query in (rows, held):
-            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        for statement, params in statements.items():
+            compiled = statement.params(params).compile(engine, compile_kwargs={"literal_binds": True})
             plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-            assert plan.startswith("SEARCH") and "USING INDEX ix_network_" in plan, plan
+            assert plan.startswith("SEARCH") and "USING" in plan and "INDEX" in plan, plan

@@ -128,8 +128,12 @@ def run_stored_bench(posts: int = 200, rounds: int = 5, seed: int = 1) -> dict[s
             conn.close()
     ratios = [s / i for s, i in zip(p50["stored"], p50["inline"], strict=True)]
     return {
-        "network": {"items": len(network["items"]), "locations": len(network["locations"]),
-                    "stock_rows": len(network["stock"]), "open_reservations": RESERVATIONS},  # fmt: skip
+        "network": {
+            "items": len(network["items"]),
+            "locations": len(network["locations"]),
+            "stock_rows": len(network["stock"]),
+            "open_reservations": RESERVATIONS,
+        },  # fmt: skip
         "load_s": round(load_s, 2),
         "posts_per_round": posts,
         "rounds": rounds,

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from decision_service.network.model import Row, key_of
-from decision_service.network.pools import reserved_by_pool
+from decision_service.network.pools import Pool, reserved_by_pool
 from decision_service.network.view import StateReader
 
 
@@ -36,28 +36,31 @@ def items_needed(state: StateReader, ordered: Iterable[str]) -> dict[str, Row]:
     return found
 
 
-def _by_item(state: StateReader, kind: str, items: list[str]) -> list[Row]:
+def by_item(state: StateReader, kind: str, items: list[str]) -> list[Row]:
     """The rows of `kind` about `items`, item by item in their order, then by key: the same order on every store."""
     rank = {item: n for n, item in enumerate(items)}
     return sorted(state.rows_of_items(kind, items), key=lambda row: (rank[row["item"]], key_of(kind, row)))
+
+
+def supply(state: StateReader, items: list[str], taken: dict[Pool, int]) -> tuple[list[Row], list[Row]]:
+    """The stock and inbound rows of `items`, less the units `taken` from each pool (promised elsewhere)."""
+    stock = [{**s, "qty": max(0, s["qty"] - taken.get((s["item"], s["location"], None), 0))}
+             if s["status"] == "available" else s for s in by_item(state, "stock", items)]  # fmt: skip
+    inbound = [{**i, "qty": max(0, i["qty"] - taken.get((i["item"], i["location"], i["eta"]), 0))}
+               for i in by_item(state, "inbound", items)]  # fmt: skip
+    return stock, inbound
 
 
 def network_slice(state: StateReader, ordered: Iterable[str], customer: str, now: datetime) -> dict[str, Any]:
     """The request `network` for an order of `ordered` items by `customer`, less every open reservation."""
     items = items_needed(state, ordered)
     names = list(items)
-    reserved = reserved_by_pool(state.reservations_of_items(names), now)
-    stock = []
-    for s in _by_item(state, "stock", names):
-        gone = reserved.get((s["item"], s["location"], None), 0) if s["status"] == "available" else 0
-        stock.append({**s, "qty": max(0, s["qty"] - gone)})
-    inbound = [{**i, "qty": max(0, i["qty"] - reserved.get((i["item"], i["location"], i["eta"]), 0))}
-               for i in _by_item(state, "inbound", names)]  # fmt: skip
+    stock, inbound = supply(state, names, reserved_by_pool(state.reservations_of_items(names), now))
     kept = [{**row, "substitutes": [s for s in row["substitutes"] if s["item"] in items]} for row in items.values()]
     return {
         "locations": state.rows_of_kind("locations"), "items": kept, "stock": stock, "inbound": inbound,
         "shipping": state.rows_of_kind("shipping"), "lanes": state.rows_of_kind("lanes"),
-        "customers": customer_rows(state, customer, now), "protections": _by_item(state, "protections", names),
+        "customers": customer_rows(state, customer, now), "protections": by_item(state, "protections", names),
     }  # fmt: skip
 
 

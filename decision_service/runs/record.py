@@ -10,6 +10,7 @@ from decision_service.orders.log import DecisionRecord
 
 RUN = "reallocation_run"
 ACCEPTED = "reallocation_accepted"
+FAILED = "reallocation_failed"
 DOMAIN = ("domain", "reallocation")
 
 
@@ -29,3 +30,15 @@ def accepted_record(run_id: str, body: str, *, actor: str, at: datetime, version
     """The record that a run was accepted to run in the background (its input as received)."""
     answer = {"run_id": run_id, "state": "running"}
     return DecisionRecord(accepted_id(run_id), ACCEPTED, at, actor, body, answer, "", {}, dict(versions), (DOMAIN,))
+
+
+def failed_id(run_id: str) -> str:
+    """The id of the record that an asynchronous run failed."""
+    return f"{run_id}.failed"
+
+
+def failed_record(run_id: str, reason: str, *, actor: str, at: datetime, versions: dict[str, str]) -> DecisionRecord:
+    """The record that an accepted run could not be decided or applied, and why."""
+    answer = {"run_id": run_id, "state": "failed", "error": reason}
+    return DecisionRecord(failed_id(run_id), FAILED, at, actor, {"run_id": run_id}, answer, "", {}, dict(versions),
+                          (DOMAIN,))  # fmt: skip

@@ -51,7 +51,7 @@ def create_app(
     app.extensions[EXTENSION_KEY] = ports = Ports(
         clock, decide or engine_decide, live, candidates_per_second=per_second
     )
-    running.install(app, ports, log)
+    running.install(app, ports, log, app.extensions[NETWORKS_KEY])
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

@@ -27,6 +27,7 @@ from decision_service.governance.errors import (
 from decision_service.network.model import UnknownNetwork
 from decision_service.network.reserving import ReserveConflict
 from decision_service.orders.log import InvalidCursor, StoreUnavailable
+from decision_service.runs.live import RunConflict
 from optimizers.errors import ProblemTooLarge
 from optimizers.reallocation import InvalidRun
 from rules.errors import InputError, RulesError, TableValidationError, UnknownTableError, VersionConflictError
@@ -192,6 +193,10 @@ def _handle_reserve_conflict(exc: ReserveConflict) -> Response:
     return problem_response(409, "reserve-conflict", "Stock kept changing", f"{exc} Retry the order.")
 
 
+def _handle_run_conflict(exc: RunConflict) -> Response:
+    return problem_response(409, "run-conflict", "The network changed during the run", str(exc))
+
+
 def _handle_store_unavailable(exc: StoreUnavailable) -> Response:
     current_app.logger.error("Decision store unavailable: %s", exc)
     detail = "The decision store cannot be reached, so no decision is made or answered now; retry shortly."
@@ -218,6 +223,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(InvalidRun, _handle_invalid_run)
     app.register_error_handler(UnknownNetwork, _handle_unknown_network)
     app.register_error_handler(ReserveConflict, _handle_reserve_conflict)
+    app.register_error_handler(RunConflict, _handle_run_conflict)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_no_html)
 

@@ -104,7 +104,7 @@ def test_a_gzip_body_is_read_and_an_oversized_one_refused(planner: FlaskClient) 
             lambda b: b["strategy"].update(segments=[{"name": "x", "strategy": "win", "tiers": ["platinum"]}]),
             "strategy.segments[0].tiers",
         ),
-        (lambda b: b.update(mode="apply"), "mode"),
+        (lambda b: b.update(mode="apply"), "network_ref"),
         (lambda b: b["network"]["customers"][0].update(credit_limit=-5), "network.customers[0].credit_limit"),
     ],
 )

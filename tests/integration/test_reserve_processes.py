@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -33,6 +34,15 @@ def _pools(engine: Engine) -> dict[tuple[str, str, str | None], int]:
     return units
 
 
+def _all_succeed(clerks: list[Any]) -> None:
+    """Start the clerk processes, wait for them, and require every one to have finished cleanly."""
+    for clerk in clerks:
+        clerk.start()
+    for clerk in clerks:
+        clerk.join(timeout=240)
+    assert [clerk.exitcode for clerk in clerks] == [0] * len(clerks)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_concurrent_reserves_never_promise_a_unit_twice(kind: str, tmp_path: Path) -> None:
@@ -44,12 +54,7 @@ def test_concurrent_reserves_never_promise_a_unit_twice(kind: str, tmp_path: Pat
         )
         spawn = multiprocessing.get_context("spawn")
         go, answered = spawn.Barrier(PROCESSES), spawn.Value("i", 0)
-        clerks = [spawn.Process(target=reserve_many, args=(url, p, EACH, go, answered)) for p in range(PROCESSES)]
-        for clerk in clerks:
-            clerk.start()
-        for clerk in clerks:
-            clerk.join(timeout=240)
-        assert [clerk.exitcode for clerk in clerks] == [0] * PROCESSES
+        _all_succeed([spawn.Process(target=reserve_many, args=(url, p, EACH, go, answered)) for p in range(PROCESSES)])
         with engine.connect() as connection:
             held = connection.execute(select(network_reservations)).all()
         promised: dict[tuple[str, str, str | None], int] = {}
@@ -78,12 +83,7 @@ def test_concurrent_reserves_for_one_customer_never_pass_its_credit_limit_togeth
         assert keyed_client(app, "integration").put("/v1/networks/west", json=network).status_code == 200
         spawn = multiprocessing.get_context("spawn")
         go = spawn.Barrier(PROCESSES)
-        clerks = [spawn.Process(target=reserve_on_credit, args=(url, p, EACH, go)) for p in range(PROCESSES)]
-        for clerk in clerks:
-            clerk.start()
-        for clerk in clerks:
-            clerk.join(timeout=240)
-        assert [clerk.exitcode for clerk in clerks] == [0] * PROCESSES
+        _all_succeed([spawn.Process(target=reserve_on_credit, args=(url, p, EACH, go)) for p in range(PROCESSES)])
         with engine.connect() as connection:
             held = connection.execute(select(network_reservations)).all()
         reserved = sum((r.qty - r.shipped) * r.unit_price for r in held)

@@ -8,13 +8,14 @@ from flask import Response, abort, g, url_for
 from marshmallow import Schema, fields
 
 from decision_service.codec.errors import FieldError, InvalidRequest
+from decision_service.codec.schemas.fields import MAX_TEXT
 from decision_service.runs import record as records
 from decision_service.web.access import current_key
 from decision_service.web.parsing import ApiBlueprint
 from decision_service.web.recording import current_log
 from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM, reads_json_body
-from decision_service.web.running import new_run_id, read_run_body, runner
+from decision_service.web.running import Live, new_run_id, read_run_body, runner
 
 blp = ApiBlueprint("reallocations", __name__, url_prefix="/v1", description="Re-allocation runs over open orders.")
 NOT_FOUND = "No run with that id in the log."
@@ -25,12 +26,15 @@ RUN_BODY = {  # documented, not parsed by a schema: a run may be tens of MB, rea
     "docs/reallocation-api.md for the commercial fields the rules read.",
     "content": {"application/json": {"schema": {
         "type": "object",
-        "required": ["as_of", "network", "orders"],
+        "required": ["as_of", "orders"],
         "properties": {
             "as_of": {"type": "string", "format": "date"}, "network": _OBJECT,
             "orders": {"type": "array", "items": _OBJECT}, "strategy": _OBJECT, "policy": _OBJECT,
             "async": {"type": "boolean", "description": "Answer 202 at once and decide in the background."},
-            "mode": {"type": "string", "enum": ["simulate"], "description": "`apply` comes with live state."},
+            "network_ref": {"type": "string", "description": "Run over a stored network instead of `network`: "
+                            "its supply less other orders' reservations; confirmed quantities from reservations."},
+            "mode": {"type": "string", "enum": ["simulate", "apply"], "description": "`simulate` (default) "
+                     "changes nothing; `apply` (with `network_ref`) changes the reservations to the run."},
         },
     }}},
 }  # fmt: skip
@@ -49,6 +53,7 @@ class RunStateSchema(Schema):
     run_id = fields.String(required=True)
     state = fields.String(required=True)
     accepted_at = fields.AwareDateTime(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "Why a `failed` run was not decided or applied."})
     result = fields.Dict(allow_none=True)
 
 
@@ -62,13 +67,13 @@ class RunStateSchema(Schema):
 def post_reallocation() -> Response:
     """Re-allocate the supply of a network among many open orders, every level of the objective proven optimal."""
     data, raw, options = read_run_body()
-    _refuse_unsupported(options)
+    live = _live(options)
     run_id, actor = new_run_id(), current_key().name
     if options.get("async") is True:
-        runner().accept(data, raw, actor, run_id)
+        runner().accept(data, raw, actor, run_id, live)
         where = url_for("reallocations.get_reallocation", run_id=run_id)
         return json_response({"run_id": run_id, "state": "running", "url": where}, 202, Location=where)
-    return json_response(runner().decide(data, raw, actor, run_id, g.received))
+    return json_response(runner().decide(data, raw, actor, run_id, g.received, live))
 
 
 @blp.route("/reallocations/<run_id>", methods=["GET"])
@@ -83,16 +88,25 @@ def get_reallocation(run_id: str) -> Response:
     accepted = log.get(records.accepted_id(run_id))
     if accepted is None:
         abort(404, NOT_FOUND)
+    failed = log.get(records.failed_id(run_id))
+    if failed is not None:
+        return json_response({"run_id": run_id, "state": "failed", "error": failed.record.response["error"],
+                              "accepted_at": accepted.record.recorded_at.isoformat()})  # fmt: skip
     return json_response({"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()})
 
 
-def _refuse_unsupported(options: dict[str, Any]) -> None:
+def _live(options: dict[str, Any]) -> Live | None:
+    """The run's live options, checked: `network_ref` (a stored network's id) and `mode` (`apply` needs it)."""
     errors = []
     if "async" in options and not isinstance(options["async"], bool):
         errors.append(FieldError("async", "must be true or false"))
-    if options.get("mode", "simulate") != "simulate":
-        errors.append(FieldError("mode", "only `simulate` is available until the live network state is"))
-    if "network_ref" in options:
-        errors.append(FieldError("network_ref", "runs over a stored network come with the live network state"))
+    mode, ref = options.get("mode", "simulate"), options.get("network_ref")
+    if mode not in ("simulate", "apply"):
+        errors.append(FieldError("mode", "must be simulate or apply"))
+    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= MAX_TEXT):
+        errors.append(FieldError("network_ref", f"must be a network id of 1 to {MAX_TEXT} characters"))
+    if mode == "apply" and ref is None:
+        errors.append(FieldError("network_ref", "applying a run changes a stored network's reservations: send one"))
     if errors:
         raise InvalidRequest(errors)
+    return None if ref is None else Live(ref, apply=mode == "apply")

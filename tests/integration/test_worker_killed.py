@@ -130,3 +130,52 @@ def test_a_worker_killed_while_recording_leaves_the_whole_record_or_nothing(
         assert records == 1 and facets > 0 and decision_id in listed
     else:  # killed inside the transaction: nothing of it
         assert status == 404 and (records, facets) == (0, 0) and decision_id not in listed
+
+
+def _reserved(server: Server, decision_id: str) -> tuple[int, int]:
+    """Reservations the decision made, and records of it (its decision and its reservation record)."""
+    with sqlite3.connect(server.data_dir / "decisions.sqlite3") as db:
+        (held,) = db.execute(
+            "SELECT count(*) FROM network_reservations WHERE decision_id = ?", (decision_id,)
+        ).fetchone()
+        (records,) = db.execute(
+            "SELECT count(*) FROM decision_records WHERE id IN (?, ?)", (decision_id, f"{decision_id}-reserved")
+        ).fetchone()
+    return int(held), int(records)
+
+
+@pytest.mark.parametrize(("point", "kept"), [("before_commit", False), ("after_unit_of_work", True)])
+def test_a_worker_killed_while_reserving_leaves_the_reservations_with_their_records_or_neither(
+    tmp_path: Path, point: str, kept: bool
+) -> None:
+    marker = tmp_path / "stopped"
+    hook = {
+        "PYTHONPATH": os.pathsep.join(p for p in (str(KILLPOINT), os.environ.get("PYTHONPATH", "")) if p),
+        "DECISION_SERVICE_TEST_KILL_POINT": point,
+        "DECISION_SERVICE_TEST_KILL_MARKER": str(marker),
+    }
+    example = load_request("spec_example")
+    body = json.dumps(
+        {**{k: v for k, v in example.items() if k != "network"}, "network_ref": "west", "mode": "reserve"}
+    )
+    with running_server(workers=1, env=hook) as server:
+        feed = {**JSON_HEADERS, "Authorization": f"Bearer {create_key(_store_env(server), 'erp', 'integration')}"}
+        assert _request(server.port, "PUT", "/v1/networks/west", feed, json.dumps(example["network"]))[0] == 200
+        thread, outcome = _post_in_background(server.port, body, server.headers)
+        pid, decision_id = _stopped_worker(marker)
+        os.kill(pid, signal.SIGKILL)  # a worker of the server this test started, stopped at the kill point
+        thread.join(timeout=60)
+        assert "error" in outcome and "status" not in outcome  # the clerk never got an answer
+
+        status, answer = _request(server.port, "POST", "/v1/allocations", server.headers, body)
+        assert status == 200 and answer["decision_id"] != decision_id  # the replacement worker reserves on
+        held, records = _reserved(server, decision_id)
+        verified = subprocess.run(
+            [*_launcher(), "audit", "verify"], env=_store_env(server), capture_output=True, text=True, timeout=60
+        )
+    assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True, verified.stdout + verified.stderr
+    if kept:  # committed before the kill: its reservations and both records
+        assert held > 0 and records == 2
+    else:  # killed inside the unit of work: no reservation and no record, so its units are free again
+        assert (held, records) == (0, 0)
+        assert sum(r["qty"] for r in answer["reservations"]) == 40  # the next clerk got the whole order

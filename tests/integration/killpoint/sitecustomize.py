@@ -5,7 +5,10 @@ Python imports this module at start-up only when its directory is on PYTHONPATH,
 and no request can reach it. `DECISION_SERVICE_TEST_KILL_POINT` says where the worker stops:
 
 - `before_commit`: inside the append's transaction, record and facets written, just before COMMIT;
-- `after_commit`: once the append has committed, before the answer is written.
+- `after_commit`: once the append has committed, before the answer is written;
+- `after_unit_of_work`: once a reserve's unit of work (its reservations and records) has committed, before
+  the answer is written (a reserve's `before_commit` is the same hook as an allocation's: its records are
+  written last, inside the unit of work's transaction).
 
 The first worker to get there creates `DECISION_SERVICE_TEST_KILL_MARKER` (exclusively: one stop per server),
 writes its pid and the decision's id into it, and sleeps until it is killed.
@@ -59,6 +62,28 @@ def _install() -> None:
             return sealed
 
         appending._insert = insert_then_stop
+    elif POINT == "after_unit_of_work":
+        from decision_service.storage.sql.network import SqlNetworkStore
+
+        commit = SqlNetworkStore.commit
+
+        def commit_then_stop(self: SqlNetworkStore, network_id: str, work: Any, **options: Any) -> Any:
+            written: list[str] = []
+            records = options.get("records")
+            if records is not None:
+
+                def noted(result: Any) -> Any:
+                    found = records(result)
+                    written.extend(r.id for r in found if r.kind == "allocation")
+                    return found
+
+                options["records"] = noted
+            result = commit(self, network_id, work, **options)
+            if written:
+                _stop_here(written[0])
+            return result
+
+        SqlNetworkStore.commit = commit_then_stop  # type: ignore[method-assign]
 
 
 if POINT and MARKER:

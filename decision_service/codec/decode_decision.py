@@ -14,6 +14,7 @@ from decision_service.orders.decision import OrderDecision
 from decision_service.orders.request import DEFAULT_EXPLAIN, ExplainDetail
 
 ORDER_DECISION = OrderDecisionSchema()
+ANSWER_ADDITIONS = ("network_ref", "reserve_attempts", "reservations")  # beside the decision in a reserve's answer
 
 
 def read_decision(body: Any) -> OrderDecision:
@@ -24,9 +25,12 @@ def read_decision(body: Any) -> OrderDecision:
 
 def as_answered(request: str, full: Any) -> Any:
     """A recorded decision (explained in full, JSON values) as its client got it: in the `explain` detail the
-    recorded `request` asked for (the schema's default when it named none)."""
+    recorded `request` asked for (the schema's default when it named none), with what the service added to the
+    decision's answer (a reserve's `reservations`, `reserve_attempts` and `network_ref`) after it, as answered."""
     asked = strict_json.loads(request.encode("utf-8")).get("explain", DEFAULT_EXPLAIN.value)
     detail = ExplainDetail(asked)
     if detail is ExplainDetail.FULL:
         return full
-    return orjson.loads(decision_json(read_decision(full), detail))
+    added = {k: full[k] for k in ANSWER_ADDITIONS if k in full}
+    decision = {k: v for k, v in full.items() if k not in added}
+    return {**orjson.loads(decision_json(read_decision(decision), detail)), **added}

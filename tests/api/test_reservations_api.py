@@ -95,3 +95,11 @@ def test_credit_counts_what_is_reserved_for_the_customer_until_it_is_released() 
     for reservation in first["reservations"]:
         clerk.post(f"/v1/reservations/{reservation['id']}/release")
     assert not clerk.post("/v1/allocations", json=by_ref()).get_json()["held"]
+
+
+def test_a_reserve_decision_reads_back_exactly_as_it_was_answered() -> None:
+    service = reserved_app()
+    answer = keyed_client(service, "order_entry").post("/v1/allocations", json=by_ref(mode="reserve"))
+    stored = keyed_client(service, "auditor").get(f"/v1/decisions/{answer.get_json()['decision_id']}")
+    assert stored.status_code == 200, stored.get_json()
+    assert stored.get_json()["decision"] == answer.get_json() and answer.get_json()["reservations"]

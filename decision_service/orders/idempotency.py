@@ -8,6 +8,7 @@ body is refused; a retry while the first is still running is refused as a confli
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -30,6 +31,7 @@ class Claim:
 
     state: str
     answer: StoredAnswer | None = None
+    abandoned: bool = False  # NEW by taking over a request that never answered (its worker died, say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,5 +63,11 @@ def decide_claim(held: tuple[str, str, datetime, StoredAnswer | None] | None, fi
     if held_fingerprint != fingerprint:
         return Claim(MISMATCH)
     if state == IN_FLIGHT:
-        return Claim(NEW) if claimed_at + policy.stale <= now else Claim(IN_FLIGHT)
+        return Claim(NEW, abandoned=True) if claimed_at + policy.stale <= now else Claim(IN_FLIGHT)
     return Claim(REPLAY, answer)
+
+
+def key_digest(scope: str, key: str) -> str:
+    """What the decision log indexes of a key (facet `idempotency`): a digest of its scope and the key itself, so
+    a request taking over an abandoned key can find what the first one committed before it could answer."""
+    return "sha256:" + hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()

@@ -41,6 +41,7 @@ class Config:
     KEYS_DATABASE_URL: str = ""
     DATA_DIR: str = "data"
     IDEMPOTENCY_TTL_SECONDS: int = 86_400  # how long an Idempotency-Key and its answer are kept (at least 24 h)
+    IDEMPOTENCY_STALE_SECONDS: int = 120  # a request unanswered this long under a key counts as abandoned
     RESERVATION_TTL_SECONDS: int = 900  # a reservation not confirmed within this expires (docs/network-state.md)
     API_TITLE: str = "Allocation decision service"
     API_VERSION: str = "v1"

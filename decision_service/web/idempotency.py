@@ -8,16 +8,28 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from flask import Flask, Response, current_app, g, request
 
+from decision_service.codec.decode_decision import as_answered
 from decision_service.codec.errors import FieldError, InvalidRequest
-from decision_service.orders.idempotency import IN_FLIGHT, MISMATCH, REPLAY, IdempotencyStore, KeyPolicy, StoredAnswer
+from decision_service.orders.idempotency import (
+    IN_FLIGHT,
+    MISMATCH,
+    REPLAY,
+    IdempotencyStore,
+    KeyPolicy,
+    StoredAnswer,
+    key_digest,
+)
+from decision_service.orders.log import DecisionFilter
+from decision_service.orders.record import KIND as ALLOCATION
 from decision_service.web.access import current_key
 from decision_service.web.errors import problem_response
+from decision_service.web.recording import current_log
 
 HEADER = "Idempotency-Key"
 STORE_KEY = "idempotency"
-STALE = timedelta(minutes=2)  # longer than any request may run (time limits stop at 60 s)
 MAX_KEY = 255
 
 
@@ -36,7 +48,9 @@ def _claim() -> Response | None:
         raise InvalidRequest([FieldError(HEADER, f"Must be 1 to {MAX_KEY} printable ASCII characters.")])
     scope = f"{current_key().name} {request.method} {request.path}"
     fingerprint = "sha256:" + hashlib.sha256(request.get_data(cache=True)).hexdigest()
-    policy = KeyPolicy(timedelta(seconds=current_app.config["IDEMPOTENCY_TTL_SECONDS"]), STALE)
+    config = current_app.config
+    policy = KeyPolicy(timedelta(seconds=config["IDEMPOTENCY_TTL_SECONDS"]),
+                       timedelta(seconds=config["IDEMPOTENCY_STALE_SECONDS"]))  # fmt: skip
     claim = current_app.extensions[STORE_KEY].claim(scope, key, fingerprint, datetime.now(UTC), policy)
     if claim.state == REPLAY and claim.answer is not None:
         answer = Response(claim.answer.body, status=claim.answer.status, content_type=claim.answer.content_type)
@@ -48,7 +62,21 @@ def _claim() -> Response | None:
         detail = "A request with this Idempotency-Key is still being processed; retry when it has answered."
         return problem_response(409, "idempotency-in-flight", "Request in progress", detail)
     g.idempotency = (scope, key)
+    if claim.abandoned:  # the first request may have committed its decision before its worker died
+        return _committed(scope, key)
     return None
+
+
+def _committed(scope: str, key: str) -> Response | None:
+    """The answer of a decision the log holds under this key (its first request committed it, then never
+    answered), replayed and kept for the key; None if it holds none, and the request runs."""
+    page = current_log().find(DecisionFilter(facets={"idempotency": key_digest(scope, key)}), None, 1)
+    if not page.records or page.records[0].record.kind != ALLOCATION:
+        return None
+    record = page.records[0].record
+    answer = Response(orjson.dumps(as_answered(record.request, record.response)), mimetype="application/json")
+    answer.headers["Idempotent-Replayed"] = "true"
+    return answer  # `_keep` stores it for the key
 
 
 def _keep(response: Response) -> Response:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from flask import current_app
+from flask import current_app, g
 
 from decision_service.codec.encode_decision import decision_json
 from decision_service.orders.decision import OrderDecision
+from decision_service.orders.idempotency import key_digest
 from decision_service.orders.log import DecisionLog, DecisionRecord
 from decision_service.orders.record import record_of
 from decision_service.orders.request import OrderRequest
@@ -43,4 +45,7 @@ def entry_of(decided: OrderDecision, request: OrderRequest, raw: bytes, **more: 
         full = orjson.dumps(response)
     customer = request.problem.order.customer
     entry = record_of(decided, raw.decode("utf-8"), response, actor=actor, customer=customer, at=datetime.now(UTC))
+    claimed = g.get("idempotency")
+    if claimed is not None:  # a retry that finds the key abandoned finds this record by it
+        entry = replace(entry, facets=tuple(sorted({*entry.facets, ("idempotency", key_digest(*claimed))})))
     return entry, full

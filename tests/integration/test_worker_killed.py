@@ -148,11 +148,14 @@ def _reserved(server: Server, decision_id: str) -> tuple[int, int]:
 def test_a_worker_killed_while_reserving_leaves_the_reservations_with_their_records_or_neither(
     tmp_path: Path, point: str, kept: bool
 ) -> None:
+    """The clerk retries with its Idempotency-Key once the key counts as abandoned (1 s here): a reserve that
+    committed before the kill is answered from the log, never reserved twice; one that did not runs again."""
     marker = tmp_path / "stopped"
     hook = {
         "PYTHONPATH": os.pathsep.join(p for p in (str(KILLPOINT), os.environ.get("PYTHONPATH", "")) if p),
         "DECISION_SERVICE_TEST_KILL_POINT": point,
         "DECISION_SERVICE_TEST_KILL_MARKER": str(marker),
+        "DECISION_SERVICE_IDEMPOTENCY_STALE_SECONDS": "1",
     }
     example = load_request("spec_example")
     body = json.dumps(
@@ -161,21 +164,26 @@ def test_a_worker_killed_while_reserving_leaves_the_reservations_with_their_reco
     with running_server(workers=1, env=hook) as server:
         feed = {**JSON_HEADERS, "Authorization": f"Bearer {create_key(_store_env(server), 'erp', 'integration')}"}
         assert _request(server.port, "PUT", "/v1/networks/west", feed, json.dumps(example["network"]))[0] == 200
-        thread, outcome = _post_in_background(server.port, body, server.headers)
+        clerk = {**server.headers, "Idempotency-Key": "SO-1001-reserve-1"}
+        thread, outcome = _post_in_background(server.port, body, clerk)
         pid, decision_id = _stopped_worker(marker)
         os.kill(pid, signal.SIGKILL)  # a worker of the server this test started, stopped at the kill point
         thread.join(timeout=60)
         assert "error" in outcome and "status" not in outcome  # the clerk never got an answer
 
-        status, answer = _request(server.port, "POST", "/v1/allocations", server.headers, body)
-        assert status == 200 and answer["decision_id"] != decision_id  # the replacement worker reserves on
+        time.sleep(1.5)  # the key is abandoned now
+        status, answer = _request(server.port, "POST", "/v1/allocations", clerk, body)  # the clerk's retry
+        assert status == 200, answer
         held, records = _reserved(server, decision_id)
+        again = _reserved(server, answer["decision_id"])
         verified = subprocess.run(
             [*_launcher(), "audit", "verify"], env=_store_env(server), capture_output=True, text=True, timeout=60
         )
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True, verified.stdout + verified.stderr
-    if kept:  # committed before the kill: its reservations and both records
+    if kept:  # committed before the kill: its reservations and both records, and the retry is their answer
         assert held > 0 and records == 2
-    else:  # killed inside the unit of work: no reservation and no record, so its units are free again
+        assert answer["decision_id"] == decision_id and sum(r["qty"] for r in answer["reservations"]) == 40
+    else:  # killed inside the unit of work: nothing of it, and the retry reserves the whole order afresh
         assert (held, records) == (0, 0)
-        assert sum(r["qty"] for r in answer["reservations"]) == 40  # the next clerk got the whole order
+        assert answer["decision_id"] != decision_id and again[1] == 2
+        assert sum(r["qty"] for r in answer["reservations"]) == 40

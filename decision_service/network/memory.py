@@ -27,10 +27,10 @@ class _Network:
     def rows_of_item(self, kind: str, item: str) -> list[Row]:
         return [row for row in self.rows.get(kind, {}).values() if item_of(kind, row) == item]
 
-    def rows_of_kind(self, kind: str) -> list[Row]:
-        if kind in ITEM_KINDS:
-            raise ValueError(f"{kind} are read by item, never whole")
-        return list(self.rows.get(kind, {}).values())
+    def rows_of_kinds(self, kinds: Sequence[str]) -> dict[str, list[Row]]:
+        if set(kinds) & set(ITEM_KINDS):
+            raise ValueError(f"{sorted(set(kinds) & set(ITEM_KINDS))} are read by item, never whole")
+        return {kind: list(self.rows.get(kind, {}).values()) for kind in kinds}
 
     def reservations_of_item(self, item: str) -> list[Reservation]:
         return [r for r in self.reservations.values() if r.item == item and r.status in ("held", "confirmed")]
@@ -39,9 +39,10 @@ class _Network:
         table = self.rows.get(kind, {})
         return [table[key] for key in dict.fromkeys(keys) if key in table]
 
-    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
+    def rows_of_items(self, kinds: Sequence[str], items: Sequence[str]) -> dict[str, list[Row]]:
         wanted = set(items)
-        return [row for row in self.rows.get(kind, {}).values() if item_of(kind, row) in wanted]
+        return {kind: [row for row in self.rows.get(kind, {}).values() if item_of(kind, row) in wanted]
+                for kind in kinds}  # fmt: skip
 
     def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
         wanted = set(items)

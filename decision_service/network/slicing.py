@@ -36,32 +36,39 @@ def items_needed(state: StateReader, ordered: Iterable[str]) -> dict[str, Row]:
     return found
 
 
-def by_item(state: StateReader, kind: str, items: list[str]) -> list[Row]:
-    """The rows of `kind` about `items`, item by item in their order, then by key: the same order on every store."""
+SMALL_KINDS = ("locations", "shipping", "lanes")
+SUPPLY_KINDS = ("stock", "inbound", "protections")
+
+
+def _ordered(rows: list[Row], kind: str, rank: dict[str, int]) -> list[Row]:
+    """Rows item by item in the slice's order, then by key: the same order from every store."""
+    return sorted(rows, key=lambda row: (rank[row["item"]], key_of(kind, row)))
+
+
+def network_of(state: StateReader, items: dict[str, Row], taken: dict[Pool, int], customers: list[Row]
+               ) -> dict[str, Any]:  # fmt: skip
+    """The request `network` over `items` (their rows), its supply less the units `taken` from each pool
+    (promised elsewhere), for `customers`: two readings, the items' supply rows and the small tables."""
     rank = {item: n for n, item in enumerate(items)}
-    return sorted(state.rows_of_items(kind, items), key=lambda row: (rank[row["item"]], key_of(kind, row)))
-
-
-def supply(state: StateReader, items: list[str], taken: dict[Pool, int]) -> tuple[list[Row], list[Row]]:
-    """The stock and inbound rows of `items`, less the units `taken` from each pool (promised elsewhere)."""
+    rows = state.rows_of_items(SUPPLY_KINDS, list(items))
+    small = state.rows_of_kinds(SMALL_KINDS)
     stock = [{**s, "qty": max(0, s["qty"] - taken.get((s["item"], s["location"], None), 0))}
-             if s["status"] == "available" else s for s in by_item(state, "stock", items)]  # fmt: skip
+             if s["status"] == "available" else s for s in _ordered(rows["stock"], "stock", rank)]  # fmt: skip
     inbound = [{**i, "qty": max(0, i["qty"] - taken.get((i["item"], i["location"], i["eta"]), 0))}
-               for i in by_item(state, "inbound", items)]  # fmt: skip
-    return stock, inbound
+               for i in _ordered(rows["inbound"], "inbound", rank)]  # fmt: skip
+    kept = [{**row, "substitutes": [s for s in row["substitutes"] if s["item"] in items]} for row in items.values()]
+    return {
+        "locations": small["locations"], "items": kept, "stock": stock, "inbound": inbound,
+        "shipping": small["shipping"], "lanes": small["lanes"], "customers": customers,
+        "protections": _ordered(rows["protections"], "protections", rank),
+    }  # fmt: skip
 
 
 def network_slice(state: StateReader, ordered: Iterable[str], customer: str, now: datetime) -> dict[str, Any]:
     """The request `network` for an order of `ordered` items by `customer`, less every open reservation."""
     items = items_needed(state, ordered)
-    names = list(items)
-    stock, inbound = supply(state, names, reserved_by_pool(state.reservations_of_items(names), now))
-    kept = [{**row, "substitutes": [s for s in row["substitutes"] if s["item"] in items]} for row in items.values()]
-    return {
-        "locations": state.rows_of_kind("locations"), "items": kept, "stock": stock, "inbound": inbound,
-        "shipping": state.rows_of_kind("shipping"), "lanes": state.rows_of_kind("lanes"),
-        "customers": customer_rows(state, customer, now), "protections": by_item(state, "protections", names),
-    }  # fmt: skip
+    taken = reserved_by_pool(state.reservations_of_items(list(items)), now)
+    return network_of(state, items, taken, customer_rows(state, customer, now))
 
 
 def customer_rows(state: StateReader, customer: str, now: datetime) -> list[Row]:

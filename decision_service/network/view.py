@@ -25,10 +25,6 @@ class StateReader(Protocol):
         """The rows of `kind` (one of ITEM_KINDS) about `item`."""
         ...
 
-    def rows_of_kind(self, kind: str) -> list[Row]:
-        """Every row of a kind not kept by item (locations, shipping, lanes: the network's small tables)."""
-        ...
-
     def reservations_of_item(self, item: str) -> list[Reservation]:
         """Every reservation of `item` that is held or confirmed (open or past its expiry)."""
         ...
@@ -37,8 +33,12 @@ class StateReader(Protocol):
         """The rows of `kind` with those keys (the ones that exist), in one reading."""
         ...
 
-    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
-        """The rows of `kind` (one of ITEM_KINDS) about any of `items`, in one reading."""
+    def rows_of_items(self, kinds: Sequence[str], items: Sequence[str]) -> dict[str, list[Row]]:
+        """The rows of each of `kinds` (of ITEM_KINDS) about any of `items`, by kind, in one reading."""
+        ...
+
+    def rows_of_kinds(self, kinds: Sequence[str]) -> dict[str, list[Row]]:
+        """Every row of each of `kinds` (small kinds, not kept by item), by kind, in one reading."""
         ...
 
     def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
@@ -95,7 +95,7 @@ class Changes:
 
     def rows_of_kind(self, kind: str) -> list[Row]:
         """Every row of a small kind as the batch has left it."""
-        found = {key_of(kind, row): row for row in self.base.rows_of_kind(kind)}
+        found = {key_of(kind, row): row for row in self.base.rows_of_kinds([kind])[kind]}
         for (k, key), row in self.rows.items():
             if k == kind and row is None:
                 found.pop(key, None)
@@ -121,11 +121,17 @@ class Changes:
                 found[key] = self.rows[(kind, key)]  # type: ignore[assignment]  # None: deleted
         return [row for row in found.values() if row is not None]
 
-    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
-        """The rows of `kind` about `items` as the batch has left them."""
-        if not any(k == kind for k, _ in self.rows):
-            return self.base.rows_of_items(kind, items)
-        return [row for item in dict.fromkeys(items) for row in self.rows_of_item(kind, item)]
+    def rows_of_items(self, kinds: Sequence[str], items: Sequence[str]) -> dict[str, list[Row]]:
+        """The rows of `kinds` about `items` as the batch has left them."""
+        found = self.base.rows_of_items(kinds, items)
+        for kind in kinds:
+            if any(k == kind for k, _ in self.rows):
+                found[kind] = [row for item in dict.fromkeys(items) for row in self.rows_of_item(kind, item)]
+        return found
+
+    def rows_of_kinds(self, kinds: Sequence[str]) -> dict[str, list[Row]]:
+        """Every row of the small `kinds` as the batch has left them."""
+        return {kind: self.rows_of_kind(kind) for kind in kinds}
 
     def reservations_of_items(self, items: Sequence[str]) -> list[Reservation]:
         """The held or confirmed reservations of `items` as the batch has left them."""

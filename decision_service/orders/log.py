@@ -18,8 +18,19 @@ from typing import Any, Protocol
 import orjson
 
 GENESIS = "sha256:" + "0" * 64  # the previous hash of the first record
-FACETS = ("order_id", "customer", "item", "reason", "exception", "severity", "held", "rule", "table", "domain",
-          "idempotency")  # the last: the digest of the Idempotency-Key a decision was made under (orders.idempotency)
+FACETS = (
+    "order_id",
+    "customer",
+    "item",
+    "reason",
+    "exception",
+    "severity",
+    "held",
+    "rule",
+    "table",
+    "domain",
+    "idempotency",
+)  # the last: the digest of the Idempotency-Key a decision was made under (orders.idempotency)
 CURSOR_PREFIX = "after:"
 
 

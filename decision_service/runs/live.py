@@ -28,7 +28,7 @@ from typing import Any
 
 from decision_service.network.model import CONFIRMED, RELEASED, Reservation, Row, key_of
 from decision_service.network.reserving import Conflict, ReservedFill, pools_of, reservations_for
-from decision_service.network.slicing import by_item, items_needed, supply
+from decision_service.network.slicing import items_needed, network_of
 from decision_service.network.view import Changes, StateReader
 from optimizers.reallocation import InvalidRun
 
@@ -75,12 +75,11 @@ def resolve_run(state: StateReader, data: dict[str, Any], now: datetime) -> Live
                 raise InvalidRun(f"orders[{i}].lines[{j}].confirmed_qty", why)
     ordered = [str(ln.get("item")) for o in orders for ln in _lines(o)]
     items = items_needed(state, ordered)
-    names = list(items)
     ours = {str(o.get("id")) for o in orders}
     held: dict[LineKey, list[Reservation]] = {}
     others: dict[tuple[str, str, str | None], int] = {}
     ours_value: dict[str, float] = {}
-    for r in state.reservations_of_items(names):
+    for r in state.reservations_of_items(list(items)):
         if not r.is_open(now):
             continue
         if r.order_id in ours:
@@ -88,13 +87,7 @@ def resolve_run(state: StateReader, data: dict[str, Any], now: datetime) -> Live
             ours_value[r.customer] = ours_value.get(r.customer, 0.0) + r.value
         else:
             others[r.pool()] = others.get(r.pool(), 0) + r.remaining
-    stock, inbound = supply(state, names, others)
-    kept = [{**row, "substitutes": [s for s in row["substitutes"] if s["item"] in items]} for row in items.values()]
-    network = {
-        "locations": state.rows_of_kind("locations"), "items": kept, "stock": stock, "inbound": inbound,
-        "shipping": state.rows_of_kind("shipping"), "lanes": state.rows_of_kind("lanes"),
-        "customers": _customers(state, orders, ours_value, now), "protections": by_item(state, "protections", names),
-    }  # fmt: skip
+    network = network_of(state, items, others, _customers(state, orders, ours_value, now))
     resolved = copy.deepcopy(data)
     for order in _orders(resolved):
         for line in _lines(order):

@@ -131,9 +131,9 @@ def _overdrawn(state: Any, body: dict[str, Any]) -> list[Any]:
     for r in state.reservations_of_items(items):
         if r.is_open(now):
             promised[r.pool()] = promised.get(r.pool(), 0) + r.remaining
-    units = {(s["item"], s["location"], None): s["qty"] for s in state.rows_of_items("stock", items)
-             if s["status"] == "available"}  # fmt: skip
-    units |= {(i["item"], i["location"], i["eta"]): i["qty"] for i in state.rows_of_items("inbound", items)}
+    rows = state.rows_of_items(["stock", "inbound"], items)
+    units = {(s["item"], s["location"], None): s["qty"] for s in rows["stock"] if s["status"] == "available"}
+    units |= {(i["item"], i["location"], i["eta"]): i["qty"] for i in rows["inbound"]}
     return [(pool, qty, units.get(pool, 0)) for pool, qty in promised.items() if qty > units.get(pool, 0)]
 
 

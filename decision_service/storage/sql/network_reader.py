@@ -28,8 +28,14 @@ def _bodies_where(*conditions: Any) -> Select[Any]:
 
 _BY_KEY = _bodies_where(_ROWS.kind == bindparam("kind"), _ROWS.key == bindparam("key"))
 _BY_KEYS = _bodies_where(_ROWS.kind == bindparam("kind"), _ROWS.key.in_(bindparam("keys", expanding=True)))
-_OF_ITEMS = _bodies_where(_ROWS.kind == bindparam("kind"), _ROWS.item.in_(bindparam("items", expanding=True)))
-_OF_KIND = _bodies_where(_ROWS.kind == bindparam("kind"))
+_OF_ITEMS = select(_ROWS.kind, _ROWS.body).where(
+    _ROWS.network_id == bindparam("network_id"),
+    _ROWS.kind.in_(bindparam("kinds", expanding=True)),
+    _ROWS.item.in_(bindparam("items", expanding=True)),
+)
+_OF_KINDS = select(_ROWS.kind, _ROWS.body).where(
+    _ROWS.network_id == bindparam("network_id"), _ROWS.kind.in_(bindparam("kinds", expanding=True))
+)
 _RESERVATIONS_OF_ITEMS = select(network_reservations).where(
     _RES.network_id == bindparam("network_id"), _RES.item.in_(bindparam("items", expanding=True)), _RES.status.in_(OPEN)
 )
@@ -79,17 +85,26 @@ class SqlStateReader:
 
     def rows_of_item(self, kind: str, item: str) -> list[Row]:
         """The rows of `kind` about `item` (index on network, kind, item)."""
-        return self.rows_of_items(kind, [item])
+        return self.rows_of_items([kind], [item])[kind]
 
-    def rows_of_items(self, kind: str, items: Sequence[str]) -> list[Row]:
-        """The rows of `kind` about any of `items` (index on network, kind, item)."""
-        return self._bodies(_OF_ITEMS, kind=kind, items=list(items)) if items else []
+    def rows_of_items(self, kinds: Sequence[str], items: Sequence[str]) -> dict[str, list[Row]]:
+        """The rows of `kinds` about any of `items`, by kind (index on network, kind, item)."""
+        if not items:
+            return {kind: [] for kind in kinds}
+        return self._by_kind(_OF_ITEMS, kinds, items=list(items))
 
-    def rows_of_kind(self, kind: str) -> list[Row]:
-        """Every row of a small kind."""
-        if kind in ITEM_KINDS:
-            raise ValueError(f"{kind} are read by item, never whole")
-        return self._bodies(_OF_KIND, kind=kind)
+    def rows_of_kinds(self, kinds: Sequence[str]) -> dict[str, list[Row]]:
+        """Every row of the small `kinds`, by kind."""
+        if set(kinds) & set(ITEM_KINDS):
+            raise ValueError(f"{sorted(set(kinds) & set(ITEM_KINDS))} are read by item, never whole")
+        return self._by_kind(_OF_KINDS, kinds)
+
+    def _by_kind(self, statement: Select[Any], kinds: Sequence[str], **params: Any) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {kind: [] for kind in kinds}
+        rows = self.connection.execute(statement, {"network_id": self.network_id, "kinds": list(kinds), **params})
+        for kind, body in rows:
+            found[kind].append(orjson.loads(body))
+        return found
 
     def reservations_of_item(self, item: str) -> list[Reservation]:
         """The held or confirmed reservations of `item` (index on network, item, status)."""

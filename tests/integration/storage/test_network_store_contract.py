@@ -117,7 +117,7 @@ def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) 
     from decision_service.storage.sql import network_reader as reader
 
     statements = {
-        reader._OF_ITEMS: {"network_id": "n1", "kind": "stock", "items": ["SKU-1", "SKU-2"]},
+        reader._OF_ITEMS: {"network_id": "n1", "kinds": ["stock", "inbound"], "items": ["SKU-1", "SKU-2"]},
         reader._BY_KEYS: {"network_id": "n1", "kind": "items", "keys": ['["SKU-1"]']},
         reader._RESERVATIONS_OF_ITEMS: {"network_id": "n1", "items": ["SKU-1", "SKU-2"]},
         reader._RESERVED_VALUE: {"network_id": "n1", "customer": "C-17", "now": NOW},

@@ -37,6 +37,8 @@ class RuleBook:
         """Fold the rule records appended since the last refresh (`StoreUnavailable` when the log cannot be read:
         the request is answered 503 and the next one tries again)."""
         with self._lock:
+            if self.loaded and self.log.newest(*events.DOMAIN) <= self._state.last_seq:
+                return  # no rule record since the last fold: one index seek, not a page of the log
             changed = False
             cursor: str | None = cursor_after(self._state.last_seq)
             while cursor is not None:

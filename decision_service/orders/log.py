@@ -147,6 +147,10 @@ class DecisionLog(Protocol):
         """Every record in chain order, as stored (for `verify`)."""
         ...
 
+    def newest(self, name: str, value: str) -> int:
+        """The seq of the newest record with the facet (`name`, `value`), 0 if none: a cheap "anything new?"."""
+        ...
+
     def head(self) -> Digest:
         """The newest record's hash and the number of records (`GENESIS` and 0 for an empty log)."""
         ...

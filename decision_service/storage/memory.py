@@ -52,6 +52,12 @@ class InMemoryDecisionLog:
         with self._lock:
             return self._by_id.get(record_id)
 
+    def newest(self, name: str, value: str) -> int:
+        """The seq of the newest record with that facet, 0 if none."""
+        with self._lock:
+            found = self._by_facet.get((name, value))
+            return found[-1].seq if found else 0
+
     def find(self, question: DecisionFilter, cursor: str | None = None, limit: int = 50) -> Page:
         """The records that answer `question`, oldest first, a page at a time."""
         check_question(question, limit)

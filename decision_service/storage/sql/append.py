@@ -66,7 +66,7 @@ def append_record(engine: Engine, record: DecisionRecord) -> Sealed:
         return _append_sqlite(engine, record)
     with engine.connect() as connection:
         connection.execution_options(isolation_level="READ COMMITTED")
-        with connection.begin(), _driver_errors(engine.dialect), closing(connection.connection.cursor()) as cursor:
+        with connection.begin(), driver_errors(engine.dialect), closing(connection.connection.cursor()) as cursor:
             cursor.execute(_LOCK)
             return _insert(cursor, engine.dialect, record)
 
@@ -74,7 +74,7 @@ def append_record(engine: Engine, record: DecisionRecord) -> Sealed:
 def _append_sqlite(engine: Engine, record: DecisionRecord) -> Sealed:
     """On SQLite the whole transaction is the driver's, on a pooled connection (pre-pinged as any other): opening
     and committing it through SQLAlchemy's `Connection` cost another 0.2-0.3 ms per append."""
-    with _driver_errors(engine.dialect):
+    with driver_errors(engine.dialect):
         connection = engine.raw_connection()
         try:
             with closing(connection.cursor()) as cursor:
@@ -95,14 +95,14 @@ def append_in(connection: Connection, record: DecisionRecord) -> Sealed:
     all. The transaction must have begun as an append's does: IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL
     (where the advisory lock is taken here, held to the caller's commit)."""
     dialect = connection.dialect
-    with _driver_errors(dialect), closing(connection.connection.cursor()) as cursor:
+    with driver_errors(dialect), closing(connection.connection.cursor()) as cursor:
         if dialect.name == "postgresql":
             cursor.execute(_LOCK)
         return _insert(cursor, dialect, record)
 
 
 @contextmanager
-def _driver_errors(dialect: Dialect) -> Iterator[None]:
+def driver_errors(dialect: Dialect) -> Iterator[None]:  # also for the log's other driver-level statements
     """The driver's errors as SQLAlchemy's `DBAPIError`s, which the log turns into `StoreUnavailable`."""
     dbapi = dialect.loaded_dbapi
     try:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 
 from sqlalchemy import Engine, select
 
 from decision_service.orders.log import GENESIS, DecisionFilter, DecisionRecord, Digest, Page, Sealed
 from decision_service.storage.records import check_question, check_record, cursor_after, seq_of
-from decision_service.storage.sql.append import append_record
+from decision_service.storage.sql.append import append_record, driver_errors
 from decision_service.storage.sql.errors import unavailable_on_failure
 from decision_service.storage.sql.reading import page_query, sealed_rows
 from decision_service.storage.sql.tables import records
 
 WALK_BATCH = 500  # records read per query while walking the chain
+_NEWEST = "SELECT max(seq) FROM decision_facets WHERE name = ? AND value = ?"
 
 
 class SqlDecisionLog:
@@ -56,6 +58,22 @@ class SqlDecisionLog:
             if len(batch) < WALK_BATCH:
                 return
             after = batch[-1].seq
+
+    def newest(self, name: str, value: str) -> int:
+        """The seq of the newest record with that facet, 0 if none: one seek in the facet index. Every request
+        asks it (are there new rule records?), so it goes to the driver's cursor, as the append does: through
+        SQLAlchemy's statement machinery it cost more than the query."""
+        statement = _NEWEST if self.engine.dialect.paramstyle == "qmark" else _NEWEST.replace("?", "%s")
+        with unavailable_on_failure("read the log"), driver_errors(self.engine.dialect):
+            connection = self.engine.raw_connection()
+            try:
+                with closing(connection.cursor()) as cursor:
+                    cursor.execute(statement, (name, value))
+                    row = cursor.fetchone()
+                connection.rollback()  # ends the read's transaction (PostgreSQL opens one) before the pool takes it
+            finally:
+                connection.close()
+        return int(row[0] or 0) if row is not None else 0
 
     def head(self) -> Digest:
         """The newest record's hash and the number of records, from the index on seq."""

@@ -98,6 +98,8 @@ def facets_of(number: int) -> tuple[tuple[str, str], ...]:
         pairs += [("held", "true"), ("reason", "credit"), ("exception", "credit_hold"), ("severity", "high")]
     if number % 2 == 0:
         pairs.append(("rule", "allocation/priority"))
+    if number % 11 == 0:  # decided under an Idempotency-Key (its digest)
+        pairs.append(("idempotency", f"sha256:{number:064x}"))
     if number % 7 == 0:  # a rule table's change rather than an order decision
         pairs = [("domain", "rules"), ("table", "credit")]
     return tuple(pairs)

@@ -110,6 +110,13 @@ def test_the_last_page_has_no_cursor_even_when_it_is_full(log: DecisionLog) -> N
     assert [s.seq for s in last.records] == [3, 4] and last.next_cursor is None
 
 
+def test_the_newest_record_of_a_facet_is_found_without_a_page(log: DecisionLog) -> None:
+    assert log.newest("domain", "rules") == 0
+    _fill(log, 15)
+    assert log.newest("domain", "rules") == 14 and log.newest("customer", "C1") == 13
+    assert log.newest("customer", "C-nobody") == 0
+
+
 def test_bad_questions_are_the_callers_mistake(log: DecisionLog) -> None:
     _fill(log, 2)
     with pytest.raises(InvalidCursor):

@@ -29,6 +29,11 @@ def key_of(kind: str, row: Row) -> str:
     return json.dumps([row[name] for name in _KEY_FIELDS[kind]], ensure_ascii=False)
 
 
+def key_values(kind: str, row: Row) -> tuple[str, ...]:
+    """The natural key of a row as a tuple: the same order wherever rows are listed, without writing JSON."""
+    return tuple(str(row[name]) for name in _KEY_FIELDS[kind])
+
+
 def item_of(kind: str, row: Row) -> str | None:
     """The item a row is about, for the kinds kept by item; None for the others."""
     if kind == "items":

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from decision_service.network.model import Row, key_of
+from decision_service.network.model import Row, key_of, key_values
 from decision_service.network.pools import Pool, reserved_by_pool
 from decision_service.network.view import StateReader
 
@@ -42,7 +42,7 @@ SUPPLY_KINDS = ("stock", "inbound", "protections")
 
 def _ordered(rows: list[Row], kind: str, rank: dict[str, int]) -> list[Row]:
     """Rows item by item in the slice's order, then by key: the same order from every store."""
-    return sorted(rows, key=lambda row: (rank[row["item"]], key_of(kind, row)))
+    return sorted(rows, key=lambda row: (rank[row["item"]], key_values(kind, row)))
 
 
 def network_of(state: StateReader, items: dict[str, Row], taken: dict[Pool, int], customers: list[Row]

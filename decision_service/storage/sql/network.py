@@ -61,9 +61,10 @@ class SqlNetworkStore:
     def read(self, network_id: str, work: Callable[[StateReader], T]) -> T:
         """`work` over one consistent reading of the network."""
         with unavailable_on_failure("read a network"), self._connection(False) as connection, connection.begin():
-            if connection.execute(select(networks.c.id).where(networks.c.id == network_id)).first() is None:
+            reader = SqlStateReader(connection, network_id)
+            if not reader.loaded():
                 raise UnknownNetwork(network_id)
-            return work(SqlStateReader(connection, network_id))
+            return work(reader)
 
     def find_reservation(self, reservation_id: str) -> Reservation | None:
         """The reservation with that id, in whichever network, or None."""

@@ -116,14 +116,17 @@ def test_a_customers_reserved_value_counts_only_what_its_open_reservations_still
 def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) -> None:
     from decision_service.storage.sql import network_reader as reader
 
-    statements = {
-        reader._OF_ITEMS: {"network_id": "n1", "kinds": ["stock", "inbound"], "items": ["SKU-1", "SKU-2"]},
-        reader._BY_KEYS: {"network_id": "n1", "kind": "items", "keys": ['["SKU-1"]']},
-        reader._RESERVATIONS_OF_ITEMS: {"network_id": "n1", "items": ["SKU-1", "SKU-2"]},
-        reader._RESERVED_VALUE: {"network_id": "n1", "customer": "C-17", "now": NOW},
+    statements = {  # each statement, its values, and the lengths of its lists
+        reader.OF_ITEMS: (("n1", "stock", "inbound", "SKU-1", "SKU-2"), (2, 2)),
+        reader.BY_KEYS: (("n1", "items", '["SKU-1"]'), (1,)),
+        reader.OF_KINDS: (("n1", "locations", "lanes"), (2,)),
+        reader.RESERVATIONS_OF_ITEMS: (("n1", "SKU-1", "SKU-2"), (2,)),
+        reader.RESERVED_VALUE: (("n1", "C-17", "2026-11-23 09:00:00.000000"), ()),
+        reader.RESERVATION: (("r1", "n1"), ()),
+        reader.LOADED: (("n1",), ()),
     }
     with migrated("sqlite", tmp_path) as (_, engine), engine.connect() as connection:
-        for statement, params in statements.items():
-            compiled = statement.params(params).compile(engine, compile_kwargs={"literal_binds": True})
-            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-            assert plan.startswith("SEARCH") and "USING" in plan and "INDEX" in plan, plan
+        for statement, (values, lists) in statements.items():
+            sql = reader._sql(statement, "qmark", *lists)
+            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values))
+            assert plan.startswith("SEARCH") and "USING" in plan and "INDEX" in plan, (statement, plan)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import orjson
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from decision_service.network.model import Reservation, Row, UnknownNetwork, item_of, key_of
@@ -23,7 +23,7 @@ from decision_service.orders.log import DecisionRecord
 from decision_service.storage.sql.append import append_in
 from decision_service.storage.sql.engine import BEGIN_MODE
 from decision_service.storage.sql.errors import unavailable_on_failure
-from decision_service.storage.sql.network_reader import SqlStateReader, reservation_of
+from decision_service.storage.sql.network_reader import SMALL, SmallTables, SqlStateReader, reservation_of
 from decision_service.storage.sql.tables import network_events, network_reservations, network_rows, networks
 
 T = TypeVar("T")
@@ -39,6 +39,7 @@ class SqlNetworkStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.small = SmallTables()
 
     def _connection(self, writes: bool) -> Connection:
         connection = self.engine.connect()
@@ -54,6 +55,8 @@ class SqlNetworkStore:
         with unavailable_on_failure("load a network"), self._connection(True) as connection, connection.begin():
             if self._lock_network(connection, network_id, update=True) is None:
                 connection.execute(insert(networks).values(id=network_id, loaded_at=datetime.now(UTC)))
+            else:
+                self._relaid(connection, network_id)
             connection.execute(delete(network_rows).where(network_rows.c.network_id == network_id))
             if values:
                 connection.execute(insert(network_rows), values)
@@ -61,8 +64,8 @@ class SqlNetworkStore:
     def read(self, network_id: str, work: Callable[[StateReader], T]) -> T:
         """`work` over one consistent reading of the network."""
         with unavailable_on_failure("read a network"), self._connection(False) as connection, connection.begin():
-            reader = SqlStateReader(connection, network_id)
-            if not reader.loaded():
+            reader = SqlStateReader(connection, network_id, self.small)
+            if reader.layout() is None:
                 raise UnknownNetwork(network_id)
             return work(reader)
 
@@ -87,7 +90,7 @@ class SqlNetworkStore:
             if self._lock_network(connection, network_id, update=not items) is None:
                 raise UnknownNetwork(network_id)
             self._lock_items(connection, network_id, items, customer)
-            changes = Changes(SqlStateReader(connection, network_id))
+            changes = Changes(SqlStateReader(connection, network_id, self.small))
             result = work(changes)
             self._write(connection, network_id, changes)
             for record in records(result) if records is not None else ():
@@ -112,7 +115,14 @@ class SqlNetworkStore:
                 where = (t.network_id == network_id, t.kind == kind, t.key.in_(keys))
                 connection.execute(select(t.key).where(*where).order_by(t.key).with_for_update()).all()
 
+    def _relaid(self, connection: Connection, network_id: str) -> None:
+        """Count a change to the network's small tables, in the transaction that makes it."""
+        where = networks.c.id == network_id
+        connection.execute(update(networks).where(where).values(layout=networks.c.layout + 1))
+
     def _write(self, connection: Connection, network_id: str, changes: Changes) -> None:
+        if any(kind in SMALL for kind, _ in changes.rows):
+            self._relaid(connection, network_id)
         t = network_rows.c
         for (kind, key), row in changes.rows.items():
             connection.execute(delete(network_rows).where(t.network_id == network_id, t.kind == kind, t.key == key))

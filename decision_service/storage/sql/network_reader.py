@@ -9,6 +9,7 @@ plan of each). Times go through the columns' own processors, so they read back a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import datetime
@@ -41,7 +42,28 @@ RESERVED_VALUE = (
     "AND (status = 'confirmed' OR expires_at IS NULL OR expires_at > ?)"
 )
 SEEN = "SELECT 1 FROM network_events WHERE network_id = ? AND event_id = ?"
-LOADED = "SELECT 1 FROM networks WHERE id = ?"
+LAYOUT = "SELECT layout FROM networks WHERE id = ?"
+SMALL = ("locations", "shipping", "lanes")  # the kinds a network's `layout` counts changes of
+
+
+class SmallTables:
+    """A worker's copy of each network's small tables, by the `layout` they were read at: they change rarely
+    (a snapshot, a lane event), and every decision against the network reads them whole."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[int, dict[str, list[Row]]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, network_id: str, layout: int) -> dict[str, list[Row]] | None:
+        """The tables as read at `layout`, if this worker kept them."""
+        with self._lock:
+            found = self._kept.get(network_id)
+        return found[1] if found is not None and found[0] == layout else None
+
+    def keep(self, network_id: str, layout: int, tables: dict[str, list[Row]]) -> None:
+        """Keep the tables read at `layout` (replacing older ones)."""
+        with self._lock:
+            self._kept[network_id] = (layout, tables)
 
 
 def _sql(statement: str, paramstyle: str, *lists: int) -> str:
@@ -77,10 +99,12 @@ def reservation_of(row: Any, read_time: Callable[[Any], Any] | None = None) -> R
 class SqlStateReader:
     """A `StateReader` over one network, on the caller's connection (and transaction)."""
 
-    def __init__(self, connection: Connection, network_id: str) -> None:
+    def __init__(self, connection: Connection, network_id: str, small: SmallTables | None = None) -> None:
         self.connection = connection
         self.network_id = network_id
         self.dialect = connection.dialect
+        self.small = small
+        self._layout: int | None = None
 
     def _run(self, statement: str, params: Sequence[Any], *lists: int) -> list[tuple[Any, ...]]:
         """The rows of one statement, through the driver's cursor on this transaction's connection."""
@@ -120,6 +144,13 @@ class SqlStateReader:
         """Every row of the small `kinds`, by kind."""
         if set(kinds) & set(ITEM_KINDS):
             raise ValueError(f"{sorted(set(kinds) & set(ITEM_KINDS))} are read by item, never whole")
+        layout = self.layout() if self.small is not None and set(kinds) <= set(SMALL) else None
+        if layout is not None and self.small is not None:
+            kept = self.small.get(self.network_id, layout)
+            if kept is None:
+                kept = self._by_kind(self._run(OF_KINDS, (self.network_id, *SMALL), len(SMALL)), SMALL)
+                self.small.keep(self.network_id, layout, kept)
+            return {kind: list(kept[kind]) for kind in kinds}
         return self._by_kind(self._run(OF_KINDS, (self.network_id, *kinds), len(kinds)), kinds)
 
     def reservations_of_item(self, item: str) -> list[Reservation]:
@@ -145,9 +176,12 @@ class SqlStateReader:
         found = self._run(RESERVATION, (reservation_id, self.network_id))
         return reservation_of(found[0], _time_reader(self.dialect)) if found else None
 
-    def loaded(self) -> bool:
-        """Whether the network was ever loaded."""
-        return bool(self._run(LOADED, (self.network_id,)))
+    def layout(self) -> int | None:
+        """How many times the network's small tables changed (read once per reading); None if never loaded."""
+        if self._layout is None:
+            found = self._run(LAYOUT, (self.network_id,))
+            self._layout = int(found[0][0]) if found else None
+        return self._layout
 
     def seen(self, event_id: str) -> bool:
         """Whether the event was applied to this network before."""

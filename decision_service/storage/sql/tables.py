@@ -102,6 +102,7 @@ networks = Table(
     metadata,
     Column("id", Text, primary_key=True),
     Column("loaded_at", UtcDateTime, nullable=False),
+    Column("layout", BigInteger, nullable=False, server_default="0"),  # bumped when a small table changes
 )
 
 network_rows = Table(

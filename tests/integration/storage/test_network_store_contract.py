@@ -113,6 +113,23 @@ def test_a_customers_reserved_value_counts_only_what_its_open_reservations_still
     assert network["customers"][0]["open_balance"] == 20 and network["stock"][0]["qty"] == 25 - 4 - 4
 
 
+def test_a_slice_sees_every_change_of_the_small_tables_it_may_keep_between_readings(store: NetworkStore) -> None:
+    _loaded(store)
+
+    def lanes() -> list[float]:
+        network = store.read("n1", lambda state: network_slice(state, ["SKU-1"], "C-17", NOW))
+        return [lane["unit_cost"] for lane in network["lanes"]]
+
+    assert lanes() == [0.25] and lanes() == [0.25]  # read, then (SQL stores) kept
+    lane = {"from": "WH-WEST", "to": "WH-EAST", "unit_cost": 0.5, "lead_days": 3, "capacity": 500}
+    _apply(store, NetworkEvent("lane-1", "lane_changed", {"lane": lane}))
+    assert lanes() == [0.5]
+    _apply(store, NetworkEvent("lane-2", "lane_changed", {"lane": lane, "removed": True}))
+    assert lanes() == []
+    _loaded(store)  # a new snapshot: the example's lane again
+    assert lanes() == [0.25]
+
+
 def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) -> None:
     from decision_service.storage.sql import network_reader as reader
 
@@ -123,7 +140,7 @@ def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) 
         reader.RESERVATIONS_OF_ITEMS: (("n1", "SKU-1", "SKU-2"), (2,)),
         reader.RESERVED_VALUE: (("n1", "C-17", "2026-11-23 09:00:00.000000"), ()),
         reader.RESERVATION: (("r1", "n1"), ()),
-        reader.LOADED: (("n1",), ()),
+        reader.LAYOUT: (("n1",), ()),
     }
     with migrated("sqlite", tmp_path) as (_, engine), engine.connect() as connection:
         for statement, (values, lists) in statements.items():

@@ -12,6 +12,7 @@ from decision_service.network.port import NetworkStore
 from decision_service.orders.idempotency import IdempotencyStore
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
+from decision_service.runs.progress import InMemoryProgressBoard, ProgressBoard
 
 MEMORY = "memory://"  # the log in this process only: tests and benchmarks, never a record
 
@@ -61,6 +62,16 @@ def open_idempotency(log: DecisionLog) -> IdempotencyStore:
     from decision_service.storage.memory import InMemoryIdempotencyStore
 
     return InMemoryIdempotencyStore()
+
+
+def open_progress(log: DecisionLog) -> ProgressBoard:
+    """Background jobs' progress beside `log`, in its database (in memory beside an in-memory log)."""
+    engine = getattr(log, "engine", None)
+    if engine is not None:
+        from decision_service.storage.sql.progress import SqlProgressBoard
+
+        return SqlProgressBoard(engine)
+    return InMemoryProgressBoard()
 
 
 def open_keys(url: str) -> KeyStore:

@@ -13,7 +13,14 @@ from decision_service.codec.defaults import RequestDefaults, use_defaults
 from decision_service.orders.keys import KeyStore
 from decision_service.orders.log import DecisionLog
 from decision_service.orders.ports import Clock, DecideFn, Ports, SystemClock, engine_decide, load_rules, tables_dir
-from decision_service.storage import database_url, open_idempotency, open_keys, open_log, open_networks
+from decision_service.storage import (
+    database_url,
+    open_idempotency,
+    open_keys,
+    open_log,
+    open_networks,
+    open_progress,
+)
 from decision_service.web import access, governing, idempotency, running
 from decision_service.web.compression import compress_answers
 from decision_service.web.config import Config
@@ -51,7 +58,7 @@ def create_app(
     app.extensions[EXTENSION_KEY] = ports = Ports(
         clock, decide or engine_decide, live, candidates_per_second=per_second
     )
-    running.install(app, ports, log, app.extensions[NETWORKS_KEY])
+    running.install(app, ports, log, app.extensions[NETWORKS_KEY], open_progress(log))
     defaults = RequestDefaults(today=clock.today, time_limit_ms=settings.DEFAULT_TIME_LIMIT_MS)
 
     @app.before_request

@@ -6,17 +6,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from flask import Flask, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Flask, current_app
 
-from decision_service.codec import strict_json
 from decision_service.codec.encode_run import run_body
 from decision_service.network.port import NetworkStore
 from decision_service.network.records import RELEASED as RELEASED_RECORD
@@ -28,11 +25,10 @@ from decision_service.orders.log import DecisionLog, DecisionRecord, StoreUnavai
 from decision_service.orders.ports import Ports
 from decision_service.runs import record as records
 from decision_service.runs.live import AppliedRun, LiveRun, RunConflict, apply_run, resolve_run
+from decision_service.runs.progress import Progress, ProgressBoard
 from decision_service.runs.service import read_run, solve_run
-from decision_service.web.errors import MalformedJson, UnsupportedContentEncoding, UnsupportedContentType
 
 RUNNER_KEY = "reallocation_runner"
-OPTIONS = ("async", "mode", "network_ref")  # the service's own fields beside the spec's input
 log = logging.getLogger(__name__)
 
 
@@ -47,10 +43,11 @@ class Live:
 class Runner:
     """Decides runs against the app's ports and records each before its answer can be read."""
 
-    def __init__(self, ports: Ports, decisions: DecisionLog, networks: NetworkStore) -> None:
+    def __init__(self, ports: Ports, decisions: DecisionLog, networks: NetworkStore, board: ProgressBoard) -> None:
         self.ports = ports
         self.log = decisions
         self.networks = networks
+        self.board = board
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reallocation")
 
     def decide(self, data: Any, raw: str, actor: str, run_id: str, started: float, live: Live | None = None
@@ -66,7 +63,15 @@ class Runner:
         problem, versions = read_run(read.data if read else data, self.ports)
         at = datetime.now(UTC)
         self.log.append(records.accepted_record(run_id, raw, actor=actor, at=at, versions=software_versions()))
+        self._post(run_id, "queued")
         self.pool.submit(self._background, problem, versions, raw, actor, run_id, live, read)
+
+    def _post(self, run_id: str, stage: str, done: int = 0, total: int = 0) -> None:
+        """Post how far a background run has got; progress is a courtesy, so a store that is down skips it."""
+        try:
+            self.board.post(run_id, Progress(stage, done, total, datetime.now(UTC)))
+        except StoreUnavailable:
+            log.warning("re-allocation run %s: progress %s not posted (store unavailable)", run_id, stage)
 
     def _resolve(self, data: Any, raw: str, live: Live | None) -> tuple[LiveRun | None, str]:
         """With a `network_ref`, the input with the stored network in place, and that input as the log keeps it
@@ -81,7 +86,8 @@ class Runner:
     def _background(self, problem: Any, versions: dict[str, str], raw: str, actor: str, run_id: str,
                     live: Live | None, read: LiveRun | None) -> None:  # fmt: skip
         try:
-            self._solve(problem, versions, raw, actor, run_id, time.perf_counter(), live, read)
+            self._post(run_id, "solving")
+            self._solve(problem, versions, raw, actor, run_id, time.perf_counter(), live, read, posted=True)
         except Exception as exc:  # noqa: BLE001  # recorded, so every worker answers "failed" with the reason
             log.exception("re-allocation run %s failed", run_id)
             reason = str(exc) if isinstance(exc, RunConflict | StoreUnavailable) else f"{type(exc).__name__}: {exc}"
@@ -92,8 +98,11 @@ class Runner:
                 log.exception("re-allocation run %s: its failure could not be recorded", run_id)
 
     def _solve(self, problem: Any, versions: dict[str, str], raw: str, actor: str, run_id: str, started: float,
-               live: Live | None = None, read: LiveRun | None = None) -> dict[str, Any]:  # fmt: skip
+               live: Live | None = None, read: LiveRun | None = None, posted: bool = False
+               ) -> dict[str, Any]:  # fmt: skip
         decided = solve_run(problem, versions, run_id=run_id, started=started)
+        if posted:
+            self._post(run_id, "applying" if live is not None and live.apply else "recording")
         answer = run_body(decided)
         if live is not None:
             answer["network_ref"] = live.network_ref
@@ -133,9 +142,9 @@ class Runner:
                                   actor=actor, at=datetime.now(UTC))  # fmt: skip
 
 
-def install(app: Flask, ports: Ports, decisions: DecisionLog, networks: NetworkStore) -> None:
+def install(app: Flask, ports: Ports, decisions: DecisionLog, networks: NetworkStore, board: ProgressBoard) -> None:
     """Give `app` its runner."""
-    app.extensions[RUNNER_KEY] = Runner(ports, decisions, networks)
+    app.extensions[RUNNER_KEY] = Runner(ports, decisions, networks, board)
 
 
 def runner() -> Runner:
@@ -147,37 +156,3 @@ def runner() -> Runner:
 def new_run_id() -> str:
     """A fresh run id."""
     return f"run-{uuid.uuid4()}"
-
-
-def read_run_body() -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """The run's input (JSON, gzip accepted) within the run size limit: the spec's part, its text as received,
-    and the service's options (`async`, `mode`, `network_ref`)."""
-    if not request.is_json:
-        raise UnsupportedContentType(f"Send the body as application/json, not {request.mimetype or 'no type'}.")
-    limit = current_app.config["MAX_RUN_BYTES"]
-    request.max_content_length = limit
-    raw = request.get_data(cache=True)  # 413 past the run size limit
-    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if coding == "gzip":
-        raw = _gunzip(raw, limit)
-    elif coding not in ("", "identity"):
-        raise UnsupportedContentEncoding(f"Content-Encoding {coding!r} is not accepted; send gzip or identity.")
-    try:
-        data = strict_json.loads(raw, floats=True)
-    except strict_json.NotJson as exc:
-        raise MalformedJson(str(exc)) from None
-    if not isinstance(data, dict):
-        raise MalformedJson("The body must be a JSON object.")
-    options = {k: data.pop(k) for k in OPTIONS if k in data}
-    return data, raw.decode("utf-8"), options
-
-
-def _gunzip(raw: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(raw, limit + 1)
-    except zlib.error as exc:
-        raise MalformedJson(f"The gzip body does not inflate: {exc}") from None
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise RequestEntityTooLarge(f"The inflated body exceeds the run size limit of {limit} bytes.")
-    return out

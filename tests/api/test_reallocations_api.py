@@ -4,6 +4,7 @@ before it is answered, synchronous or in the background, refusing bad input with
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from decision_service.orders.ports import FixedClock
 from decision_service.runs.service import reallocate
 from decision_service.web import create_app
 from decision_service.web.context import current_ports
+from decision_service.web.running import runner
 from optimizers.reallocation import validate
 from scenarios.orderbook import order_book
 from tests.api.fakes import TODAY, keyed_client, memory_config
@@ -163,3 +165,23 @@ def test_any_json_gets_an_answer_or_a_field_named_never_a_500(planner: FlaskClie
     assert response.status_code in (200, 400, 422), response.data[:300]
     if response.status_code == 422:
         assert response.get_json()["errors"][0]["field"]
+
+
+def test_an_asynchronous_run_shows_its_progress_while_it_waits_and_runs(app: Flask, planner: FlaskClient) -> None:
+    busy, release = threading.Event(), threading.Event()
+    with app.app_context():
+        pool = runner().pool  # one run at a time per worker: hold it with another job
+    pool.submit(lambda: (busy.set(), release.wait(30)))
+    assert busy.wait(30)
+    accepted = planner.post(URL, json={**_book(), "async": True})
+    where = accepted.headers["Location"]
+    waiting = planner.get(where).get_json()
+    assert waiting["state"] == "running" and waiting["progress"]["stage"] == "queued", waiting
+    release.set()
+    for _ in range(300):
+        state = planner.get(where).get_json()
+        if state["state"] != "running":
+            break
+        assert state["progress"]["stage"] in ("queued", "solving", "recording")
+        time.sleep(0.05)
+    assert state["state"] == "done" and "progress" not in state

@@ -147,6 +147,17 @@ network_events = Table(
     Column("applied_at", UtcDateTime, nullable=False),
 )
 
+# Background jobs' progress (decision_service.runs.progress): overwritten as a job goes, not part of the log
+job_progress = Table(
+    "job_progress",
+    metadata,
+    Column("job_id", Text, primary_key=True),
+    Column("stage", String(32), nullable=False),
+    Column("done", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 # Idempotency keys (decision_service.orders.idempotency): per API key, method and path; the answer once given
 idempotency_keys = Table(
     "idempotency_keys",

@@ -15,7 +15,8 @@ from decision_service.web.parsing import ApiBlueprint
 from decision_service.web.recording import current_log
 from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM, reads_json_body
-from decision_service.web.running import Live, new_run_id, read_run_body, runner
+from decision_service.web.run_body import read_run_body
+from decision_service.web.running import Live, new_run_id, runner
 
 blp = ApiBlueprint("reallocations", __name__, url_prefix="/v1", description="Re-allocation runs over open orders.")
 NOT_FOUND = "No run with that id in the log."
@@ -54,6 +55,13 @@ class RunStateSchema(Schema):
     state = fields.String(required=True)
     accepted_at = fields.AwareDateTime(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "Why a `failed` run was not decided or applied."})
+    progress = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "While `running`: `stage` (queued, solving, "
+            "recording or applying), `done` of `total` steps in it, `updated_at`."
+        },
+    )
     result = fields.Dict(allow_none=True)
 
 
@@ -92,7 +100,9 @@ def get_reallocation(run_id: str) -> Response:
     if failed is not None:
         return json_response({"run_id": run_id, "state": "failed", "error": failed.record.response["error"],
                               "accepted_at": accepted.record.recorded_at.isoformat()})  # fmt: skip
-    return json_response({"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()})
+    running = {"run_id": run_id, "state": "running", "accepted_at": accepted.record.recorded_at.isoformat()}
+    progress = runner().board.read(run_id)
+    return json_response({**running, "progress": progress.json()} if progress is not None else running)
 
 
 def _live(options: dict[str, Any]) -> Live | None:

@@ -48,7 +48,7 @@ def test_migrating_again_changes_nothing_and_matches_the_adapters_tables(sql: tu
     upgrade(url)
     upgrade(url)
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     assert [s.record.id for s in SqlDecisionLog(engine).walk()] == ["dec-0001"]
 
@@ -62,6 +62,7 @@ def test_the_migrations_ship_inside_the_package() -> None:
         "0003_network_state.py",
         "0004_idempotency_keys.py",
         "0005_reservation_value.py",
+        "0006_job_progress.py",
     }
 
 

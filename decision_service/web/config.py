@@ -23,7 +23,7 @@ class Config:
     # How large an order is admitted per second of its time limit, in candidate supply routes (supply node x line
     # x route), counted before any work starts: the time limit cannot hold for larger ones (see README, Speed).
     # 0 admits every order.
-    MAX_CANDIDATES_PER_SECOND: int = 100_000
+    MAX_CANDIDATES_PER_SECOND: int = 30_000
     EXPLAIN: bool = True
     RULES_DIR: str = ""  # empty: the tables shipped in rules/tables (the seed of the rule store)
     RULES_FOUR_EYES: bool = False  # every publication waits for a second person's approval

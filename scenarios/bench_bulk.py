@@ -5,11 +5,11 @@ warehouses, lanes and substitutes) is posted to the app in process (Flask's test
 its decision log in SQLite in a temporary directory: the wall time runs from the request's arrival to the
 last byte of its answer, reading the body, the rules, the engine, the explanation, recording the decision
 and writing the answer all included, as the time limit counts. Each is timed at a 1,000 ms limit (a few runs)
-and once at each larger limit of `LIMITS_MS`, under the service's default admission limit (`Config.MAX_CANDIDATES_PER_SECOND`; a
-refused order reads 413) and, for what a larger limit would give, admitted. The 10,000-line order is over the
-API's 5,000-line cap (`order.lines`), so it goes through the order-level service in process instead (engine,
-explanation and JSON; nothing to record). The 4,000-line order is also posted once to a real server on
-127.0.0.1, timed client-side. Nothing here asserts.
+and once at each larger limit of `LIMITS_MS`, under the service's default admission limit
+(`Config.MAX_CANDIDATES_PER_SECOND`; a refused order reads 413) and, for what a larger limit would give,
+admitted. The 10,000-line order is over the API's 5,000-line cap (`order.lines`), so it goes through the
+order-level service in process instead (engine, explanation and JSON; nothing to record). The 4,000-line
+order is also posted once to a real server on 127.0.0.1, timed client-side. Nothing here asserts.
 """
 
 from __future__ import annotations

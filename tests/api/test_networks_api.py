@@ -131,3 +131,22 @@ def test_roles_and_unknown_networks() -> None:
         assert keyed_client(service, role).get("/v1/networks/west/availability?item=SKU-1").status_code == 200
     assert keyed_client(service, "integration").get("/v1/networks/west/availability?item=SKU-1").status_code == 403
     assert keyed_client(service, "planner").get("/v1/networks/west/availability").status_code == 422
+
+
+def test_a_row_both_repeated_and_pointing_nowhere_is_named_twice_not_a_500() -> None:
+    service = app()
+    route = {"location": "WH-NOWHERE", "region": "US-NE", "unit_cost": 1.0, "transit_days": 1}
+    lane = {"from": "WH-EAST", "to": "WH-NOWHERE", "unit_cost": 0.5, "lead_days": 1, "capacity": 10}
+    for rows, kind in (([route, route], "shipping"), ([lane, lane], "lanes")):
+        answer = keyed_client(service, "integration").put("/v1/networks/west", json={**NETWORK, kind: rows})
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+        fields = [e["field"] for e in answer.get_json()["errors"]]
+        assert f"{kind}[1]" in fields and f"{kind}[1].{'location' if kind == 'shipping' else 'to'}" in fields, fields
+
+
+def test_an_inline_network_with_such_a_row_is_a_422_too() -> None:
+    route = {"location": "WH-NOWHERE", "region": "US-NE", "unit_cost": 1.0, "transit_days": 1}
+    body = {**SPEC_EXAMPLE, "network": {**SPEC_EXAMPLE["network"], "shipping": [route, route]}}
+    answer = keyed_client(app(), "order_entry").post("/v1/allocations", json=body)
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert {"network.shipping[1]", "network.shipping[1].location"} <= {e["field"] for e in answer.get_json()["errors"]}

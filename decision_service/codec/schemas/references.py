@@ -22,11 +22,17 @@ class ErrorTree:
         self.tree: dict[str | int, Any] = {}
 
     def add(self, path: Path, message: str) -> None:
-        """Record `message` against the field at `path`."""
+        """Record `message` against the field at `path`. A row may have messages of its own and of its fields
+        (a duplicate shipping route whose location is also unknown): its own go under `_schema`, as marshmallow
+        keeps them."""
         node = self.tree
         for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node.setdefault(path[-1], []).append(message)
+            found = node.setdefault(part, {})
+            if isinstance(found, list):
+                found = node[part] = {"_schema": found}
+            node = found
+        leaf = node.setdefault(path[-1], [])
+        (leaf.setdefault("_schema", []) if isinstance(leaf, dict) else leaf).append(message)
 
 
 def reference_errors(problem: AllocationProblem) -> dict[str | int, Any]:

@@ -27,6 +27,7 @@ from decision_service.web.config import Config
 from decision_service.web.context import EXTENSION_KEY
 from decision_service.web.errors import register_error_handlers
 from decision_service.web.openapi import build_api
+from decision_service.web.parsing import refuse_repeated_query
 from decision_service.web.recording import LOG_KEY
 from decision_service.web.resources.networks import NETWORKS_KEY
 from rules.service import RulesService
@@ -70,6 +71,7 @@ def create_app(
     compress_answers(app)
     keys_url = database_url(settings.KEYS_DATABASE_URL, settings.DATA_DIR) if settings.KEYS_DATABASE_URL else url
     access.install(app, keys if keys is not None else open_keys(keys_url))  # after `receive`: 401/403 before views
+    app.before_request(refuse_repeated_query)
     idempotency.install(app, open_idempotency(log))  # after access: keys are scoped to the API key
 
     build_api(app)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 import marshmallow as ma
-from flask import Request
+from flask import Request, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
 from decision_service.codec import strict_json
-from decision_service.codec.errors import InvalidRequest, flatten_messages
+from decision_service.codec.errors import FieldError, InvalidRequest, flatten_messages
 from decision_service.web.errors import MalformedJson, UnsupportedContentEncoding, UnsupportedContentType
 
 
@@ -76,3 +76,11 @@ class FloatApiBlueprint(ApiBlueprint):
     """An `ApiBlueprint` whose bodies are read by `FloatJsonParser`: for schemas whose money fields take floats."""
 
     ARGUMENTS_PARSER = FloatJsonParser()
+
+
+def refuse_repeated_query() -> None:
+    """A query parameter given twice (`?item=A&item=B`) is a 422 naming it: no parameter of this API is a list,
+    and taking the first or the last would answer a question other than the one asked."""
+    repeated = sorted(key for key in request.args if len(request.args.getlist(key)) > 1)
+    if repeated:
+        raise InvalidRequest([FieldError(key, "Given more than once; give it once.") for key in repeated])

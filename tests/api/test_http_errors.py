@@ -181,3 +181,11 @@ def test_an_order_over_the_admitted_size_is_413_naming_its_size_the_limit_and_th
 def test_the_admission_limit_is_off_at_zero(spec_request: dict[str, Any]) -> None:
     client = keyed_client(create_app(memory_config(MAX_CANDIDATES_PER_SECOND=0), clock=FixedClock(TODAY)))
     assert client.post(URL, json=spec_request).status_code == 200
+
+
+def test_a_query_parameter_given_twice_is_422_naming_it() -> None:
+    client = keyed_client(create_app(memory_config(), clock=FixedClock(TODAY)), "auditor")
+    answer = client.get("/v1/decisions?item=SKU-1&item=SKU-2")
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert answer.get_json()["errors"] == [{"field": "item", "message": "Given more than once; give it once."}]
+    assert client.get("/v1/decisions?item=SKU-1").status_code == 200

@@ -1,0 +1,99 @@
+"""A batch from its file to its results: the base read once, every modifier checked against it, each distinct
+scenario run once on the chosen executor, then every scenario compared with the baseline."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scenarios.batches.base import base_input
+from scenarios.batches.errors import BatchError
+from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray
+from scenarios.batches.model import Batch, Scenario
+from scenarios.batches.modifiers import check
+from scenarios.batches.results import scenario_entry
+
+Progress = Callable[[int, int, str], None]  # (done, total, name of the scenario just finished)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """`body`: the batch's results, identical run to run; `timings`: seconds, which are not."""
+
+    body: dict[str, Any]
+    timings: dict[str, Any] = field(default_factory=dict)
+
+
+def _located(batch: Batch, err: BatchError) -> BatchError:
+    path = err.field
+    while path and path not in batch.lines:
+        path = path.rsplit(".", 1)[0] if "." in path else ""
+    return BatchError(err.field, err.detail, batch.lines.get(path))
+
+
+def _key(scenario: Scenario) -> str:
+    return json.dumps([[m.type, m.params] for m in scenario.modifiers], sort_keys=True)
+
+
+def run_batch(
+    batch: Batch,
+    *,
+    workers: int = 1,
+    executor: str = "local",
+    address: str | None = None,
+    ports_factory: PortsFactory = default_ports,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Run every scenario of `batch` and compare each with its baseline; `BatchError` for a batch that cannot
+    run as written (before anything runs). Scenarios with the same modifiers are run once."""
+    if executor not in EXECUTORS:
+        raise BatchError("executor", f"must be one of {', '.join(EXECUTORS)}")
+    began = time.perf_counter()
+    base = base_input(batch.base, batch.source_dir)
+    scenarios = batch.all_scenarios()
+    for scenario in scenarios:
+        try:
+            check(base, scenario.modifiers)
+        except BatchError as err:
+            raise _located(batch, err) from None
+    first: dict[str, int] = {}
+    for k, scenario in enumerate(scenarios):
+        first.setdefault(_key(scenario), k)
+    jobs = {k: scenarios[k] for k in sorted(set(first.values()))}
+    read = time.perf_counter()
+    if executor == "ray":
+        stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address)
+    else:
+        stream = run_local(base, jobs, batch.settings, workers, ports_factory)
+    outcomes: dict[int, dict[str, Any]] = {}
+    for index, outcome in stream:
+        outcomes[index] = outcome
+        if progress is not None:
+            progress(len(outcomes), len(jobs), scenarios[index].name)
+    solved = time.perf_counter()
+    by_scenario = [outcomes[first[_key(s)]] for s in scenarios]
+    baseline = by_scenario[0]
+    top = batch.settings.top_changes
+    pairs = list(zip(scenarios, by_scenario, strict=True))
+    entries = [scenario_entry(s, o, baseline if k else None, top) for k, (s, o) in enumerate(pairs)]
+    body = {
+        "batch": batch.name,
+        "base": {"kind": batch.base.kind, **({"generator": batch.base.value} if batch.base.kind == "generator" else
+                 {"file": batch.base.value} if batch.base.kind == "file" else {}),
+                 "as_of": base.get("as_of"), "orders": len(base.get("orders", [])),
+                 "lines": sum(len(o.get("lines", [])) for o in base.get("orders", []))},
+        "settings": {"time_limit_ms": batch.settings.time_limit_ms, "top_changes": top,
+                     "validate": batch.settings.validate},
+        "sweep": None if batch.sweep is None else {"name": batch.sweep.name, "parameter": batch.sweep.parameter,
+                                                   "values": list(batch.sweep.values)},
+        "baseline": entries[0],
+        "scenarios": entries[1:],
+        "failed": [e["name"] for e in entries if e["state"] == "failed"],
+    }  # fmt: skip
+    timings = {"executor": executor, "workers": workers, "runs": len(jobs), "read_s": read - began,
+               "solve_s": solved - read, "total_s": time.perf_counter() - began,
+               "scenario_wall_ms": {s.name: o["wall_ms"] for s, o in pairs}}  # fmt: skip
+    return BatchResult(body, timings)

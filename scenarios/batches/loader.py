@@ -29,7 +29,8 @@ class _Reader:
     def fail(self, path: str, detail: str) -> BatchError:
         probe = path
         while probe and probe not in self.lines:  # the nearest enclosing field that has a line
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            probe = "" if shorter == probe else shorter
         return BatchError(path, detail, self.lines.get(probe))
 
     def obj(self, value: Any, path: str, known: set[str] | dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +185,8 @@ def parse_batch(data: Any, lines: dict[str, int] | None = None, source_dir: str 
 
 
 def _marks(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
-    lines[path] = node.start_mark.line + 1
+    if path:
+        lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             _marks(value, _join(path, str(key.value)), lines)

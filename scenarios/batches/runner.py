@@ -30,8 +30,19 @@ class BatchResult:
 def _located(batch: Batch, err: BatchError) -> BatchError:
     path = err.field
     while path and path not in batch.lines:
-        path = path.rsplit(".", 1)[0] if "." in path else ""
+        path = path.rsplit(".", 1)[0] if "." in path else ""  # always shorter: ends
     return BatchError(err.field, err.detail, batch.lines.get(path))
+
+
+def prepare(batch: Batch) -> dict[str, Any]:
+    """The batch's base book, read, with every modifier checked against it (`BatchError` naming line and field)."""
+    base = base_input(batch.base, batch.source_dir)
+    for scenario in batch.all_scenarios():
+        try:
+            check(base, scenario.modifiers)
+        except BatchError as err:
+            raise _located(batch, err) from None
+    return base
 
 
 def _key(scenario: Scenario) -> str:
@@ -46,19 +57,16 @@ def run_batch(
     address: str | None = None,
     ports_factory: PortsFactory = default_ports,
     progress: Progress | None = None,
+    base: dict[str, Any] | None = None,
 ) -> BatchResult:
     """Run every scenario of `batch` and compare each with its baseline; `BatchError` for a batch that cannot
-    run as written (before anything runs). Scenarios with the same modifiers are run once."""
+    run as written (before anything runs). Scenarios with the same modifiers are run once. `base`: the book
+    `prepare` already read and checked."""
     if executor not in EXECUTORS:
         raise BatchError("executor", f"must be one of {', '.join(EXECUTORS)}")
     began = time.perf_counter()
-    base = base_input(batch.base, batch.source_dir)
+    base = prepare(batch) if base is None else base
     scenarios = batch.all_scenarios()
-    for scenario in scenarios:
-        try:
-            check(base, scenario.modifiers)
-        except BatchError as err:
-            raise _located(batch, err) from None
     first: dict[str, int] = {}
     for k, scenario in enumerate(scenarios):
         first.setdefault(_key(scenario), k)

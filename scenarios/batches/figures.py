@@ -35,11 +35,12 @@ def kpis_figure(body: dict[str, Any]) -> go.Figure:
 
 
 def tiers(body: dict[str, Any]) -> list[str]:
-    """Every tier any scenario reports, in the baseline's order first."""
-    seen: dict[str, None] = {}
+    """Every tier any scenario reports, in the policy's order (customers without a tier last)."""
+    seen: set[str] = set()
     for e in done(body):
-        seen.update(dict.fromkeys(e["kpis"]["by_tier"]))
-    return list(seen)
+        seen.update(e["kpis"]["by_tier"])
+    order = body["base"].get("tiers") or []
+    return sorted(seen, key=lambda t: (order.index(t) if t in order else len(order), t))
 
 
 def by_tier_figure(body: dict[str, Any], key: str, title: str) -> go.Figure:
@@ -72,7 +73,7 @@ def waterfall_figure(body: dict[str, Any]) -> go.Figure:
     base = body["baseline"]["kpis"]
     traces = []
     for e in waterfall_scenarios(body):
-        names = list(e["deltas"]["by_tier"])
+        names = [t for t in tiers(body) if t in e["deltas"]["by_tier"]]
         traces.append(go.Waterfall(
             name=e["name"], x=["baseline", *[f"Δ {t}" for t in names], "scenario"],
             measure=["absolute", *["relative"] * len(names), "total"],

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from optimizers.problem import DEFAULT_TIERS
 from scenarios.batches.base import base_input
 from scenarios.batches.errors import BatchError
 from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray
@@ -45,8 +46,24 @@ def prepare(batch: Batch) -> dict[str, Any]:
     return base
 
 
+def _describe(batch: Batch, base: dict[str, Any]) -> dict[str, Any]:
+    where = {batch.base.kind: batch.base.value} if batch.base.kind in ("generator", "file") else {}
+    orders = base.get("orders", [])
+    return {"kind": batch.base.kind, **where, "as_of": base.get("as_of"),
+            "tiers": [*(base.get("policy") or {}).get("tiers", DEFAULT_TIERS), "none"],
+            "orders": len(orders), "lines": sum(len(o.get("lines", [])) for o in orders)}  # fmt: skip
+
+
 def _key(scenario: Scenario) -> str:
     return json.dumps([[m.type, m.params] for m in scenario.modifiers], sort_keys=True)
+
+
+def distinct_runs(batch: Batch) -> dict[str, int]:
+    """Each distinct list of modifiers and the first scenario that has it: the runs the batch makes."""
+    first: dict[str, int] = {}
+    for k, scenario in enumerate(batch.all_scenarios()):
+        first.setdefault(_key(scenario), k)
+    return first
 
 
 def run_batch(
@@ -67,9 +84,7 @@ def run_batch(
     began = time.perf_counter()
     base = prepare(batch) if base is None else base
     scenarios = batch.all_scenarios()
-    first: dict[str, int] = {}
-    for k, scenario in enumerate(scenarios):
-        first.setdefault(_key(scenario), k)
+    first = distinct_runs(batch)
     jobs = {k: scenarios[k] for k in sorted(set(first.values()))}
     read = time.perf_counter()
     if executor == "ray":
@@ -89,10 +104,7 @@ def run_batch(
     entries = [scenario_entry(s, o, baseline if k else None, top) for k, (s, o) in enumerate(pairs)]
     body = {
         "batch": batch.name,
-        "base": {"kind": batch.base.kind, **({"generator": batch.base.value} if batch.base.kind == "generator" else
-                 {"file": batch.base.value} if batch.base.kind == "file" else {}),
-                 "as_of": base.get("as_of"), "orders": len(base.get("orders", [])),
-                 "lines": sum(len(o.get("lines", [])) for o in base.get("orders", []))},
+        "base": _describe(batch, base),
         "settings": {"time_limit_ms": batch.settings.time_limit_ms, "top_changes": top,
                      "validate": batch.settings.validate},
         "sweep": None if batch.sweep is None else {"name": batch.sweep.name, "parameter": batch.sweep.parameter,

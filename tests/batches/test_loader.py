@@ -29,22 +29,51 @@ def test_a_batch_reads_scenarios_modifiers_and_a_sweep(small_text: str) -> None:
 @pytest.mark.parametrize(
     ("body", "field", "line", "detail"),
     [
-        ("scenarios:\n  - name: a\n    modifiers:\n      - {type: delay, days: soon}\n",
-         "scenarios[0].modifiers[0].days", 7, "must be an integer"),
-        ("scenarios:\n  - name: a\n    modifiers:\n      - {type: teleport}\n",
-         "scenarios[0].modifiers[0].type", 7, "unknown modifier type"),
-        ("scenarios:\n  - name: a\n    modifiers:\n      - type: demand\n        percnt: 20\n",
-         "scenarios[0].modifiers[0].percnt", 8, "unknown field"),
-        ("scenarios:\n  - name: a\n    modifiers:\n      - type: demand\n        regions: [R-0]\n",
-         "scenarios[0].modifiers[0].percent", 7, "is required"),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - {type: delay, days: soon}\n",
+            "scenarios[0].modifiers[0].days",
+            7,
+            "must be an integer",
+        ),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - {type: teleport}\n",
+            "scenarios[0].modifiers[0].type",
+            7,
+            "unknown modifier type",
+        ),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - type: demand\n        percnt: 20\n",
+            "scenarios[0].modifiers[0].percnt",
+            8,
+            "unknown field",
+        ),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - type: demand\n        regions: [R-0]\n",
+            "scenarios[0].modifiers[0].percent",
+            7,
+            "is required",
+        ),
         ("scenarios:\n  - name: a\n  - name: a\n", "scenarios[1].name", 6, "used twice"),
-        ("scenarios:\n  - name: a\n    modifiers:\n      - {type: lane, from: WH-00, to: WH-01}\n",
-         "scenarios[0].modifiers[0]", 7, "needs one of"),
-        ("scenarios:\n  - name: a\n    modifiers:\n      - {type: location_out, location: W, from: 2026-12-02, "
-         "to: 2026-12-01}\n", "scenarios[0].modifiers[0].to", 7, "before"),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - {type: lane, from: WH-00, to: WH-01}\n",
+            "scenarios[0].modifiers[0]",
+            7,
+            "needs one of",
+        ),
+        (
+            "scenarios:\n  - name: a\n    modifiers:\n      - {type: location_out, location: W, from: 2026-12-02, "
+            "to: 2026-12-01}\n",
+            "scenarios[0].modifiers[0].to",
+            7,
+            "before",
+        ),
         ("settings: {workers: 3}\nscenarios: [{name: a}]\n", "settings.workers", 4, "unknown field"),
-        ("sweep: {modifier: {type: delay, days: 1}, parameter: weeks, values: [1]}\n", "sweep.parameter", 4,
-         "not a parameter"),
+        (
+            "sweep: {modifier: {type: delay, days: 1}, parameter: weeks, values: [1]}\n",
+            "sweep.parameter",
+            4,
+            "not a parameter",
+        ),
         ("", "scenarios", None, "at least one"),
     ],
 )

@@ -54,7 +54,8 @@ def test_the_charts_show_the_json_figures(small_out: Path) -> None:
     for trace in figs["fig-margin-waterfall"]:
         e = scenarios[trace["name"]]
         assert trace["y"][0] == body["baseline"]["kpis"]["margin"]
-        assert trace["y"][1:-1] == [d["margin"] for d in e["deltas"]["by_tier"].values()]
+        assert trace["x"][1:-1] == [f"Δ {t}" for t in body["base"]["tiers"] if t in e["deltas"]["by_tier"]]
+        assert trace["y"][1:-1] == [e["deltas"]["by_tier"][x.removeprefix("Δ ")]["margin"] for x in trace["x"][1:-1]]
         assert abs(sum(trace["y"][:-1]) - e["kpis"]["margin"]) < 1e-6  # the bars land on the scenario's margin
 
 

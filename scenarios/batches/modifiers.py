@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from optimizers.problem import DEFAULT_TIERS
 from scenarios.batches.errors import BatchError
 from scenarios.batches.model import Modifier
 
@@ -208,6 +209,7 @@ def check(data: Input, modifiers: tuple[Modifier, ...]) -> None:
         "regions": {o.get("ship_to_region") for o in data.get("orders", [])} | {r["region"] for r in
                                                                                  net.get("shipping", [])},
         "orders": {o.get("id") for o in data.get("orders", [])},
+        "tiers": {*(data.get("policy") or {}).get("tiers", DEFAULT_TIERS), "none"},
     }  # fmt: skip
     known["item"], known["location"], known["region"] = known["items"], known["locations"], known["regions"]
     lanes = {(r["from"], r["to"]) for r in net.get("lanes", [])}

@@ -108,6 +108,9 @@ def test_a_modifier_naming_what_the_base_lacks_is_refused_before_anything_runs()
         run_batch(load_batch(text))
     assert caught.value.field == "scenarios[0].modifiers[0].location" and caught.value.line == 7
     lane = HEAD + "scenarios:\n  - name: a\n    modifiers:\n      - {type: lane, from: WH-00, to: WH-00, closed: 1}\n"
+    tier = HEAD + "scenarios:\n  - name: a\n    modifiers:\n      - {type: demand, percent: 5, tiers: [platinum]}\n"
+    with pytest.raises(BatchError, match="'platinum' is not in the base"):
+        run_batch(load_batch(tier))
     with pytest.raises(BatchError, match="must be true or false"):
         run_batch(load_batch(lane))
     with pytest.raises(BatchError, match="no lane from WH-00 to WH-00"):

@@ -71,16 +71,20 @@ def waterfall_scenarios(body: dict[str, Any]) -> list[dict[str, Any]]:
 def waterfall_figure(body: dict[str, Any]) -> go.Figure:
     """Baseline margin, each tier's change, the scenario's margin: one group per scenario shown."""
     base = body["baseline"]["kpis"]
-    traces = []
+    traces, levels = [], [base["margin"]]
     for e in waterfall_scenarios(body):
         names = [t for t in tiers(body) if t in e["deltas"]["by_tier"]]
+        steps = [e["deltas"]["by_tier"][t]["margin"] for t in names]
         traces.append(go.Waterfall(
             name=e["name"], x=["baseline", *[f"Δ {t}" for t in names], "scenario"],
-            measure=["absolute", *["relative"] * len(names), "total"],
-            y=[base["margin"], *[e["deltas"]["by_tier"][t]["margin"] for t in names], 0],
+            measure=["absolute", *["relative"] * len(names), "total"], y=[base["margin"], *steps, 0],
         ))  # fmt: skip
+        levels += [base["margin"] + sum(steps[: k + 1]) for k in range(len(steps))]
+    pad = max(1.0, (max(levels) - min(levels)) * 0.25)  # the changes, not the baseline's height, fill the chart
     title = "Margin against the baseline, by tier (the scenarios that move it most)"
-    return _layout(go.Figure(traces), title, waterfallgroupgap=0.3)
+    return _layout(
+        go.Figure(traces), title, waterfallgroupgap=0.3, yaxis={"range": [min(levels) - pad, max(levels) + pad]}
+    )
 
 
 def sweep_figure(body: dict[str, Any]) -> go.Figure:

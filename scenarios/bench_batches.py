@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from datetime import date, timedelta
 from typing import Any
 
 from scenarios.batches.base import base_input
@@ -24,21 +25,23 @@ from scenarios.batches.runner import run_batch
 
 
 def modifiers(base: dict[str, Any], k: int) -> list[dict[str, Any]]:
-    """The k-th scenario's modifiers: every kind in turn, each with its own size, over what the base has."""
+    """The k-th scenario's modifiers: every kind in turn, each sized by k so that no two scenarios are the same
+    run (the batch would run them once), over what the base has."""
     net = base["network"]
     loc = net["locations"][k % len(net["locations"])]["id"]
-    item = net["items"][k % len(net["items"])]["id"]
+    stocked = net["stock"][(7 * k) % len(net["stock"])]
     regions = sorted({o["ship_to_region"] for o in base["orders"]})
     lane = net["lanes"][k % len(net["lanes"])]
+    reopen = (date.fromisoformat(base["as_of"]) + timedelta(days=1 + k)).isoformat()
     kinds = [
-        {"type": "delay", "days": 3 + k % 20},
-        {"type": "demand", "percent": 5 + 5 * (k % 6), "regions": [regions[k % len(regions)]]},
-        {"type": "location_out", "location": loc, "from": base["as_of"], "to": base["as_of"][:8] + "30"},
-        {"type": "stock", "item": item, "location": loc, "change": -10 - k},
-        {"type": "lane", "from": lane["from"], "to": lane["to"], "cost_percent": 100},
-        {"type": "price", "percent": -5 - k % 10, "tiers": ["standard"]},
-        {"type": "cost", "percent": 2 + k % 8},
-        {"type": "policy", "fair_share": k % 2 == 0, "horizon_days": 20 + k % 15},
+        {"type": "delay", "days": 1 + k},
+        {"type": "demand", "percent": 1 + k, "regions": [regions[k % len(regions)]]},
+        {"type": "location_out", "location": loc, "from": base["as_of"], "to": reopen},
+        {"type": "stock", "item": stocked["item"], "location": stocked["location"], "change": -1 - k},
+        {"type": "lane", "from": lane["from"], "to": lane["to"], "cost_percent": 50 + k},
+        {"type": "price", "percent": -1 - k / 10},
+        {"type": "cost", "percent": 1 + k},
+        {"type": "policy", "fair_share": k % 2 == 0, "horizon_days": 10 + k},
     ]
     return [kinds[k % len(kinds)]]
 

@@ -52,6 +52,11 @@ def _line_facts(order: dict[str, Any], line: dict[str, Any], price: float) -> li
             line.get("rejection"), order["held"], why(line), price]  # fmt: skip
 
 
+def with_limit(base: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The base with the batch's time limit per run (a policy modifier may change it again)."""
+    return {**base, "policy": {**(base.get("policy") or {}), "time_limit_ms": settings.time_limit_ms}}
+
+
 def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any) -> Outcome:
     """One scenario's run, summarised; a failure is an outcome with its error, never an exception."""
     from decision_service.codec.encode_run import run_body
@@ -60,8 +65,7 @@ def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings,
 
     began = time.perf_counter()
     try:
-        data = {**base, "policy": {**(base.get("policy") or {}), "time_limit_ms": settings.time_limit_ms}}
-        data = apply(data, scenario.modifiers)
+        data = apply(with_limit(base, settings), scenario.modifiers)
         problem, versions = read_run(data, ports)
         decided = solve_run(problem, versions, run_id=f"scenario:{scenario.name}", started=time.perf_counter())
         body = run_body(decided)

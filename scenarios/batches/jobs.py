@@ -19,7 +19,7 @@ from typing import Any
 
 from scenarios.batches.execute import PortsFactory
 from scenarios.batches.model import Batch
-from scenarios.batches.runner import distinct_runs, run_batch
+from scenarios.batches.runner import run_batch, run_of
 from scenarios.batches.writers import write_results
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class BatchJobs:
         job_id = f"batch-{uuid.uuid4()}"
         self._dir(job_id).mkdir(parents=True)
         accepted = datetime.now(UTC).isoformat()
-        total = len(distinct_runs(batch))
+        total = len(set(run_of(batch, base)))
         head = {"batch": batch.name, "actor": actor, "accepted_at": accepted}
         self._state(job_id, state="running", progress={"done": 0, "total": total}, **head)
         self.pool.submit(self._run, job_id, batch, base, ports_factory, head)

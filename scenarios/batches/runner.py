@@ -3,18 +3,20 @@ scenario run once on the chosen executor, then every scenario compared with the 
 
 from __future__ import annotations
 
-import json
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from optimizers.problem import DEFAULT_TIERS
 from scenarios.batches.base import base_input
 from scenarios.batches.errors import BatchError
-from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray
-from scenarios.batches.model import Batch, Scenario
-from scenarios.batches.modifiers import check
+from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray, with_limit
+from scenarios.batches.model import Batch
+from scenarios.batches.modifiers import apply, check
 from scenarios.batches.results import scenario_entry
 
 Progress = Callable[[int, int, str], None]  # (done, total, name of the scenario just finished)
@@ -54,16 +56,17 @@ def _describe(batch: Batch, base: dict[str, Any]) -> dict[str, Any]:
             "orders": len(orders), "lines": sum(len(o.get("lines", [])) for o in orders)}  # fmt: skip
 
 
-def _key(scenario: Scenario) -> str:
-    return json.dumps([[m.type, m.params] for m in scenario.modifiers], sort_keys=True)
-
-
-def distinct_runs(batch: Batch) -> dict[str, int]:
-    """Each distinct list of modifiers and the first scenario that has it: the runs the batch makes."""
-    first: dict[str, int] = {}
+def run_of(batch: Batch, base: dict[str, Any]) -> list[int]:
+    """For each scenario, the first scenario whose run input is the same (the base with its modifiers and the
+    batch's time limit): a sweep's 0% step, or a delay of items with no inbound, is the baseline's run again and
+    is not run twice. Costs one pass over the modified book per scenario, not a solve."""
+    firsts: dict[bytes, int] = {}
+    out = []
     for k, scenario in enumerate(batch.all_scenarios()):
-        first.setdefault(_key(scenario), k)
-    return first
+        data = apply(with_limit(base, batch.settings), scenario.modifiers)
+        digest = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).digest()
+        out.append(firsts.setdefault(digest, k))
+    return out
 
 
 def run_batch(
@@ -84,8 +87,8 @@ def run_batch(
     began = time.perf_counter()
     base = prepare(batch) if base is None else base
     scenarios = batch.all_scenarios()
-    first = distinct_runs(batch)
-    jobs = {k: scenarios[k] for k in sorted(set(first.values()))}
+    first = run_of(batch, base)
+    jobs = {k: scenarios[k] for k in sorted(set(first))}
     read = time.perf_counter()
     if executor == "ray":
         stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address)
@@ -97,7 +100,7 @@ def run_batch(
         if progress is not None:
             progress(len(outcomes), len(jobs), scenarios[index].name)
     solved = time.perf_counter()
-    by_scenario = [outcomes[first[_key(s)]] for s in scenarios]
+    by_scenario = [outcomes[first[k]] for k in range(len(scenarios))]
     baseline = by_scenario[0]
     top = batch.settings.top_changes
     pairs = list(zip(scenarios, by_scenario, strict=True))

@@ -42,6 +42,7 @@ def test_a_zero_step_of_a_sweep_is_the_baseline_again(small_result: BatchResult)
     same = by_name(small_result)["demand R-0 percent=0"]
     assert same["sweep_value"] == 0 and same["kpis"] == small_result.body["baseline"]["kpis"]
     assert same["changes"]["orders_changed"] == 0 and same["input_hash"] == small_result.body["baseline"]["input_hash"]
+    assert small_result.timings["runs"] == len(small_result.body["scenarios"])  # seven scenarios, six runs
 
 
 def test_the_most_changed_orders_come_first_and_say_why(small_result: BatchResult) -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -55,9 +57,10 @@ def jobs() -> BatchJobs:
     with _lock:
         found = current_app.extensions.get(JOBS_KEY)
         if found is None:
-            memory = current_app.config.get("DATABASE_URL") == "memory://"
-            folder = tempfile.mkdtemp(prefix="scenario-batches-") if memory else \
-                Path(current_app.config.get("DATA_DIR", "data")) / "scenario-batches"  # fmt: skip
+            folder = Path(current_app.config.get("DATA_DIR", "data")) / "scenario-batches"
+            if current_app.config.get("DATABASE_URL") == "memory://":  # nothing is kept: neither are the jobs
+                folder = Path(tempfile.mkdtemp(prefix="scenario-batches-"))
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)
             found = current_app.extensions[JOBS_KEY] = BatchJobs(folder)
         return found
 

@@ -119,7 +119,9 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
 def _on_ray(base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory) -> Outcome:
-    return solve_scenario(base, scenario, settings, ports_factory())
+    if _WORKER.get("factory") is not ports_factory:  # Ray reuses its worker processes: read the rules once in each
+        _WORKER.update(factory=ports_factory, ports=ports_factory())
+    return solve_scenario(base, scenario, settings, _WORKER["ports"])
 
 
 def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,

@@ -46,7 +46,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy decision_service optimizers rules scenarios
 
-loadtest: $(STAMP) $(CHROMIUM)
+loadtest: $(STAMP)
 	$(BIN)/locust -f loadtests/locustfile.py --headless -u 20 -r 10 -t 30s --host http://$(HOST):$(PORT)
 
 loadtest-reserve: $(STAMP)

@@ -2,8 +2,8 @@
 
 Kinds: `generator` (`scenarios.orderbook.order_book` by seed and size), `file` (the spec's JSON input, gzip
 accepted, or a folder of CSV files as `decision_service.runs.csv_input` reads it) and `input` (inline). A
-`network_ref` kind (a stored network with its open orders) slots in here once the live network state exists:
-it only has to answer the same dict.
+`network_ref` kind (a stored network with the orders to re-decide) slots in here: it only has to answer the same
+dict, which the service's `runs.live.resolve_run` already builds from the store for `POST /v1/reallocations`.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class Scenario:
 class Base:
     """Where the order book comes from: exactly one of `generator` (arguments of `scenarios.orderbook.order_book`),
     `file` (the spec's JSON input, or a folder of CSV files), `input` (the spec's input inline); `network_ref`
-    (a stored network with its open orders) is reserved for the live network state."""
+    (a stored network with the orders to re-decide) is reserved: refused until batches read the store."""
 
     kind: str
     value: Any

@@ -2,8 +2,8 @@
 
 Kinds: `generator` (`scenarios.orderbook.order_book` by seed and size), `file` (the spec's JSON input, gzip
 accepted, or a folder of CSV files as `decision_service.runs.csv_input` reads it) and `input` (inline). A
-`network_ref` kind (a stored network with the orders to re-decide) slots in here: it only has to answer the same
-dict, which the service's `runs.live.resolve_run` already builds from the store for `POST /v1/reallocations`.
+`network_ref` kind (a stored network and the orders to re-decide) is read by the service that keeps the store
+(`runs.live.resolve_run`, as for `POST /v1/reallocations`), which hands `prepare` the same dict.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ def base_input(base: Base, source_dir: str = ".") -> dict[str, Any]:
         return data
     if base.kind == "file":
         return _read(Path(source_dir) / base.value)
+    if base.kind == "network_ref":
+        raise BatchError("base.network_ref", "a stored network is read by the service that keeps it: send this "
+                         "batch to POST /v1/scenario-batches")  # fmt: skip
     raise BatchError(f"base.{base.kind}", "this kind of base is not available yet")
 
 

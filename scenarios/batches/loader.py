@@ -119,8 +119,9 @@ def _base(r: _Reader, value: Any) -> Base:
         raise r.fail("base", f"give exactly one of {', '.join(BASES)}")
     kind = given[0]
     if kind == "network_ref":
-        raise r.fail("base.network_ref", "batches over a stored network are not available yet; send the book as "
-                     "generator, file or input")  # fmt: skip
+        ref = r.obj(d[kind], "base.network_ref", {"id", "as_of", "orders", "strategy", "policy"})
+        r.kind("str", ref.get("id"), "base.network_ref.id")
+        return Base(kind, ref)
     if kind == "generator":
         g = r.obj(d[kind], "base.generator", GENERATOR)
         return Base(kind, {k: r.kind(GENERATOR[k], v, f"base.generator.{k}") for k, v in g.items()})

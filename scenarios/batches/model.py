@@ -28,8 +28,8 @@ class Scenario:
 @dataclass(frozen=True, slots=True)
 class Base:
     """Where the order book comes from: exactly one of `generator` (arguments of `scenarios.orderbook.order_book`),
-    `file` (the spec's JSON input, or a folder of CSV files), `input` (the spec's input inline); `network_ref`
-    (a stored network with the orders to re-decide) is reserved: refused until batches read the store."""
+    `file` (the spec's JSON input, or a folder of CSV files), `input` (the spec's input inline), `network_ref`
+    (`id`: a stored network, with the spec's input less `network`; read by the API, which has the store)."""
 
     kind: str
     value: Any

@@ -37,9 +37,10 @@ def _located(batch: Batch, err: BatchError) -> BatchError:
     return BatchError(err.field, err.detail, batch.lines.get(path))
 
 
-def prepare(batch: Batch) -> dict[str, Any]:
-    """The batch's base book, read, with every modifier checked against it (`BatchError` naming line and field)."""
-    base = base_input(batch.base, batch.source_dir)
+def prepare(batch: Batch, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The batch's base book, read (or `base`, as a store resolved it), with every modifier checked against it
+    (`BatchError` naming line and field)."""
+    base = base_input(batch.base, batch.source_dir) if base is None else base
     for scenario in batch.all_scenarios():
         try:
             check(base, scenario.modifiers)
@@ -50,6 +51,8 @@ def prepare(batch: Batch) -> dict[str, Any]:
 
 def _describe(batch: Batch, base: dict[str, Any]) -> dict[str, Any]:
     where = {batch.base.kind: batch.base.value} if batch.base.kind in ("generator", "file") else {}
+    if batch.base.kind == "network_ref":
+        where = {"network_ref": batch.base.value["id"]}
     orders = base.get("orders", [])
     return {"kind": batch.base.kind, **where, "as_of": base.get("as_of"),
             "tiers": [*(base.get("policy") or {}).get("tiers", DEFAULT_TIERS), "none"],

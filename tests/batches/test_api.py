@@ -101,3 +101,24 @@ def test_batches_are_for_planners(app: Flask) -> None:
         assert keyed_client(app, role).post(URL, json=batch()).status_code == 403
     assert keyed_client(app, "planner").get(f"{URL}/batch-00000000-0000-0000-0000-000000000000").status_code == 404
     assert keyed_client(app, "planner").get(f"{URL}/..%2f..%2fetc/report").status_code == 404
+
+
+def test_a_batch_over_a_stored_network_reads_it_as_a_network_ref_run_does(app: Flask, planner: FlaskClient) -> None:
+    book = input_body(order_book(7, 30, 8, 3))
+    assert keyed_client(app, "integration").put("/v1/networks/batch-book", json=book["network"]).status_code == 200
+    orders = [{**o, "lines": [{k: v for k, v in ln.items() if k != "confirmed_qty"} for ln in o["lines"]]}
+              for o in book["orders"]]  # fmt: skip
+    ref = {"id": "batch-book", "as_of": book["as_of"], "orders": orders, "strategy": book["strategy"],
+           "policy": book["policy"]}  # fmt: skip
+    body = {"batch": "stored", "base": {"network_ref": ref},
+            "scenarios": [{"name": "slip", "modifiers": [{"type": "delay", "days": 7}]}]}  # fmt: skip
+    answer = planner.post(URL, json=body)
+    assert answer.status_code == 202, answer.get_json()
+    results = finished(planner, answer.headers["Location"])["results"]
+    assert results["base"]["kind"] == "network_ref" and results["base"]["network_ref"] == "batch-book"
+    assert results["baseline"]["validation"] == {"checked": True, "errors": []}
+    run = planner.post("/v1/reallocations", json={**{k: v for k, v in ref.items() if k != "id"},
+                                                  "network_ref": "batch-book"}).get_json()  # fmt: skip
+    assert results["baseline"]["kpis"] == run["kpis"]  # the same reading of the store as a run's
+    unknown = planner.post(URL, json={**body, "base": {"network_ref": {**ref, "id": "nowhere"}}})
+    assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"

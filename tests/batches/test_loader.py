@@ -83,10 +83,13 @@ def test_mistakes_are_refused_naming_line_and_field(body: str, field: str, line:
     assert (f"line {line}, " if line else "") + field in str(err)
 
 
-def test_a_base_must_be_one_known_kind_and_network_ref_is_refused_until_batches_read_the_store() -> None:
+def test_a_base_must_be_one_known_kind_and_a_stored_network_is_read_by_the_api_only() -> None:
     assert refused("base: {}\nscenarios: [{name: a}]\n").field == "base"
     err = refused("base: {network_ref: net-1}\nscenarios: [{name: a}]\n")
-    assert err.field == "base.network_ref" and err.line == 1 and "not available yet" in err.detail
+    assert err.field == "base.network_ref" and err.line == 1 and "must be a mapping" in err.detail
+    assert refused("base: {network_ref: {orders: []}}\nscenarios: [{name: a}]\n").field == "base.network_ref.id"
+    with pytest.raises(BatchError, match="POST /v1/scenario-batches"):
+        run_batch(load_batch("base: {network_ref: {id: net-1, orders: []}}\nscenarios: [{name: a}]\n"))
     assert refused("base:\n  generator: {seed: x}\nscenarios: [{name: a}]\n").field == "base.generator.seed"
 
 

@@ -7,6 +7,7 @@ import atexit
 import shutil
 import tempfile
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,14 @@ from marshmallow import Schema, fields
 
 from decision_service.codec import strict_json
 from decision_service.codec.errors import FieldError, InvalidRequest
+from decision_service.runs.live import resolve_run
 from decision_service.web.access import current_key
 from decision_service.web.context import current_ports
 from decision_service.web.errors import MalformedJson, UnsupportedContentType
 from decision_service.web.parsing import ApiBlueprint
 from decision_service.web.resources import json_response
 from decision_service.web.resources.problems import PROBLEM, reads_json_body
+from decision_service.web.running import runner
 from scenarios.batches import BatchError, load_batch
 from scenarios.batches.jobs import BatchJobs
 from scenarios.batches.loader import parse_batch
@@ -35,7 +38,8 @@ NOT_FOUND = "No scenario batch with that id."
 _lock = threading.Lock()
 BATCH_BODY = {
     "required": True,
-    "description": "A batch (docs/scenario-batches.md): `batch`, `base` (`generator` or `input`), `baseline`, "
+    "description": "A batch (docs/scenario-batches.md): `batch`, `base` (`generator`, `input` or `network_ref`), "
+    "`baseline`, "
     "`scenarios` and/or `sweep`, `settings`. Send it as JSON, or as YAML with Content-Type application/yaml.",
     "content": {t: {"schema": {"type": "object", "required": ["base"]}} for t in ("application/json", *YAML_TYPES)},
 }
@@ -80,10 +84,20 @@ def _read_body() -> Any:
         raise MalformedJson(str(exc)) from None
 
 
+def _stored(ref: dict[str, Any]) -> dict[str, Any]:
+    """The spec's input over a stored network, read as a run with `network_ref` reads it (supply less other
+    orders' reservations, confirmed quantities from the orders' own); `UnknownNetwork` is a 404."""
+    data = {k: v for k, v in ref.items() if k != "id"}
+    now = datetime.now(UTC)
+    resolved: dict[str, Any] = runner().networks.read(ref["id"], lambda state: resolve_run(state, data, now)).data
+    return resolved
+
+
 @blp.route("/scenario-batches", methods=["POST"])
 @blp.doc(requestBody=BATCH_BODY)
 @blp.response(202, BatchStateSchema, description="Accepted: poll its Location.")
 @blp.alt_response(422, description="Invalid batch; `errors` names the field (and the YAML line).", **PROBLEM)
+@blp.alt_response(404, description="`base.network_ref` names no stored network.", **PROBLEM)
 @reads_json_body(blp)
 def post_batch() -> Response:
     """Run a batch of scenarios over one order book in the background, each a re-allocation run under the rules."""
@@ -91,7 +105,7 @@ def post_batch() -> Response:
         batch = _read_body()
         if batch.base.kind == "file":
             raise BatchError("base.file", "the API reads no files of the server: send the book as base.input")
-        base = prepare(batch)
+        base = prepare(batch, _stored(batch.base.value) if batch.base.kind == "network_ref" else None)
     except BatchError as exc:
         where = f"line {exc.line}: " if exc.line is not None else ""
         raise InvalidRequest([FieldError(exc.field or "$", where + exc.detail)]) from None

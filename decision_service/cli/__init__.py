@@ -6,14 +6,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from decision_service.cli import decide, keys, reallocate, rules, serve, store
+from decision_service.cli import decide, keys, reallocate, rules, scenarios, serve, store
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="decision-service", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (serve, decide, reallocate, rules, store, keys):
+    for group in (serve, decide, reallocate, rules, store, keys, scenarios):
         group.add_commands(commands)
     return parser
 

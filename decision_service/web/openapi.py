@@ -27,6 +27,7 @@ from decision_service.web.resources import (
     reservations,
     rule_drafts,
     rules,
+    scenario_batches,
 )
 
 DESCRIPTION = (
@@ -62,6 +63,7 @@ def build_api(app: Flask) -> Api:
     api.register_blueprint(audit.blp)
     api.register_blueprint(networks.blp)
     api.register_blueprint(reservations.blp)
+    api.register_blueprint(scenario_batches.blp)
     app.register_blueprint(docs_assets.bp)  # static files, not part of the documented API
     _document_access(app, api)
     default_error = api.spec.components.responses.get("DEFAULT_ERROR")

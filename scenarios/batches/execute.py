@@ -1,0 +1,146 @@
+"""Where scenario runs happen: in this process, on a local process pool (the default) or on Ray.
+
+Each scenario is `solve_scenario`: its modifiers applied to the base, then one run exactly as the API makes it
+(`decision_service.runs.service`: the pricing and credit tables on every order, then the core), checked by the
+solver-free validator. The base travels once per worker (the pool's initializer, Ray's object store), not once
+per scenario. Outcomes are keyed by the scenario's index, so a batch's results never depend on which worker
+answered first or how many there were.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
+
+from scenarios.batches.model import Scenario, Settings
+from scenarios.batches.modifiers import apply
+
+Outcome = dict[str, Any]
+PortsFactory = Callable[[], Any]
+WHY_CHARS = 400
+
+
+def default_ports() -> Any:
+    """The service's default ports: the shipped rule tables."""
+    from decision_service.orders.ports import Ports
+
+    return Ports.default()
+
+
+def _reason(r: dict[str, Any]) -> str:
+    takers = ", ".join(f"{t['order']}#{t['line']} x{t['qty']}" for t in r.get("taken_by", [])[:3])
+    return f"{r['code']} {r['detail']}" + (f" (taken by {takers})" if takers else "")
+
+
+def why(line: dict[str, Any]) -> str:
+    """The run's explanation of a line in one line of text: reasons with who took the supply, counterfactual."""
+    explanation = line.get("explanation") or {}
+    parts = [_reason(r) for r in explanation.get("reasons") or []]
+    if explanation.get("counterfactual"):
+        parts.append(explanation["counterfactual"])
+    text = "; ".join(parts)
+    return text if len(text) <= WHY_CHARS else text[: WHY_CHARS - 1] + "…"
+
+
+def _line_facts(order: dict[str, Any], line: dict[str, Any], price: float) -> list[Any]:
+    fills = line["fills"]
+    return [line["requested_qty"], line["allocated_qty"], line["backorder_qty"],
+            sum(f["qty"] for f in fills if f["on_time"]), round(sum(f["qty"] * f["unit_margin"] for f in fills), 6),
+            line.get("rejection"), order["held"], why(line), price]  # fmt: skip
+
+
+def with_limit(base: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The base with the batch's time limit per run (a policy modifier may change it again)."""
+    return {**base, "policy": {**(base.get("policy") or {}), "time_limit_ms": settings.time_limit_ms}}
+
+
+def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any) -> Outcome:
+    """One scenario's run, summarised; a failure is an outcome with its error, never an exception."""
+    from decision_service.codec.encode_run import run_body
+    from decision_service.runs.service import read_run, solve_run
+    from optimizers.reallocation import validate
+
+    began = time.perf_counter()
+    try:
+        data = apply(with_limit(base, settings), scenario.modifiers)
+        problem, versions = read_run(data, ports)
+        decided = solve_run(problem, versions, run_id=f"scenario:{scenario.name}", started=time.perf_counter())
+        body = run_body(decided)
+    except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
+        field = getattr(exc, "field", None)
+        detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or str(exc)
+        error = f"{type(exc).__name__}: {field}: {detail}" if field else f"{type(exc).__name__}: {detail}"
+        return {"ok": False, "error": error, "wall_ms": (time.perf_counter() - began) * 1000}
+    prices = {(o["id"], ln["line"]): ln["unit_price"] for o in data["orders"] for ln in o["lines"]}
+    solver = body["solver"]
+    return {
+        "ok": True, "error": None, "status": body["status"], "input_hash": body["input_hash"],
+        "solver": {k: solver[k] for k in ("engine", "status", "proven", "degraded", "first_unproven")},
+        "objective": [{"level": lv["level"], "value": lv["value"]} for lv in body["objective"]],
+        "kpis": body["kpis"], "rules_versions": body["rules_versions"],
+        "validation": validate(decided.problem, decided.run) if settings.validate else None,
+        "lines": {f"{o['id']}#{ln['line']}": _line_facts(o, ln, prices[(o["id"], ln["line"])])
+                  for o in body["orders"] for ln in o["lines"]},
+        "wall_ms": (time.perf_counter() - began) * 1000, "solver_ms": solver["solver_ms"],
+    }  # fmt: skip
+
+
+# -- the local process pool: each worker keeps the base and the ports it was started with --------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory) -> None:
+    _WORKER.update(base=base, settings=settings, ports=ports_factory())
+
+
+def _pooled(scenario: Scenario) -> Outcome:
+    return solve_scenario(_WORKER["base"], scenario, _WORKER["settings"], _WORKER["ports"])
+
+
+def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
+              ports_factory: PortsFactory) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+    """Outcomes as they finish: in this process for one worker, else on a pool of `workers` fresh processes
+    (spawned, not forked: the caller may be a threaded server)."""
+    if workers <= 1:
+        ports = ports_factory()
+        for index, scenario in jobs.items():
+            yield index, solve_scenario(base, scenario, settings, ports)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+                             initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
+        futures = {pool.submit(_pooled, scenario): index for index, scenario in jobs.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+# -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
+def _on_ray(base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory) -> Outcome:
+    if _WORKER.get("factory") is not ports_factory:  # Ray reuses its worker processes: read the rules once in each
+        _WORKER.update(factory=ports_factory, ports=ports_factory())
+    return solve_scenario(base, scenario, settings, _WORKER["ports"])
+
+
+def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
+            ports_factory: PortsFactory, address: str | None = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+    """Outcomes as they finish on Ray: the cluster at `address`, the one this process already joined, or a local
+    instance of `workers` CPUs started here (and left running for the caller to shut down)."""
+    import ray
+
+    if not ray.is_initialized():
+        ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False,
+                 log_to_driver=False)  # fmt: skip
+    base_ref = ray.put(base)
+    remote = ray.remote(num_cpus=1)(_on_ray)
+    pending = {remote.remote(base_ref, scenario, settings, ports_factory): index
+               for index, scenario in jobs.items()}  # fmt: skip
+    while pending:
+        done, _ = ray.wait(list(pending), num_returns=1)
+        for ref in done:
+            yield pending.pop(ref), ray.get(ref)
+
+
+EXECUTORS = ("local", "ray")

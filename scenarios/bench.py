@@ -29,6 +29,7 @@ from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
 from scenarios.bench_bulk import format_bulk, run_bulk_bench
 from scenarios.bench_http import recording_cost, run_http_bench
+from scenarios.bench_realloc import format_realloc, run_realloc_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
 from scenarios.generator import PRESETS, preset
@@ -164,7 +165,7 @@ def machine_reference_ms() -> float:
     return round(best, 2)
 
 
-def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
+def run(seeds: list[int], scale: float, http_count: int, realloc_sizes: list[str] | None = None) -> dict[str, Any]:
     """Every measurement of the benchmark, as one JSON-ready dict."""
     results: dict[str, Any] = {
         "machine": {
@@ -191,6 +192,8 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
     results["bulk"] = run_bulk_bench(http=http_count > 0)
     print("bench: rules ...", flush=True)
     results["rules"] = rules_bench()
+    if realloc_sizes:
+        results["reallocation"] = run_realloc_bench(realloc_sizes, repeat=len(seeds), seed=seeds[0])
     return results
 
 
@@ -201,12 +204,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the issue's run counts (smoke runs)")
     parser.add_argument("--http-requests", type=int, default=500, help="0 skips the HTTP benchmark")
+    parser.add_argument(
+        "--realloc-sizes",
+        default="small,medium",
+        help="re-allocation sizes (small, medium, large; '' skips them); each size runs once per seed",
+    )
     args = parser.parse_args(argv)
-    results = run(args.seeds, args.scale, args.http_requests)
+    results = run(args.seeds, args.scale, args.http_requests, [s for s in args.realloc_sizes.split(",") if s])
     report, results["targets"] = format_report(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report)
     print("\n" + "\n".join(format_bulk(results["bulk"])))
+    if "reallocation" in results:
+        print("\n" + "\n".join(format_realloc(results["reallocation"], results["machine"]["reference_ms"])))
     print(f"\nwrote {args.out}")
 
 

@@ -20,13 +20,16 @@ BATCH_ARCS = 4000  # measured: HiGHS solves a few thousand arcs per level in mil
 def binding_limits(rc: RunCandidates) -> dict[str, int]:
     """Orders whose shipment limit could bind: fewer allowed ship-from locations than they could use."""
     limits = {c.id: c.max_shipments for c in rc.problem.network.customers if c.max_shipments is not None}
-    origins: dict[str, set[int]] = {}
-    for line, origin in zip(rc.arc_line.tolist(), rc.arc_origin.tolist(), strict=True):
-        origins.setdefault(rc.lines[line].order.id, set()).add(origin)
+    limit_of = [limits.get(ref.order.customer) for ref in rc.lines]
+    if not any(k is not None for k in limit_of) or not len(rc.arc_line):
+        return {}
+    order_at: dict[str, int] = {}
+    line_order = np.array([order_at.setdefault(ref.order.id, len(order_at)) for ref in rc.lines], np.int64)
+    pairs = np.unique(line_order[rc.arc_line] * len(rc.locations) + rc.arc_origin)
+    origins = np.bincount(pairs // len(rc.locations), minlength=len(order_at))
     out = {}
-    for ref in rc.lines:
-        k = limits.get(ref.order.customer)
-        if k is not None and len(origins.get(ref.order.id, ())) > k:
+    for ref, k in zip(rc.lines, limit_of, strict=True):
+        if k is not None and origins[order_at[ref.order.id]] > k:
             out[ref.order.id] = k
     return out
 

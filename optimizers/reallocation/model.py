@@ -19,7 +19,7 @@ the integer program
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -45,6 +45,7 @@ class BatchModel:
     line_row: dict[int, int]  # line position -> the row sum x <= cap of a line that is not ship-complete
     n_cols: int
     integer: np.ndarray  # per column, must it be integral
+    choices: list[tuple[np.ndarray, int]] = field(default_factory=list)  # per limited order: its y columns, K_o
 
 
 class _Rows:
@@ -60,6 +61,7 @@ class _Rows:
         self.col_hi: list[np.ndarray] = []
         self.col_int: list[np.ndarray] = []
         self.n_cols = n_cols
+        self.choices: list[tuple[np.ndarray, int]] = []
 
     def columns(self, hi: np.ndarray, is_int: bool) -> np.ndarray:
         """New columns in [0, hi]: their indices."""
@@ -131,7 +133,7 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     h = _load(rows, ub)
     kept = {int(p): int(c) for p, c in zip(np.flatnonzero(kp).tolist(), k[kp].tolist(), strict=True)}
     integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
-    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer)
+    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -207,6 +209,7 @@ def _limit_rows(
         per_order.setdefault(key // n_loc, []).append(y_of[key])
     for j, cols in per_order.items():
         k = limits[order_ids[j]]
+        rows.choices.append((np.array(cols, np.int64), k))
         if len(cols) > k:
             rr = rows.block(np.array([-INF]), np.array([float(k)]))
             rows.entries(np.full(len(cols), rr[0]), np.array(cols), 1.0)

@@ -35,7 +35,7 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     lines = ratio_lines(s.rc, s.m, level)
     alloc = s.allocated()
     known = [p for p in lines if alloc[p] >= 1]
-    unknown = [p for p in lines if alloc[p] < 1]
+    unknown = _open([p for p in lines if alloc[p] < 1], s)
     while unknown:
         e = s.add_cols(len(unknown), 1.0)
         s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
@@ -51,6 +51,21 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
         known += got
         unknown = [p for p in unknown if alloc[p] < 1]
     return sorted(known), True
+
+
+def _open(lines: list[int], s: BatchSolver) -> list[int]:
+    """The lines some answer on the current face could still serve: a line whose arcs an earlier level's face
+    fixed at 0, or whose row it capped below 1, gets nothing in any answer that keeps the earlier levels."""
+    if not lines:
+        return lines
+    cols = np.concatenate([s.cols_of(p) for p in lines]).astype(np.int32)
+    _, _, _, _, hi, _ = s.m.h.getCols(len(cols), cols)
+    counts = np.array([len(s.cols_of(p)) for p in lines])
+    best = np.maximum.reduceat(np.asarray(hi, float), np.cumsum(counts) - counts)
+    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
+    _, _, _, row_hi, _ = s.m.h.getRows(len(rows), rows)
+    room = np.minimum(best, np.asarray(row_hi, float))
+    return [p for p, r in zip(lines, room.tolist(), strict=True) if r >= 1]
 
 
 def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:

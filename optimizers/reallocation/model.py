@@ -46,6 +46,8 @@ class BatchModel:
     n_cols: int
     integer: np.ndarray  # per column, must it be integral
     choices: list[tuple[np.ndarray, int]] = field(default_factory=list)  # per limited order: its y columns, K_o
+    line_strategy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index in `Strategy`
+    line_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # tier class
 
 
 class _Rows:
@@ -133,7 +135,9 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     h = _load(rows, ub)
     kept = {int(p): int(c) for p, c in zip(np.flatnonzero(kp).tolist(), k[kp].tolist(), strict=True)}
     integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
-    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices)
+    strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
+    rank = np.array([ref.cls.rank for ref in refs], np.int64)
+    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -28,6 +28,7 @@ from optimizers.solvers.budget import Budget
 
 _MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
 _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
+_DUAL, _PRIMAL = 1, 4  # HiGHS's simplex_strategy values
 INTEGRAL = 1e-6  # an LP value this close to an integer is that integer (HiGHS's feasibility tolerance is 1e-7)
 NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual feasibility tolerance is 1e-7)
 Held = tuple[np.ndarray, np.ndarray, bool, int]  # cols, coefficients, maximised, value
@@ -147,6 +148,7 @@ class BatchSolver:
             value[idx] = np.where(opened, 1.0, 0.0)
             value[best] = 1.0
             mine[idx] = value[idx]
+        self.simplex(primal=False)  # bounds change, the objective stays
         try:
             for fixed in (value, mine):
                 self.m.h.changeColsBounds(len(binary), binary, fixed, fixed)
@@ -161,6 +163,7 @@ class BatchSolver:
             return None
         finally:
             self.m.h.changeColsBounds(len(binary), binary, lo, hi)
+            self.simplex(primal=True)
 
     def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
         """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
@@ -169,12 +172,19 @@ class BatchSolver:
         return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
 
     def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
+        """A new objective; the next solve starts from the last basis, which stays primal feasible, so primal
+        simplex takes it from there (measured on a 10,000-line book: a quarter of dual simplex's iterations,
+        about a fifth less time). A feasibility check (no objective) changes bounds instead: dual simplex."""
         h = self.m.h
         if len(self._costed):
             h.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
         self._costed = cols.astype(np.int32)
         h.changeColsCost(len(cols), self._costed, np.asarray(vals, float))
         h.changeObjectiveSense(_MAX if maximise else _MIN)
+        self.simplex(primal=len(cols) > 0)
+
+    def simplex(self, primal: bool) -> None:
+        self.m.h.setOptionValue("simplex_strategy", _PRIMAL if primal else _DUAL)
 
     def integral(self, x: np.ndarray) -> bool:
         ints = self.m.integer

@@ -27,8 +27,8 @@ Filters = tuple[frozenset[str] | None, ...]
 
 def _filters(seg: Segment) -> Filters:
     """The segment's filters as sets: a book's `orders` filter may list thousands of ids."""
-    return tuple(None if f is None else frozenset(f) for f in (seg.tiers, seg.customers, seg.orders, seg.regions,
-                                                               seg.entities))  # fmt: skip
+    filters = (seg.tiers, seg.customers, seg.orders, seg.regions, seg.entities)
+    return tuple(None if f is None else frozenset(f) for f in filters)
 
 
 def _matches(filters: Filters, order: RunOrder, tier: str) -> bool:

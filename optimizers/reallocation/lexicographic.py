@@ -17,6 +17,7 @@ The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -77,9 +78,18 @@ class BatchSolver:
                 self._hold_row(self.m.h, self.held[-1])
         return reported, proven
 
-    def optimise(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, budget: Budget) -> tuple[bool, Face | None]:
+    def optimise(
+        self,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        maximise: bool,
+        budget: Budget,
+        enough: Callable[[np.ndarray], bool] | None = None,
+    ) -> tuple[bool, Face | None]:
         """Optimise vals.x[cols]: (proven over the integers, the LP's optimal face when the incumbent lies on it,
-        so that the next levels may be confined to it; None when the level must be held by its row)."""
+        so that the next levels may be confined to it; None when the level must be held by its row). With
+        `enough`, a dive's integral answer that satisfies it is taken as the incumbent without proof (False,
+        the batch not stopped): a caller that only needs some good answer skips the integer program."""
         if self.stopped or budget.time_up():
             return self._stop(budget), None
         self.objective(cols, vals, maximise)
@@ -90,7 +100,7 @@ class BatchSolver:
             if not self.integral(x):
                 if self._bound_reached(vals, cols, maximise):
                     return True, None  # the incumbent already reaches the LP's bound, rounded: optimal
-                return self._dive_or_integer(cols, vals, maximise, budget)
+                return self._dive_or_integer(cols, vals, maximise, budget, enough)
             broken = [h for h in self.held if not _holds(h, x)]
             if not broken:
                 self.x = x
@@ -104,7 +114,12 @@ class BatchSolver:
         return np.array(sol.col_dual), np.array(sol.row_dual), np.array(sol.row_value)
 
     def _dive_or_integer(
-        self, cols: np.ndarray, vals: np.ndarray, maximise: bool, budget: Budget
+        self,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        maximise: bool,
+        budget: Budget,
+        enough: Callable[[np.ndarray], bool] | None = None,
     ) -> tuple[bool, Face | None]:
         """A fractional LP optimum: round its binaries (each order's K_o likeliest ship-from locations, ship-
         complete lines to the nearer of 0 and 1) and re-solve the LP with them fixed. An integral answer that
@@ -121,6 +136,9 @@ class BatchSolver:
         if have >= target - 1e-9 if maximise else have <= target + 1e-9:
             self.x = x
             return True, (face if abs(bound - round(bound)) <= 1e-6 else None)
+        if enough is not None and enough(x):
+            self.x = x
+            return False, None
         mine = float(np.asarray(vals, float) @ self.x[cols])
         if have > mine if maximise else have < mine:
             self.x = x  # a better start for the integer program, feasible for every level held

@@ -5,7 +5,7 @@ a warm-up, round-robin over the seeds, beside the raw solver time the decision r
 the greedy baseline on the same instance; then the small request over HTTP against a real server on
 127.0.0.1, and the same order decided against a stored network of 5,000 items with 100,000 open reservations
 (`scenarios.bench_stored`); then the bulk orders end to end against their time limit (`scenarios.bench_bulk`);
-then the rules benchmark when `rules.bench` exists. Prints a table with the issue's targets and writes every
+then the rules benchmark when `rules.bench` exists; then re-allocation runs (`scenarios.bench_realloc`). Prints a table with the issue's targets and writes every
 figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
@@ -30,6 +30,7 @@ from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
 from scenarios.bench_bulk import format_bulk, run_bulk_bench
 from scenarios.bench_http import recording_cost, run_http_bench
+from scenarios.bench_realloc import format_realloc, run_realloc_bench
 from scenarios.bench_stored import format_stored, run_stored_bench
 from scenarios.benchreport import format_report
 from scenarios.benchstats import decision_violations, score_fills, summary
@@ -166,7 +167,7 @@ def machine_reference_ms() -> float:
     return round(best, 2)
 
 
-def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
+def run(seeds: list[int], scale: float, http_count: int, realloc_sizes: list[str] | None = None) -> dict[str, Any]:
     """Every measurement of the benchmark, as one JSON-ready dict."""
     results: dict[str, Any] = {
         "machine": {
@@ -198,6 +199,8 @@ def run(seeds: list[int], scale: float, http_count: int) -> dict[str, Any]:
     results["bulk"] = run_bulk_bench(http=http_count > 0)
     print("bench: rules ...", flush=True)
     results["rules"] = rules_bench()
+    if realloc_sizes:
+        results["reallocation"] = run_realloc_bench(realloc_sizes, repeat=len(seeds), seed=seeds[0])
     return results
 
 
@@ -208,14 +211,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the issue's run counts (smoke runs)")
     parser.add_argument("--http-requests", type=int, default=500, help="0 skips the HTTP benchmark")
+    parser.add_argument(
+        "--realloc-sizes",
+        default="small,medium",
+        help="re-allocation sizes (small, medium, large; '' skips them); each size runs once per seed",
+    )
     args = parser.parse_args(argv)
-    results = run(args.seeds, args.scale, args.http_requests)
+    results = run(args.seeds, args.scale, args.http_requests, [s for s in args.realloc_sizes.split(",") if s])
     report, results["targets"] = format_report(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report)
     print("\n" + "\n".join(format_bulk(results["bulk"])))
     if "stored_network" in results:
         print("\n".join(format_stored(results["stored_network"])))
+    if "reallocation" in results:
+        print("\n" + "\n".join(format_realloc(results["reallocation"], results["machine"]["reference_ms"])))
     print(f"\nwrote {args.out}")
 
 

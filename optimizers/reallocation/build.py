@@ -8,12 +8,14 @@ than the order's requested date, unit margin = price - item cost - shipping - la
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 import numpy as np
 
 from optimizers.candidates.routes import money_units
 from optimizers.problem import TransferLane
 from optimizers.reallocation.candidates import (
+    LineRef,
     Node,
     RunCandidates,
     protection_rows,
@@ -48,41 +50,14 @@ def _lanes(problem: ReallocationProblem) -> list[TransferLane]:
 
 
 def build(problem: ReallocationProblem) -> RunCandidates:
-    """Lines, supply nodes, protection rows and every arc, as parallel arrays."""
+    """Lines, supply nodes, protection rows and every arc, as parallel arrays (in the canonical order: by line,
+    usable item, node, route)."""
     net = problem.network
     lines = run_lines(problem)
     nodes = supply(problem)
     locations = sorted({loc.id for loc in net.locations})
-    entity = {loc.id: loc.entity for loc in net.locations}
-    items = {i.id: i for i in net.items}
-    allows = {c.id: c.allow_substitution for c in net.customers}
-    by_item: dict[str, list[int]] = defaultdict(list)
-    for k, n in enumerate(nodes):
-        if n.qty > 0:
-            by_item[n.item].append(k)
-    tables: dict[str, dict[str, list[Route]]] = {}
-    cols: list[list[int]] = [[] for _ in range(9)]
-    for li, ref in enumerate(lines):
-        if ref.cap == 0:
-            continue
-        order, line = ref.order, ref.line
-        routes = tables.get(order.ship_to_region)
-        if routes is None:
-            routes = tables[order.ship_to_region] = route_table(problem, locations, order.ship_to_region)
-        due = (order.requested_date - problem.as_of).days
-        price = money_units(line.unit_price)
-        for item, rank in usable_items(items, allows.get(order.customer, True), line):
-            base = price - money_units(items[item].unit_cost)
-            for k in by_item.get(item, ()):
-                node = nodes[k]
-                ready = (node.available_date - problem.as_of).days
-                ic = int(entity.get(node.location) != order.entity)
-                for lane, origin, days, cost in routes.get(node.location, ()):
-                    d = ready + days
-                    row = (k, li, lane, origin, d, int(d <= due), base - cost, d + rank + (lane >= 0) + ic, rank)
-                    for c, v in zip(cols, row, strict=True):
-                        c.append(v)
-    arrays = [np.array(c, np.int64) for c in cols]
+    pairs = _line_items(problem, lines, nodes)
+    arrays = _expand(problem, lines, nodes, locations, pairs)
     return RunCandidates(
         problem,
         lines,
@@ -100,6 +75,114 @@ def build(problem: ReallocationProblem) -> RunCandidates:
         arc_tie=arrays[7],
         arc_rank=arrays[8],
     )
+
+
+class _Pairs(NamedTuple):
+    """Every (line, usable item) with supply, in canonical order, with what its arcs need of the line."""
+
+    line: np.ndarray
+    rank: np.ndarray
+    base: np.ndarray  # price - the usable item's cost, in 1e-4
+    first: np.ndarray  # the item's first node among the positive nodes (nodes are sorted by item)
+    nodes: np.ndarray  # how many positive nodes the item has
+    region: np.ndarray  # per line: its region's index
+    due: np.ndarray  # per line: requested date, days after as_of
+    entity: np.ndarray  # per line: its order's entity's index
+
+
+def _line_items(problem: ReallocationProblem, lines: tuple[LineRef, ...], nodes: list[Node]) -> _Pairs:
+    net = problem.network
+    items = {i.id: i for i in net.items}
+    allows = {c.id: c.allow_substitution for c in net.customers}
+    span: dict[str, tuple[int, int]] = {}
+    positive = [n.item for n in nodes if n.qty > 0]
+    for k, item in enumerate(positive):
+        first, count = span.get(item, (k, 0))
+        span[item] = (first, count + 1)
+    regions: dict[str, int] = {}
+    entities = {e: k for k, e in enumerate(sorted({loc.entity for loc in net.locations}))}
+    usable: dict[tuple[str, bool], list[tuple[str, int]]] = {}
+    cols: list[list[int]] = [[] for _ in range(5)]
+    region, due, entity = [], [], []
+    for li, ref in enumerate(lines):
+        order, line = ref.order, ref.line
+        region.append(regions.setdefault(order.ship_to_region, len(regions)))
+        due.append((order.requested_date - problem.as_of).days)
+        entity.append(entities.get(order.entity, -1))
+        if ref.cap == 0:
+            continue
+        key = (line.item, line.allow_substitution and allows.get(order.customer, True))
+        choices = usable.get(key)
+        if choices is None:
+            choices = usable[key] = usable_items(items, key[1], line)
+        price = money_units(line.unit_price)
+        for item, rank in choices:
+            first, count = span.get(item, (0, 0))
+            if count:
+                for c, v in zip(
+                    cols, (li, rank, price - money_units(items[item].unit_cost), first, count), strict=True
+                ):
+                    c.append(v)
+    a = [np.array(c, np.int64) for c in cols]
+    per_line = [np.array(c, np.int64) for c in (region, due, entity)]
+    return _Pairs(a[0], a[1], a[2], a[3], a[4], per_line[0], per_line[1], per_line[2])
+
+
+def _repeat(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For parents with `counts` children each: every child's parent and its position among its siblings."""
+    parent = np.repeat(np.arange(len(counts)), counts)
+    offset = np.arange(len(parent)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return parent, offset
+
+
+def _expand(
+    problem: ReallocationProblem, lines: tuple[LineRef, ...], nodes: list[Node], locations: list[str], pairs: _Pairs
+) -> list[np.ndarray]:
+    """The arcs: each pair's positive nodes, each node's routes to the line's region, in that order."""
+    net = problem.network
+    loc_at = {loc: k for k, loc in enumerate(locations)}
+    entities = {e: k for k, e in enumerate(sorted({loc.entity for loc in net.locations}))}
+    loc_entity = np.array([entities[loc.entity] for loc in sorted(net.locations, key=lambda x: x.id)], np.int64)
+    positive = np.array([k for k, n in enumerate(nodes) if n.qty > 0], np.int64)
+    node_loc = np.array([loc_at[n.location] for n in nodes], np.int64)
+    node_ready = np.array([(n.available_date - problem.as_of).days for n in nodes], np.int64)
+    # Routes per (supply location, region), flattened: [start, start + count) of the route arrays.
+    n_loc, by_region = len(locations), dict[int, str]()
+    for li, r in enumerate(pairs.region.tolist()):
+        by_region.setdefault(r, lines[li].order.ship_to_region)
+    start = np.zeros(n_loc * max(1, len(by_region)), np.int64)
+    count = np.zeros_like(start)
+    route: list[list[int]] = [[], [], [], []]
+    for r, name in sorted(by_region.items()):
+        table = route_table(problem, locations, name)
+        for loc, k in loc_at.items():
+            start[k * len(by_region) + r] = len(route[0])
+            count[k * len(by_region) + r] = len(table.get(loc, ()))
+            for row in table.get(loc, ()):
+                for c, v in zip(route, row, strict=True):
+                    c.append(v)
+    lane, origin, days, cost = (np.array(c, np.int64) for c in route)
+    pair, offset = _repeat(pairs.nodes)
+    node = positive[pairs.first[pair] + offset]
+    line = pairs.line[pair]
+    key = node_loc[node] * max(1, len(by_region)) + pairs.region[line]
+    parent, offset = _repeat(count[key])
+    at = start[key][parent] + offset
+    node, line, pair = node[parent], line[parent], pair[parent]
+    d = node_ready[node] + days[at]
+    intercompany = (loc_entity[node_loc[node]] != pairs.entity[line]).astype(np.int64)
+    rank = pairs.rank[pair]
+    return [
+        node,
+        line,
+        lane[at],
+        origin[at],
+        d,
+        (d <= pairs.due[line]).astype(np.int64),
+        pairs.base[pair] - cost[at],
+        d + rank + (lane[at] >= 0) + intercompany,
+        rank,
+    ]
 
 
 __all__ = ["Node", "RunCandidates", "build"]

@@ -15,18 +15,22 @@ from scipy.sparse.csgraph import connected_components
 from optimizers.reallocation.candidates import RunCandidates
 
 BATCH_ARCS = 4000  # measured: HiGHS solves a few thousand arcs per level in milliseconds
+BINARY_BATCH_ARCS = 1000  # components with binaries: an integer program over a batch costs more with its size
 
 
 def binding_limits(rc: RunCandidates) -> dict[str, int]:
     """Orders whose shipment limit could bind: fewer allowed ship-from locations than they could use."""
     limits = {c.id: c.max_shipments for c in rc.problem.network.customers if c.max_shipments is not None}
-    origins: dict[str, set[int]] = {}
-    for line, origin in zip(rc.arc_line.tolist(), rc.arc_origin.tolist(), strict=True):
-        origins.setdefault(rc.lines[line].order.id, set()).add(origin)
+    limit_of = [limits.get(ref.order.customer) for ref in rc.lines]
+    if not any(k is not None for k in limit_of) or not len(rc.arc_line):
+        return {}
+    order_at: dict[str, int] = {}
+    line_order = np.array([order_at.setdefault(ref.order.id, len(order_at)) for ref in rc.lines], np.int64)
+    pairs = np.unique(line_order[rc.arc_line] * len(rc.locations) + rc.arc_origin)
+    origins = np.bincount(pairs // len(rc.locations), minlength=len(order_at))
     out = {}
-    for ref in rc.lines:
-        k = limits.get(ref.order.customer)
-        if k is not None and len(origins.get(ref.order.id, ())) > k:
+    for ref, k in zip(rc.lines, limit_of, strict=True):
+        if k is not None and origins[order_at[ref.order.id]] > k:
             out[ref.order.id] = k
     return out
 
@@ -57,18 +61,33 @@ def components(rc: RunCandidates, limits: dict[str, int]) -> list[np.ndarray]:
     return [np.sort(part) for part in np.split(used[order], cuts)] if len(used) else []
 
 
-def batches(rc: RunCandidates, comps: list[np.ndarray], limit: int = BATCH_ARCS) -> list[np.ndarray]:
-    """Components packed, in order, into batches of about `limit` arcs (a bigger component is a batch alone)."""
+def discrete(rc: RunCandidates, limits: dict[str, int]) -> np.ndarray:
+    """Per line: does it bring binaries into its model (ship-complete, or its order's shipment limit can bind)?"""
+    return np.array([ref.line.ship_complete or ref.order.id in limits for ref in rc.lines], bool)
+
+
+def batches(
+    rc: RunCandidates, comps: list[np.ndarray], limit: int = BATCH_ARCS, binary: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """Components packed, in order, into batches of about `limit` arcs (a bigger component is a batch alone).
+
+    Components with binaries (`binary` marks their lines) are packed apart, into batches of about
+    `BINARY_BATCH_ARCS`: a level whose LP is fractional on one of them goes to an integer program over its batch,
+    and the components without binaries, whose LPs stay integral, should not be in it."""
     per_line = np.bincount(rc.arc_line, minlength=len(rc.lines))
+    has = np.zeros(len(rc.lines), bool) if binary is None else binary
     out: list[np.ndarray] = []
-    current: list[np.ndarray] = []
-    size = 0
-    for comp in sorted(comps, key=lambda c: int(c[0])):
-        current.append(comp)
-        size += int(per_line[comp].sum())
-        if size >= limit:
+    for kind, cap in ((False, limit), (True, min(limit, BINARY_BATCH_ARCS))):
+        current: list[np.ndarray] = []
+        size = 0
+        for comp in sorted(comps, key=lambda c: int(c[0])):
+            if bool(has[comp].any()) != kind:
+                continue
+            current.append(comp)
+            size += int(per_line[comp].sum())
+            if size >= cap:
+                out.append(np.sort(np.concatenate(current)))
+                current, size = [], 0
+        if current:
             out.append(np.sort(np.concatenate(current)))
-            current, size = [], 0
-    if current:
-        out.append(np.sort(np.concatenate(current)))
-    return out
+    return sorted(out, key=lambda b: int(b[0]))

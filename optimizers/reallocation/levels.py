@@ -60,12 +60,17 @@ def coefficients(rc: RunCandidates, m: BatchModel, level: Level) -> tuple[np.nda
         return np.arange(len(m.arcs)), rc.arc_margin[m.arcs].astype(float)
     if level.name == "tie_break":
         return np.arange(len(m.arcs)), rc.arc_tie[m.arcs].astype(float)
-    mask = np.array([_counts(rc, int(li), level) for li in m.lines], bool)[m.arc_line] if len(m.arcs) else []
-    keep = np.asarray(mask, bool)
+    wanted = np.isin(m.line_strategy, [STRATEGIES.index(s) for s in level.strategies])
+    if level.rank is not None:
+        wanted &= m.line_rank == level.rank
+    keep = wanted[m.arc_line]
     if level.on_time:
         keep = keep & rc.arc_on_time[m.arcs]
     cols = np.flatnonzero(keep)
     return cols, np.ones(len(cols))
+
+
+STRATEGIES = list(Strategy)
 
 
 def _counts(rc: RunCandidates, li: int, level: Level) -> bool:

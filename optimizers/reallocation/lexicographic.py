@@ -17,6 +17,7 @@ The fill-ratio level (`optimizers.reallocation.ratio`) reuses the same LP.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -28,9 +29,11 @@ from optimizers.solvers.budget import Budget
 
 _MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
 _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
+_DUAL, _PRIMAL = 1, 4  # HiGHS's simplex_strategy values
 INTEGRAL = 1e-6  # an LP value this close to an integer is that integer (HiGHS's feasibility tolerance is 1e-7)
 NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual feasibility tolerance is 1e-7)
 Held = tuple[np.ndarray, np.ndarray, bool, int]  # cols, coefficients, maximised, value
+Face = tuple[np.ndarray, np.ndarray, np.ndarray]  # an LP optimum's reduced costs, row duals, row activities
 
 
 class BatchSolver:
@@ -62,38 +65,123 @@ class BatchSolver:
         if len(cols) == 0:
             return offset, True
         maximise = level.kind == "max"
-        proven, on_lp = self.optimise(cols, vals, maximise, budget)
+        proven, face = self.optimise(cols, vals, maximise, budget)
         value = int(round(float(vals @ self.x[cols])))
         reported = value + offset
         if level.name == "stability":  # u and v are tight only at this level's optimum: count the incumbent's own
             reported = int(np.abs(self.allocated() - self.confirmed_lines).sum())
         if proven:
             self.held.append((cols, vals, maximise, value))
-            if on_lp:
-                self._confine()
+            if face is not None:
+                self._confine(face)
             else:
                 self._hold_row(self.m.h, self.held[-1])
         return reported, proven
 
-    def optimise(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, budget: Budget) -> tuple[bool, bool]:
-        """Optimise vals.x[cols]: (proven over the integers, proven on the LP alone)."""
+    def optimise(
+        self,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        maximise: bool,
+        budget: Budget,
+        enough: Callable[[np.ndarray], bool] | None = None,
+    ) -> tuple[bool, Face | None]:
+        """Optimise vals.x[cols]: (proven over the integers, the LP's optimal face when the incumbent lies on it,
+        so that the next levels may be confined to it; None when the level must be held by its row). With
+        `enough`, a dive's integral answer that satisfies it is taken as the incumbent without proof (False,
+        the batch not stopped): a caller that only needs some good answer skips the integer program."""
         if self.stopped or budget.time_up():
-            return self._stop(budget), False
+            return self._stop(budget), None
         self.objective(cols, vals, maximise)
         while True:
             if self.timed(budget) != highspy.HighsModelStatus.kOptimal:
-                return self._stop(budget), False
+                return self._stop(budget), None
             x = np.array(self.m.h.getSolution().col_value)
             if not self.integral(x):
                 if self._bound_reached(vals, cols, maximise):
-                    return True, False  # the incumbent already reaches the LP's bound, rounded: optimal
-                return self.integer(budget), False
+                    return True, None  # the incumbent already reaches the LP's bound, rounded: optimal
+                return self._dive_or_integer(cols, vals, maximise, budget, enough)
             broken = [h for h in self.held if not _holds(h, x)]
             if not broken:
                 self.x = x
-                return True, True
+                return True, self._face()
             for h in broken:
                 self._hold_row(self.m.h, h)
+
+    def _face(self) -> Face:
+        """The current LP optimum's reduced costs, row duals and row activities."""
+        sol = self.m.h.getSolution()
+        return np.array(sol.col_dual), np.array(sol.row_dual), np.array(sol.row_value)
+
+    def _dive_or_integer(
+        self,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        maximise: bool,
+        budget: Budget,
+        enough: Callable[[np.ndarray], bool] | None = None,
+    ) -> tuple[bool, Face | None]:
+        """A fractional LP optimum: round its binaries (each order's K_o likeliest ship-from locations, ship-
+        complete lines to the nearer of 0 and 1) and re-solve the LP with them fixed. An integral answer that
+        reaches the LP's bound (rounded to an integer: the data are integral) is optimal, and when the bound is
+        itself integral the answer lies on the LP's optimal face, so the level is confined to that face as on the
+        LP path. Otherwise the integer program decides, warm-started from the better of the two answers."""
+        bound = float(self.m.h.getInfo().objective_function_value)
+        face = self._face()
+        x = self._dive(np.array(self.m.h.getSolution().col_value), budget)
+        if x is None:
+            return self.integer(budget), None
+        target = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
+        have = float(np.asarray(vals, float) @ x[cols])
+        if have >= target - 1e-9 if maximise else have <= target + 1e-9:
+            self.x = x
+            return True, (face if abs(bound - round(bound)) <= 1e-6 else None)
+        if enough is not None and enough(x):
+            self.x = x
+            return False, None
+        mine = float(np.asarray(vals, float) @ self.x[cols])
+        if have > mine if maximise else have < mine:
+            self.x = x  # a better start for the integer program, feasible for every level held
+        return self.integer(budget), None
+
+    def _dive(self, x: np.ndarray, budget: Budget) -> np.ndarray | None:
+        """An integral answer with the LP's binaries rounded and fixed, or None (fractional, infeasible, or a
+        level held so far broken). Each order keeps the ship-from locations the incumbent opened and fills its
+        K_o with those the LP leaned on most; ship-complete lines go to the nearer of 0 and 1, or, when that is
+        infeasible, stay as the incumbent has them (which is feasible). The binaries' bounds are restored."""
+        n = len(self.m.arcs)
+        binary = (np.flatnonzero(self.m.integer[n:]) + n).astype(np.int32)
+        if not len(binary) or budget.time_up() or np.all(np.abs(x[binary] - np.rint(x[binary])) <= INTEGRAL):
+            return None  # nothing to round: the fraction is in the arcs (lanes, protections)
+        _, _, _, lo, hi, _ = self.m.h.getCols(len(binary), binary)
+        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        mine = np.rint(self.x[binary])
+        value = np.clip(np.where(x[binary] >= 0.5, 1.0, 0.0), lo, hi)
+        at = {int(c): k for k, c in enumerate(binary.tolist())}
+        for ys, k in self.m.choices:
+            idx = np.array([at[int(y)] for y in ys.tolist()], np.int64)
+            opened = (lo[idx] >= 0.5) | (mine[idx] >= 0.5)
+            free = idx[~opened & (hi[idx] >= 0.5)]
+            best = free[np.argsort(-x[binary[free]], kind="stable")][: max(0, k - int(opened.sum()))]
+            value[idx] = np.where(opened, 1.0, 0.0)
+            value[best] = 1.0
+            mine[idx] = value[idx]
+        self.simplex(primal=False)  # bounds change, the objective stays
+        try:
+            for fixed in (value, mine):
+                self.m.h.changeColsBounds(len(binary), binary, fixed, fixed)
+                status = self.timed(budget)
+                if status == highspy.HighsModelStatus.kOptimal:
+                    y = np.array(self.m.h.getSolution().col_value)
+                    if self.integral(y) and all(_holds(h, y) for h in self.held):
+                        return y
+                    return None
+                if budget.time_up():
+                    return None
+            return None
+        finally:
+            self.m.h.changeColsBounds(len(binary), binary, lo, hi)
+            self.simplex(primal=True)
 
     def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
         """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
@@ -102,12 +190,19 @@ class BatchSolver:
         return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
 
     def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
+        """A new objective; the next solve starts from the last basis, which stays primal feasible, so primal
+        simplex takes it from there (measured on a 10,000-line book: a quarter of dual simplex's iterations,
+        about a fifth less time). A feasibility check (no objective) changes bounds instead: dual simplex."""
         h = self.m.h
         if len(self._costed):
             h.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
         self._costed = cols.astype(np.int32)
         h.changeColsCost(len(cols), self._costed, np.asarray(vals, float))
         h.changeObjectiveSense(_MAX if maximise else _MIN)
+        self.simplex(primal=len(cols) > 0)
+
+    def simplex(self, primal: bool) -> None:
+        self.m.h.setOptionValue("simplex_strategy", _PRIMAL if primal else _DUAL)
 
     def integral(self, x: np.ndarray) -> bool:
         ints = self.m.integer
@@ -180,17 +275,18 @@ class BatchSolver:
             np.concatenate(idx).astype(np.int32), np.concatenate(vals),
         )  # fmt: skip
 
-    def _confine(self) -> None:
-        """Confine the LP to the optimal face of the level just solved (complementary slackness)."""
+    def _confine(self, face: Face) -> None:
+        """Confine the LP to the optimal face of the level just solved (complementary slackness): every optimal
+        answer has the incumbent's value on each column with a nonzero reduced cost and on each row with a
+        nonzero dual."""
         h = self.m.h
-        sol = h.getSolution()
-        reduced, duals = np.array(sol.col_dual), np.array(sol.row_dual)
+        reduced, duals, activity = face
         fix = np.flatnonzero(np.abs(reduced) > NONZERO).astype(np.int32)
         if len(fix):
             h.changeColsBounds(len(fix), fix, self.x[fix], self.x[fix])
         tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
         if len(tight):
-            at = np.array(sol.row_value)[tight]
+            at = activity[tight]
             for row, value in zip(tight.tolist(), at.tolist(), strict=True):
                 h.changeRowBounds(row, value, value)
 

@@ -19,7 +19,7 @@ the integer program
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -45,128 +45,195 @@ class BatchModel:
     line_row: dict[int, int]  # line position -> the row sum x <= cap of a line that is not ship-complete
     n_cols: int
     integer: np.ndarray  # per column, must it be integral
+    choices: list[tuple[np.ndarray, int]] = field(default_factory=list)  # per limited order: its y columns, K_o
+    line_strategy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index in `Strategy`
+    line_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # tier class
 
 
 class _Rows:
-    """Row-wise triplets gathered before one `passModel`."""
+    """Row-wise triplets gathered in blocks before one `passModel`; rows and columns are numbered as added."""
 
-    def __init__(self) -> None:
+    def __init__(self, n_cols: int) -> None:
         self.r: list[np.ndarray] = []
         self.c: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.n_rows = 0
+        self.col_hi: list[np.ndarray] = []
+        self.col_int: list[np.ndarray] = []
+        self.n_cols = n_cols
+        self.choices: list[tuple[np.ndarray, int]] = []
 
-    def add(self, cols: np.ndarray, vals: np.ndarray, lo: float, hi: float) -> None:
-        self.r.append(np.full(len(cols), len(self.lo)))
-        self.c.append(np.asarray(cols))
-        self.v.append(np.asarray(vals, float))
-        self.lo.append(lo)
-        self.hi.append(hi)
+    def columns(self, hi: np.ndarray, is_int: bool) -> np.ndarray:
+        """New columns in [0, hi]: their indices."""
+        self.col_hi.append(np.asarray(hi, float))
+        self.col_int.append(np.full(len(hi), is_int))
+        self.n_cols += len(hi)
+        return np.arange(self.n_cols - len(hi), self.n_cols)
+
+    def block(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """New rows with these bounds: their indices (entries are added by `entries`)."""
+        self.lo.append(np.asarray(lo, float))
+        self.hi.append(np.asarray(hi, float))
+        self.n_rows += len(lo)
+        return np.arange(self.n_rows - len(lo), self.n_rows)
+
+    def entries(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | float) -> None:
+        self.r.append(np.asarray(rows, np.int64))
+        self.c.append(np.asarray(cols, np.int64))
+        self.v.append(np.broadcast_to(np.asarray(vals, float), (len(rows),)))
 
 
 def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) -> BatchModel:
-    """The batch's model with every constraint family; no objective yet."""
+    """The batch's model with every constraint family; no objective yet. Columns: arcs, then per line its z
+    (ship-complete), k (kept) and u, v, then shipment-limit y; rows: per line its line (or ship-complete),
+    kept and u+v rows, then nodes, lanes, protections, shipment limits."""
     arcs = np.flatnonzero(np.isin(rc.arc_line, lines))
     pos = np.searchsorted(lines, rc.arc_line[arcs])
-    caps = np.array([rc.lines[li].cap for li in lines.tolist()], np.int64)
+    refs = [rc.lines[li] for li in lines.tolist()]
+    caps = np.array([ref.cap for ref in refs], np.int64)
     ub = np.minimum(np.array([n.qty for n in rc.nodes], np.int64)[rc.arc_node[arcs]], caps[pos])
     lane_cap = np.array([c if c is not None else 1 << 40 for _, _, c in rc.lanes] + [1 << 40], np.int64)
     ub = np.minimum(ub, lane_cap[rc.arc_lane[arcs]])
-    lo_c, hi_c, integer = [0.0] * len(arcs), ub.astype(float).tolist(), [True] * len(arcs)
-
-    def column(hi: float, is_int: bool) -> int:
-        lo_c.append(0.0)
-        hi_c.append(hi)
-        integer.append(is_int)
-        return len(hi_c) - 1
-
-    rows = _Rows()
-    cols_of_line = np.split(np.arange(len(arcs)), np.flatnonzero(np.diff(pos)) + 1) if len(arcs) else []
-    kept: dict[int, int] = {}
-    under = np.zeros(len(lines), np.int64)
-    over = np.zeros(len(lines), np.int64)
-    line_row: dict[int, int] = {}
-    for p, cols in enumerate(cols_of_line):
-        ref = rc.lines[int(lines[p])]
-        if ref.line.ship_complete:
-            z = column(1.0, True)
-            rows.add(np.append(cols, z), np.append(np.ones(len(cols)), -ref.line.qty), 0.0, 0.0)
-        else:
-            line_row[p] = len(rows.lo)
-            rows.add(cols, np.ones(len(cols)), -INF, float(ref.cap))
-        if ref.cls.strategy == Strategy.GAIN and ref.line.confirmed_qty > 0:
-            kept[p] = column(float(ref.line.confirmed_qty), False)
-            rows.add(np.append(cols, kept[p]), np.append(-np.ones(len(cols)), 1.0), -INF, 0.0)
-        under[p] = column(float(ref.line.confirmed_qty), False)
-        over[p] = column(INF, False)
-        rows.add(np.concatenate([cols, [under[p], over[p]]]), np.append(np.ones(len(cols)), [-1.0, -1.0]), 0.0, 0.0)
+    rows = _Rows(len(arcs))
+    sc = np.array([ref.line.ship_complete for ref in refs], bool)
+    qty = np.array([ref.line.qty for ref in refs], float)
+    confirmed = np.array([ref.line.confirmed_qty for ref in refs], float)
+    kp = np.array([ref.cls.strategy == Strategy.GAIN for ref in refs], bool) & (confirmed > 0)
+    # Per line, in line order, its columns z (if ship-complete), k (if kept), u, v; and rows line, kept, u+v.
+    n_extra = sc.astype(np.int64) + kp + 2
+    first = len(arcs) + np.cumsum(n_extra) - n_extra
+    z, k, u, v = first, first + sc, first + sc + kp, first + sc + kp + 1
+    hi = np.zeros(int(n_extra.sum()))
+    integral = np.zeros(len(hi), bool)
+    hi[z[sc] - len(arcs)], integral[z[sc] - len(arcs)] = 1.0, True
+    hi[k[kp] - len(arcs)] = confirmed[kp]
+    hi[u - len(arcs)], hi[v - len(arcs)] = confirmed, INF
+    rows.col_hi.append(hi)
+    rows.col_int.append(integral)
+    rows.n_cols += len(hi)
+    n_rows = 2 + kp.astype(np.int64)
+    row = rows.block(np.zeros(int(n_rows.sum())), np.zeros(int(n_rows.sum())))
+    r_line = row[np.cumsum(n_rows) - n_rows]
+    r_kept, r_uv = r_line + 1, r_line + 1 + kp
+    rows.lo[-1][r_line[~sc] - row[0]] = -INF
+    rows.hi[-1][r_line[~sc] - row[0]] = caps[~sc]
+    rows.lo[-1][r_kept[kp] - row[0]] = -INF
+    line_row = {int(p): int(r) for p, r in zip(np.flatnonzero(~sc).tolist(), r_line[~sc].tolist(), strict=True)}
+    col = np.arange(len(arcs))
+    rows.entries(r_line[pos], col, 1.0)
+    rows.entries(r_line[sc], z[sc], -qty[sc])
+    mine = kp[pos]
+    rows.entries(r_kept[pos[mine]], col[mine], -1.0)
+    rows.entries(r_kept[kp], k[kp], 1.0)
+    rows.entries(r_uv[pos], col, 1.0)
+    rows.entries(r_uv, u, -1.0)
+    rows.entries(r_uv, v, -1.0)
     _supply_rows(rc, arcs, rows)
-    _limit_rows(rc, lines, arcs, pos, limits, rows, column)
-    h = _load(rows, lo_c, hi_c)
-    return BatchModel(h, lines, arcs, pos, kept, under, over, line_row, len(hi_c), np.array(integer, bool))
+    _limit_rows(rc, lines, arcs, pos, caps, limits, rows)
+    h = _load(rows, ub)
+    kept = {int(p): int(c) for p, c in zip(np.flatnonzero(kp).tolist(), k[kp].tolist(), strict=True)}
+    integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
+    strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
+    rank = np.array([ref.cls.rank for ref in refs], np.int64)
+    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions sorted by key (stable), each position's group number, and each group's key."""
+    order = np.argsort(keys, kind="stable")
+    if not len(order):
+        return order, order, order
+    starts = np.flatnonzero(np.r_[True, np.diff(keys[order]) != 0])
+    group = np.cumsum(np.r_[True, np.diff(keys[order]) != 0]) - 1
+    return order, group, keys[order][starts]
 
 
 def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
     """Node, lane and nested protection rows over the batch's arcs."""
     node = rc.arc_node[arcs]
-    order = np.argsort(node, kind="stable")
-    at: dict[int, np.ndarray] = {}  # node -> its arc columns
-    for group in np.split(order, np.flatnonzero(np.diff(node[order])) + 1) if len(arcs) else []:
-        at[int(node[group[0]])] = group
-        rows.add(group, np.ones(len(group)), -INF, float(rc.nodes[int(node[group[0]])].qty))
+    order, group, present = _groups(node)
+    qty = np.array([n.qty for n in rc.nodes], float)
+    r = rows.block(np.full(len(present), -INF), qty[present])
+    rows.entries(r[group], order, 1.0)
     lane = rc.arc_lane[arcs]
-    for k in np.unique(lane[lane >= 0]).tolist():
-        if rc.lanes[k][2] is not None:
-            cols = np.flatnonzero(lane == k)
-            rows.add(cols, np.ones(len(cols)), -INF, float(rc.lanes[k][2]))
-    rank = np.array([rc.lines[li].cls.rank for li in rc.arc_line[arcs].tolist()], np.int64)
-    for row in rc.protections:
-        pool = [at[n] for n in row.nodes if n in at]
-        cols = np.sort(np.concatenate(pool)) if pool else np.zeros(0, np.int64)
-        cols = cols[rank[cols] >= row.rank]
+    capped = np.array([c is not None for _, _, c in rc.lanes] + [False], bool)[lane]
+    order, group, present = _groups(lane[capped])
+    cap = np.array([c if c is not None else 0 for _, _, c in rc.lanes] + [0], float)
+    r = rows.block(np.full(len(present), -INF), cap[present])
+    rows.entries(r[group], np.flatnonzero(capped)[order], 1.0)
+    if not rc.protections:
+        return
+    rank = np.array([ref.cls.rank for ref in rc.lines], np.int64)[rc.arc_line[arcs]]
+    starts = np.searchsorted(node[np.argsort(node, kind="stable")], np.arange(len(rc.nodes) + 1))
+    by_node = np.argsort(node, kind="stable")
+    for prot in rc.protections:
+        pool = [by_node[starts[n] : starts[n + 1]] for n in prot.nodes]
+        cols = np.sort(np.concatenate(pool))
+        cols = cols[rank[cols] >= prot.rank]
         if len(cols):
-            rows.add(cols, np.ones(len(cols)), -INF, float(row.cap))
+            r = rows.block(np.array([-INF]), np.array([float(prot.cap)]))
+            rows.entries(np.full(len(cols), r[0]), cols, 1.0)
 
 
-def _limit_rows(rc, lines, arcs, pos, limits, rows, column) -> None:  # type: ignore[no-untyped-def]
-    """Shipment limits: a line ships from f only when f is chosen, and an order chooses at most K_o."""
+def _limit_rows(
+    rc: RunCandidates,
+    lines: np.ndarray,
+    arcs: np.ndarray,
+    pos: np.ndarray,
+    caps: np.ndarray,
+    limits: dict[str, int],
+    rows: _Rows,
+) -> None:
+    """Shipment limits: a line ships from f only when f is chosen (y_of), and an order chooses at most K_o."""
+    order_of = [rc.lines[li].order.id for li in lines.tolist()]
+    limited = np.array([o in limits for o in order_of], bool)
+    mine = np.flatnonzero(limited[pos])
+    if not len(mine):
+        return
     origin = rc.arc_origin[arcs]
-    chosen: dict[tuple[str, int], int] = {}
-    starts = np.searchsorted(pos, np.arange(len(lines) + 1))  # arcs are sorted by line
-    for p, li in enumerate(lines.tolist()):
-        ref = rc.lines[li]
-        k = limits.get(ref.order.id)
-        if k is None:
-            continue
-        mine = np.arange(starts[p], starts[p + 1])
-        for f in np.unique(origin[mine]).tolist():
-            y = chosen.get((ref.order.id, f))
-            if y is None:
-                y = chosen[(ref.order.id, f)] = column(1.0, True)
-            cols = mine[origin[mine] == f]
-            rows.add(np.append(cols, y), np.append(np.ones(len(cols)), -float(ref.cap)), -INF, 0.0)
-    per_order: dict[str, list[int]] = {}
-    for (oid, _), y in chosen.items():
-        per_order.setdefault(oid, []).append(y)
-    for oid, ys in per_order.items():
-        if len(ys) > limits[oid]:
-            rows.add(np.array(ys), np.ones(len(ys)), -INF, float(limits[oid]))
+    n_loc = len(rc.locations)
+    # Rows per (line, origin), in line order then origin; y per (order, origin), numbered as first met there.
+    lf_order, lf_group, lf_key = _groups(pos[mine] * n_loc + origin[mine])
+    lf_line, lf_origin = lf_key // n_loc, lf_key % n_loc
+    order_ids = sorted({order_of[p] for p in lf_line.tolist()})
+    o_index = {o: j for j, o in enumerate(order_ids)}
+    of_key = np.array([o_index[order_of[p]] for p in lf_line.tolist()], np.int64) * n_loc + lf_origin
+    _, first_at = np.unique(of_key, return_index=True)
+    firsts = np.sort(first_at)  # the (order, origin) pairs by their first (line, origin) row
+    y = rows.columns(np.ones(len(firsts)), True)
+    y_of = dict(zip(of_key[firsts].tolist(), y.tolist(), strict=True))
+    ys = np.array([y_of[key] for key in of_key.tolist()], np.int64)
+    r = rows.block(np.full(len(lf_key), -INF), np.zeros(len(lf_key)))
+    rows.entries(r[lf_group], mine[lf_order], 1.0)
+    rows.entries(r, ys, -caps[lf_line].astype(float))
+    per_order: dict[int, list[int]] = {}
+    for key in of_key[firsts].tolist():
+        per_order.setdefault(key // n_loc, []).append(y_of[key])
+    for j, cols in per_order.items():
+        k = limits[order_ids[j]]
+        rows.choices.append((np.array(cols, np.int64), k))
+        if len(cols) > k:
+            rr = rows.block(np.array([-INF]), np.array([float(k)]))
+            rows.entries(np.full(len(cols), rr[0]), np.array(cols), 1.0)
 
 
-def _load(rows: _Rows, lo: list[float], hi: list[float]) -> highspy.Highs:
+def _load(rows: _Rows, arc_ub: np.ndarray) -> highspy.Highs:
     """The model as an LP; `optimizers.reallocation.lexicographic` makes it integral only when the LP's
     optimum is not."""
-    n = len(hi)
+    n = rows.n_cols
+    hi = np.concatenate([arc_ub.astype(float), *rows.col_hi])
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, len(rows.lo)
+    lp.num_col_, lp.num_row_ = n, rows.n_rows
     lp.col_cost_ = np.zeros(n)
-    lp.col_lower_, lp.col_upper_ = np.array(lo), np.array(hi)
-    lp.row_lower_, lp.row_upper_ = np.array(rows.lo), np.array(rows.hi)
-    if rows.lo:
+    lp.col_lower_, lp.col_upper_ = np.zeros(n), hi
+    lp.row_lower_, lp.row_upper_ = np.concatenate(rows.lo), np.concatenate(rows.hi)
+    if rows.n_rows:
         m = csr_matrix(
-            (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(len(rows.lo), n)
+            (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(rows.n_rows, n)
         )
+        m.sort_indices()
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = m.indptr, m.indices, m.data
     h = highspy.Highs()

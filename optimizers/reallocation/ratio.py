@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import partial
 
 import highspy
 import numpy as np
@@ -31,26 +32,54 @@ _INFEASIBLE = (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kU
 
 
 def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], bool]:
-    """Positions of the class's eligible lines in the batch, and whether that set is proven."""
+    """Positions of the class's eligible lines in the batch, and whether that set is proven.
+
+    A line is shown eligible by any answer that keeps the earlier levels and serves it, so a round whose LP is
+    fractional takes the dive's answer when it serves a new line, without the integer program; the integer
+    program runs only when the dive finds none, to find more or prove that none is left."""
     lines = ratio_lines(s.rc, s.m, level)
     alloc = s.allocated()
     known = [p for p in lines if alloc[p] >= 1]
-    unknown = [p for p in lines if alloc[p] < 1]
+    unknown = _open([p for p in lines if alloc[p] < 1], s)
     while unknown:
         e = s.add_cols(len(unknown), 1.0)
         s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
-        proven, _ = s.optimise(e, np.ones(len(e)), True, budget)
+        proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))
+        got = _served(s, unknown, s.x)
         s.m.h.changeColsBounds(len(e), e.astype(np.int32), np.zeros(len(e)), np.zeros(len(e)))
         s.x[e] = 0.0
-        if not proven:
-            return sorted(known), False
-        alloc = s.allocated()
-        got = [p for p in unknown if alloc[p] >= 1]
         if not got:
-            break
+            return sorted(known), proven  # proven: no answer serves another line; else the time ran out
         known += got
-        unknown = [p for p in unknown if alloc[p] < 1]
+        found = set(got)
+        unknown = [p for p in unknown if p not in found]
     return sorted(known), True
+
+
+def _serves(s: BatchSolver, lines: list[int], x: np.ndarray) -> bool:
+    return bool(_served(s, lines, x))
+
+
+def _served(s: BatchSolver, lines: list[int], x: np.ndarray) -> list[int]:
+    """The lines (positions) that the answer x gives at least one unit."""
+    flow = np.rint(x[: len(s.m.arcs)])
+    alloc = np.bincount(s.m.arc_line, weights=flow, minlength=len(s.m.lines))
+    return [p for p in lines if alloc[p] >= 1]
+
+
+def _open(lines: list[int], s: BatchSolver) -> list[int]:
+    """The lines some answer on the current face could still serve: a line whose arcs an earlier level's face
+    fixed at 0, or whose row it capped below 1, gets nothing in any answer that keeps the earlier levels."""
+    if not lines:
+        return lines
+    cols = np.concatenate([s.cols_of(p) for p in lines]).astype(np.int32)
+    _, _, _, _, hi, _ = s.m.h.getCols(len(cols), cols)
+    counts = np.array([len(s.cols_of(p)) for p in lines])
+    best = np.maximum.reduceat(np.asarray(hi, float), np.cumsum(counts) - counts)
+    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
+    _, _, _, row_hi, _ = s.m.h.getRows(len(rows), rows)
+    room = np.minimum(best, np.asarray(row_hi, float))
+    return [p for p, r in zip(lines, room.tolist(), strict=True) if r >= 1]
 
 
 def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:

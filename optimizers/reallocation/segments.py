@@ -22,15 +22,18 @@ class OrderClass(NamedTuple):
     tier: str  # the class's name: the tier, or "none"
 
 
-def _matches(seg: Segment, order: RunOrder, tier: str, region: str, entity: str) -> bool:
-    checks = (
-        (seg.tiers, tier),
-        (seg.customers, order.customer),
-        (seg.orders, order.id),
-        (seg.regions, region),
-        (seg.entities, entity),
-    )
-    return all(allowed is None or value in allowed for allowed, value in checks)
+Filters = tuple[frozenset[str] | None, ...]
+
+
+def _filters(seg: Segment) -> Filters:
+    """The segment's filters as sets: a book's `orders` filter may list thousands of ids."""
+    filters = (seg.tiers, seg.customers, seg.orders, seg.regions, seg.entities)
+    return tuple(None if f is None else frozenset(f) for f in filters)
+
+
+def _matches(filters: Filters, order: RunOrder, tier: str) -> bool:
+    values = (tier, order.customer, order.id, order.ship_to_region, order.entity)
+    return all(allowed is None or value in allowed for allowed, value in zip(filters, values, strict=True))
 
 
 def classify(problem: ReallocationProblem) -> dict[str, OrderClass]:
@@ -38,13 +41,11 @@ def classify(problem: ReallocationProblem) -> dict[str, OrderClass]:
     tiers = problem.policy.tiers
     tier_of = {c.id: c.tier for c in problem.network.customers}
     out: dict[str, OrderClass] = {}
+    segments = [(s, _filters(s)) for s in problem.segments]
     for order in problem.orders:
         tier = tier_of.get(order.customer) or NO_TIER
         rank = tiers.index(tier) if tier in tiers else len(tiers)
-        seg = next(
-            (s for s in problem.segments if _matches(s, order, tier, order.ship_to_region, order.entity)),
-            None,
-        )
+        seg = next((s for s, f in segments if _matches(f, order, tier)), None)
         if seg is None:
             out[order.id] = OrderClass(IMPLICIT_SEGMENT, Strategy.REDISTRIBUTE, rank, tier)
         else:

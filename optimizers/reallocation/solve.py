@@ -17,7 +17,7 @@ import numpy as np
 from optimizers.reallocation import ratio
 from optimizers.reallocation.build import build
 from optimizers.reallocation.candidates import RunCandidates
-from optimizers.reallocation.decompose import BATCH_ARCS, batches, binding_limits, components
+from optimizers.reallocation.decompose import BATCH_ARCS, batches, binding_limits, components, discrete
 from optimizers.reallocation.explain import Explainer
 from optimizers.reallocation.hashing import input_hash
 from optimizers.reallocation.kpis import kpis
@@ -47,7 +47,8 @@ def run(
     budget = Budget(began + limit / 1000 - reserve(rc, limit))
     limits = binding_limits(rc)
     comps = components(rc, limits)
-    solvers = [BatchSolver(rc, build_model(rc, b, limits)) for b in batches(rc, comps, batch_arcs)]
+    packed = batches(rc, comps, batch_arcs, discrete(rc, limits))
+    solvers = [BatchSolver(rc, build_model(rc, b, limits)) for b in packed]
     present = {ref.cls.rank for ref in rc.lines if ref.cls.strategy in COMPETING}
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()

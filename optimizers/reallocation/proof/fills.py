@@ -6,15 +6,28 @@ from collections import defaultdict
 from datetime import timedelta
 
 from optimizers.candidates.routes import money_units
+from optimizers.problem import Item
 from optimizers.reallocation.problem import NO_TIER, ReallocationProblem, RunLine, RunOrder
 from optimizers.reallocation.result import ReallocationRun, RunFill, RunOrderResult
+
+_ITEMS: dict[int, tuple[tuple[Item, ...], dict[str, Item]]] = {}  # the last network's items by id
+
+
+def _items(problem: ReallocationProblem) -> dict[str, Item]:
+    """The network's items by id, kept for the last network seen (a run looks up every fill's line)."""
+    items = problem.network.items
+    hit = _ITEMS.get(id(items))
+    if hit is None or hit[0] is not items:
+        _ITEMS.clear()
+        hit = _ITEMS[id(items)] = (items, {i.id: i for i in items})
+    return hit[1]
 
 
 def substitute_rank(problem: ReallocationProblem, line: RunLine, item: str) -> int | None:
     """0 for the ordered item, the lowest listed rank for a substitute, None when it is not one."""
     if item == line.item:
         return 0
-    parent = next((i for i in problem.network.items if i.id == line.item), None)
+    parent = _items(problem).get(line.item)
     ranks = [s.rank for s in (parent.substitutes if parent else ()) if s.item == item]
     return min(ranks) if ranks else None
 

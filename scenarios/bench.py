@@ -5,8 +5,8 @@ a warm-up, round-robin over the seeds, beside the raw solver time the decision r
 the greedy baseline on the same instance; then the small request over HTTP against a real server on
 127.0.0.1, and the same order decided against a stored network of 5,000 items with 100,000 open reservations
 (`scenarios.bench_stored`); then the bulk orders end to end against their time limit (`scenarios.bench_bulk`);
-then the rules benchmark when `rules.bench` exists; then re-allocation runs (`scenarios.bench_realloc`). Prints a table with the issue's targets and writes every
-figure as JSON.
+then the rules benchmark when `rules.bench` exists; then re-allocation runs (`scenarios.bench_realloc`).
+Prints a table with the issue's targets and writes every figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
 

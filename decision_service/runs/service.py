@@ -4,6 +4,7 @@ date to every order, and run the core's exact re-allocation within the time limi
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,10 +37,11 @@ def read_run(data: Any, ports: Ports) -> tuple[ReallocationProblem, dict[str, st
 
 def solve_run(
     problem: ReallocationProblem, rules_versions: dict[str, str], *, run_id: str | None = None,
-    started: float | None = None,
+    started: float | None = None, progress: Callable[[int, int], None] | None = None,
 ) -> RunDecision:  # fmt: skip
-    """Run the core on a read run; its time limit (the policy's, default 60 s) counts from `started`."""
-    answer = run(problem, started=time.perf_counter() if started is None else started)
+    """Run the core on a read run; its time limit (the policy's, default 60 s) counts from `started`;
+    `progress(levels settled, levels)` hears how far the solve has got."""
+    answer = run(problem, started=time.perf_counter() if started is None else started, progress=progress)
     if run_id is not None:
         answer = replace(answer, run_id=run_id)
     return RunDecision(problem, answer, rules_versions, software_versions())

@@ -100,7 +100,8 @@ class Runner:
     def _solve(self, problem: Any, versions: dict[str, str], raw: str, actor: str, run_id: str, started: float,
                live: Live | None = None, read: LiveRun | None = None, posted: bool = False
                ) -> dict[str, Any]:  # fmt: skip
-        decided = solve_run(problem, versions, run_id=run_id, started=started)
+        levels = (lambda done, total: self._post(run_id, "solving", done, total)) if posted else None
+        decided = solve_run(problem, versions, run_id=run_id, started=started, progress=levels)
         if posted:
             self._post(run_id, "applying" if live is not None and live.apply else "recording")
         answer = run_body(decided)

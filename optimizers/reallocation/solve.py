@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -38,9 +39,11 @@ def run(
     time_limit_ms: int | None = None,
     started: float | None = None,
     batch_arcs: int = BATCH_ARCS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReallocationRun:
     """Re-allocate every order's lines: each objective level optimal given the ones before, proven by HiGHS,
-    or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded."""
+    or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded.
+    `progress(done, total)` hears of each objective level as it is settled (0 of total before the first)."""
     began = time.perf_counter() if started is None else started
     limit = problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms
     rc = build(problem)
@@ -52,7 +55,10 @@ def run(
     present = {ref.cls.rank for ref in rc.lines if ref.cls.strategy in COMPETING}
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()
-    for level in objective_levels(problem, present):
+    levels = objective_levels(problem, present)
+    for done, level in enumerate(levels):
+        if progress is not None:
+            progress(done, len(levels))
         if level.kind == "ratio":
             objective += _ratio_level(solvers, level, budget, eligible)
         else:
@@ -62,6 +68,8 @@ def run(
                 value += sum(rc.lines[li].line.confirmed_qty for li in _unserved(rc))
             scale = 10_000 if level.name == "margin" else 1
             objective.append(ObjectiveLevel(level.name, value / scale, all(p for _, p in outcomes)))
+    if progress is not None:
+        progress(len(levels), len(levels))
     flow, fallback = _flows(rc, solvers, limits)
     return _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback)
 

@@ -21,7 +21,7 @@ from decision_service.runs.service import reallocate
 from decision_service.web import create_app
 from decision_service.web.context import current_ports
 from decision_service.web.running import runner
-from optimizers.reallocation import validate
+from optimizers.reallocation import run, validate
 from scenarios.orderbook import order_book
 from tests.api.fakes import TODAY, keyed_client, memory_config
 
@@ -185,3 +185,15 @@ def test_an_asynchronous_run_shows_its_progress_while_it_waits_and_runs(app: Fla
         assert state["progress"]["stage"] in ("queued", "solving", "recording")
         time.sleep(0.05)
     assert state["state"] == "done" and "progress" not in state
+    with app.app_context():
+        last = runner().board.read(accepted.get_json()["run_id"])
+    assert last is not None and last.stage == "recording" and last.total == 0  # after every level was settled
+
+
+def test_a_run_hears_of_every_level_as_it_is_settled() -> None:
+    heard: list[tuple[int, int]] = []
+    problem = order_book(3, 40, 12, 4)
+    answer = run(problem, progress=lambda done, total: heard.append((done, total)))
+    total = len(answer.objective)
+    assert heard[0] == (0, heard[0][1]) and heard[-1] == (heard[0][1], heard[0][1])
+    assert [d for d, _ in heard] == list(range(heard[0][1] + 1)) and heard[0][1] >= total - 1

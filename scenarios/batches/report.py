@@ -30,12 +30,16 @@ def fmt(value: Any, kind: str) -> str:
     return f"{value:,}"
 
 
-def _delta(value: Any, kind: str) -> str:
+LOWER_IS_BETTER = {"backorder_units"}  # a change coloured green when it is good for the planner, red when bad
+
+
+def _delta(value: Any, kind: str, key: str = "") -> str:
     if not value:
         return "<span>±0</span>"
     text = fmt(value, kind) if kind != "pct" else f"{value * 100:+.2f} pt"
     sign = "+" if value > 0 and not text.startswith("+") else ""
-    return f'<span class="{"pos" if value > 0 else "neg"}">{sign}{text}</span>'
+    better = value < 0 if key in LOWER_IS_BETTER else value > 0
+    return f'<span class="{"pos" if better else "neg"}">{sign}{text}</span>'
 
 
 def kpi_table(body: dict[str, Any]) -> str:
@@ -48,7 +52,7 @@ def kpi_table(body: dict[str, Any]) -> str:
                         f'<td colspan="{2 * len(COLUMNS) + 1}" class="why">{escape(e["error"])}</td></tr>')  # fmt: skip
             continue
         deltas = (e.get("deltas") or {}).get("total", {})
-        cells = "".join(f'<td data-key="{k}">{fmt(e["kpis"][k], kind)}</td><td>{_delta(deltas.get(k), kind)}</td>'
+        cells = "".join(f'<td data-key="{k}">{fmt(e["kpis"][k], kind)}</td><td>{_delta(deltas.get(k), kind, k)}</td>'
                         for k, _, kind in COLUMNS)  # fmt: skip
         errors = e["validation"]["errors"]
         check = "not run" if not e["validation"]["checked"] else ("ok" if not errors else f"{len(errors)} errors")

@@ -86,3 +86,11 @@ def test_every_chart_renders_in_headless_chromium(small_out: Path) -> None:
         part = dom[at : starts[k + 1][0] if k + 1 < len(starts) else len(dom)]
         assert 'class="main-svg"' in part, f"{chart} did not render"
         assert part.count('class="point"') + part.count('class="js-line"') >= 2, f"{chart} drew no data"
+
+
+def test_a_change_is_coloured_by_whether_it_is_good_for_the_planner() -> None:
+    from scenarios.batches.report import _delta
+
+    assert 'class="neg"' in _delta(226, "int", "backorder_units")  # more backorders: worse
+    assert 'class="pos"' in _delta(-12, "int", "backorder_units")
+    assert 'class="pos"' in _delta(0.02, "pct", "fill_rate") and 'class="neg"' in _delta(-30, "int", "allocated_units")

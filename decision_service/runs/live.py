@@ -136,7 +136,7 @@ def apply_run(
 ) -> AppliedRun:
     """Change the reservations of the run's lines to its allocation (see the module's readings); `Conflict` if
     the state differs from what the run read."""
-    again = resolve_run(changes, {k: v for k, v in _strip(read.data).items()}, now)
+    again = resolve_run(changes, _strip(read.data), now)
     if again.fingerprint() != read.fingerprint():
         raise Conflict("the network changed while the run was decided")
     orders = {o["id"]: o for o in _orders(read.data)}

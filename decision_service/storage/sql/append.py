@@ -17,18 +17,17 @@ errors are wrapped as SQLAlchemy's would be, so the caller still sees `StoreUnav
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 
 from decision_service.orders.log import GENESIS, DecisionRecord, DuplicateRecord, Sealed, chain_hash
 from decision_service.storage.records import normalised
+from decision_service.storage.sql.driver import driver_errors, driver_sql
 from decision_service.storage.sql.tables import records
 
 APPEND_LOCK = 0x6465_6369_7369_6F6E  # "decision" as a bigint: the advisory lock every appender takes
@@ -56,8 +55,7 @@ class _Statements:
 
 @cache
 def _statements(paramstyle: str) -> _Statements:
-    mark = "?" if paramstyle == "qmark" else "%s"  # sqlite3; psycopg
-    return _Statements(_HEAD.replace("?", mark), _RECORD.replace("?", mark), _FACETS.replace("?", mark))
+    return _Statements(*(driver_sql(statement, paramstyle) for statement in (_HEAD, _RECORD, _FACETS)))
 
 
 def append_record(engine: Engine, record: DecisionRecord) -> Sealed:
@@ -99,16 +97,6 @@ def append_in(connection: Connection, record: DecisionRecord) -> Sealed:
         if dialect.name == "postgresql":
             cursor.execute(_LOCK)
         return _insert(cursor, dialect, record)
-
-
-@contextmanager
-def driver_errors(dialect: Dialect) -> Iterator[None]:  # also for the log's other driver-level statements
-    """The driver's errors as SQLAlchemy's `DBAPIError`s, which the log turns into `StoreUnavailable`."""
-    dbapi = dialect.loaded_dbapi
-    try:
-        yield
-    except dbapi.Error as error:
-        raise DBAPIError.instance(None, None, error, dbapi.Error, dialect=dialect) from error
 
 
 def _insert(cursor: Any, dialect: Dialect, record: DecisionRecord) -> Sealed:

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, select
 
 from decision_service.orders.log import GENESIS, DecisionFilter, DecisionRecord, Digest, Page, Sealed
 from decision_service.storage.records import check_question, check_record, cursor_after, seq_of
-from decision_service.storage.sql.append import append_record, driver_errors
+from decision_service.storage.sql.append import append_record
+from decision_service.storage.sql.driver import driver_errors, driver_sql
 from decision_service.storage.sql.errors import unavailable_on_failure
 from decision_service.storage.sql.reading import page_query, sealed_rows
 from decision_service.storage.sql.tables import records
@@ -63,7 +64,7 @@ class SqlDecisionLog:
         """The seq of the newest record with that facet, 0 if none: one seek in the facet index. Every request
         asks it (are there new rule records?), so it goes to the driver's cursor, as the append does: through
         SQLAlchemy's statement machinery it cost more than the query."""
-        statement = _NEWEST if self.engine.dialect.paramstyle == "qmark" else _NEWEST.replace("?", "%s")
+        statement = driver_sql(_NEWEST, self.engine.dialect.paramstyle)
         with unavailable_on_failure("read the log"), driver_errors(self.engine.dialect):
             connection = self.engine.raw_connection()
             try:

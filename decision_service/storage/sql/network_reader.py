@@ -20,13 +20,12 @@ import orjson
 from sqlalchemy.engine import Connection, Dialect
 
 from decision_service.network.model import ITEM_KINDS, Reservation, Row
-from decision_service.storage.sql.append import driver_errors
+from decision_service.storage.sql.driver import driver_errors, driver_sql
 from decision_service.storage.sql.tables import network_reservations
 
-OPEN = ("held", "confirmed")
 RESERVATION_COLUMNS = tuple(network_reservations.c.keys())
 
-# Written with "?" for one value and "{}" for a list of them; `_sql` puts in the driver's own placeholders
+# Written with "?" for one value and "{}" for a list of them (`driver_sql`)
 BY_KEY = "SELECT body FROM network_rows WHERE network_id = ? AND kind = ? AND key = ?"
 BY_KEYS = "SELECT body FROM network_rows WHERE network_id = ? AND kind = ? AND key IN ({})"
 OF_ITEMS = "SELECT kind, body FROM network_rows WHERE network_id = ? AND kind IN ({}) AND item IN ({})"
@@ -66,12 +65,6 @@ class SmallTables:
             self._kept[network_id] = (layout, tables)
 
 
-def _sql(statement: str, paramstyle: str, *lists: int) -> str:
-    """`statement` with the driver's placeholder, and `lists` placeholders in each list's place."""
-    mark = "?" if paramstyle == "qmark" else "%s"
-    return statement.replace("?", mark).format(*(", ".join([mark] * n) for n in lists))
-
-
 @cache
 def _time_reader(dialect: Dialect) -> Callable[[Any], Any] | None:
     return network_reservations.c.created_at.type.dialect_impl(dialect).result_processor(dialect, None)
@@ -109,7 +102,7 @@ class SqlStateReader:
     def _run(self, statement: str, params: Sequence[Any], *lists: int) -> list[tuple[Any, ...]]:
         """The rows of one statement, through the driver's cursor on this transaction's connection."""
         with driver_errors(self.dialect), closing(self.connection.connection.cursor()) as cursor:
-            cursor.execute(_sql(statement, self.dialect.paramstyle, *lists), tuple(params))
+            cursor.execute(driver_sql(statement, self.dialect.paramstyle, *lists), tuple(params))
             return list(cursor.fetchall())
 
     def _by_kind(self, rows: list[tuple[Any, ...]], kinds: Sequence[str]) -> dict[str, list[Row]]:

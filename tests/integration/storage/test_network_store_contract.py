@@ -132,6 +132,7 @@ def test_a_slice_sees_every_change_of_the_small_tables_it_may_keep_between_readi
 
 def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) -> None:
     from decision_service.storage.sql import network_reader as reader
+    from decision_service.storage.sql.driver import driver_sql
 
     statements = {  # each statement, its values, and the lengths of its lists
         reader.OF_ITEMS: (("n1", "stock", "inbound", "SKU-1", "SKU-2"), (2, 2)),
@@ -144,6 +145,6 @@ def test_the_readers_statements_search_their_indexes_never_scan(tmp_path: Path) 
     }
     with migrated("sqlite", tmp_path) as (_, engine), engine.connect() as connection:
         for statement, (values, lists) in statements.items():
-            sql = reader._sql(statement, "qmark", *lists)
+            sql = driver_sql(statement, "qmark", *lists)
             plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values))
             assert plan.startswith("SEARCH") and "USING" in plan and "INDEX" in plan, (statement, plan)

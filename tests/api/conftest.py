@@ -19,6 +19,7 @@ from decision_service.codec.defaults import RequestDefaults, request_defaults
 from decision_service.codec.encode_decision import decision_json
 from decision_service.codec.schemas.request import load_request
 from decision_service.orders.ports import FixedClock
+from decision_service.orders.request import DEFAULT_EXPLAIN, ExplainDetail
 from decision_service.orders.validation import validate_order
 from decision_service.web import create_app
 from tests.api.fakes import TODAY, RecordingDecide, ValidatingDecide, keyed_client, memory_config
@@ -61,7 +62,8 @@ def decided_and_validated(client: FlaskClient, body: dict[str, Any] | str) -> di
     assert response.status_code == 200, response.data[:2000]
     answer: dict[str, Any] = response.get_json()
     decision = read_decision(answer)
-    assert orjson.loads(decision_json(decision)) == answer  # what was answered reads back as the same decision
+    detail = ExplainDetail(json.loads(text).get("explain", DEFAULT_EXPLAIN.value))
+    assert orjson.loads(decision_json(decision, detail)) == answer  # what was answered reads back the same
     with request_defaults(RequestDefaults(today=lambda: TODAY)):
         request = load_request(json.loads(text, parse_float=Decimal))
     report = validate_order(request, decision)

@@ -105,7 +105,9 @@ class AllocationRequestSchema(Schema):
         metadata={
             "description": "How much of each line's explanation the answer shows: `full` (every candidate supply "
             "with its reason), `summary` (the used candidates, the others counted by reason; every backorder "
-            "explained in full) or `none`. Presentation only: the decision and its input_hash are the same."
+            "explained in full) or `none`. In `summary` and `none` each pricing decision and exception names only its "
+            "rule table and row. Presentation only: the decision and its input_hash are the same, and its record "
+            "keeps it explained in full."
         },
     )
 

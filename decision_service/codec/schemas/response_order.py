@@ -3,6 +3,8 @@ the credit, pricing and exception rules' decisions, the rule and software versio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
@@ -30,15 +32,20 @@ class RuleCellSchema(RecordSchema):
 
 
 class RuleRefSchema(RecordSchema):
-    """The compact explanation of one table evaluation; the full one is `POST /v1/rules/tables/{key}/evaluate`."""
+    """The compact explanation of one table evaluation; the full one is `POST /v1/rules/tables/{key}/evaluate`.
+    A line's pricing and an exception name only `table` and `rule` unless the request asked `explain: full`."""
 
     RECORD = RuleRef
+    FULL_ONLY = "Given with `explain: full` (and always for credit)"
 
     table = Str(required=True)
-    version = Str(required=True, metadata={"description": "Content hash of the table version."})
     rule = Str(allow_none=True, required=True, metadata={"description": "Id of the selected row."})
-    policy = Str(allow_none=True, required=True, metadata={"description": "The row's reason (policy text)."})
-    cells = fields.List(fields.Nested(RuleCellSchema), required=True, metadata={"description": "Decisive cells."})
+    version = Str(load_default="", metadata={"description": f"Content hash of the table version. {FULL_ONLY}; "
+                                             "otherwise the decision's `rules_versions` gives it."})  # fmt: skip
+    policy = Str(allow_none=True, load_default=None,
+                 metadata={"description": f"The row's reason (policy text). {FULL_ONLY}."})  # fmt: skip
+    cells = fields.List(fields.Nested(RuleCellSchema), load_default=list,
+                        metadata={"description": f"Decisive cells. {FULL_ONLY}."})  # fmt: skip
 
 
 class RejectionSchema(Schema):
@@ -131,12 +138,22 @@ class OrderDecisionSchema(DecisionSchema):
         order = {key: data.pop(key) for key in ORDER_FIELDS}
         lines = data.pop("lines")
         allocation: AllocationDecision = super().make({**data, "lines": [line for line, _ in lines]})
+        versioned = _with_version(order["rules_versions"])
         return OrderDecision(
             allocation=allocation,
             credit=order["credit"],
-            pricing=tuple(order["pricing"]),
-            exceptions=tuple(order["exceptions"]),
+            pricing=tuple(replace(p, explanation=versioned(p.explanation)) for p in order["pricing"]),
+            exceptions=tuple(replace(e, explanation=versioned(e.explanation)) for e in order["exceptions"]),
             rejections=tuple(r for _, r in lines if r is not None),
             rules_versions=order["rules_versions"],
             versions=order["versions"],
         )
+
+
+def _with_version(versions: dict[str, str]) -> Callable[[RuleRef], RuleRef]:
+    """A brief rule reference (no version) completed with the version of its table the decision used."""
+
+    def versioned(ref: RuleRef) -> RuleRef:
+        return ref if ref.version else replace(ref, version=versions.get(ref.table, ""))
+
+    return versioned

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from decision_service.codec import strict_json
-from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.explain_detail import shown_body
 from decision_service.codec.schemas.records import load_valid
 from decision_service.codec.schemas.response_order import OrderDecisionSchema
 from decision_service.orders.decision import OrderDecision
 from decision_service.orders.request import DEFAULT_EXPLAIN, ExplainDetail
 
 ORDER_DECISION = OrderDecisionSchema()
-ANSWER_ADDITIONS = ("network_ref", "reserve_attempts", "reservations")  # beside the decision in a reserve's answer
 
 
 def read_decision(body: Any) -> OrderDecision:
@@ -26,11 +23,7 @@ def read_decision(body: Any) -> OrderDecision:
 def as_answered(request: str, full: Any) -> Any:
     """A recorded decision (explained in full, JSON values) as its client got it: in the `explain` detail the
     recorded `request` asked for (the schema's default when it named none), with what the service added to the
-    decision's answer (a reserve's `reservations`, `reserve_attempts` and `network_ref`) after it, as answered."""
+    decision's answer (a reserve's `reservations`, `reserve_attempts` and `network_ref`), as answered: the answer
+    was this same full body shown in that detail (`explain_detail.shown_body`)."""
     asked = strict_json.loads(request.encode("utf-8")).get("explain", DEFAULT_EXPLAIN.value)
-    detail = ExplainDetail(asked)
-    if detail is ExplainDetail.FULL:
-        return full
-    added = {k: full[k] for k in ANSWER_ADDITIONS if k in full}
-    decision = {k: v for k, v in full.items() if k not in added}
-    return {**orjson.loads(decision_json(read_decision(decision), detail)), **added}
+    return shown_body(full, ExplainDetail(asked))

@@ -1,24 +1,17 @@
 """An `OrderDecision` to JSON: the allocation (`encode_allocation.allocation_body`) with credit, pricing,
 exceptions, each rule decision's compact explanation, the rule and software versions.
 
-In `full` detail every rule decision names its table version, row, policy text and decisive cells. In `summary`
-and `none` a line's pricing and each exception name only the table and row (`rules_versions` gives the
-version; the order's one credit decision stays whole): in a 200-line order those repeated texts were a third
-of the answer.
-
-Every figure is the decision's own: the order-level service already made the lines those of the order as
-requested (a price-rejected line backordered and explained), so this only writes.
+An answer in `summary` or `none` detail is that body shown by `explain_detail.shown_body`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from decision_service.codec.encode_allocation import allocation_body
-from decision_service.codec.explain_detail import shown
+from decision_service.codec.explain_detail import shown_body
 from decision_service.orders.decision import (
     CreditOutcome,
     ExceptionOutcome,
@@ -29,8 +22,6 @@ from decision_service.orders.decision import (
 )
 from decision_service.orders.request import ExplainDetail
 
-RefFn = Callable[[RuleRef], dict[str, Any]]
-
 
 def decision_json(decision: OrderDecision, detail: ExplainDetail = ExplainDetail.FULL) -> bytes:
     """The decision as a compact JSON document (orjson: a tenth of the stdlib's time on a 50 KB decision)."""
@@ -39,29 +30,23 @@ def decision_json(decision: OrderDecision, detail: ExplainDetail = ExplainDetail
 
 def decision_body(decision: OrderDecision, detail: ExplainDetail = ExplainDetail.FULL) -> dict[str, Any]:
     """The decision as values orjson writes as the API's JSON, its line explanations shown in `detail`."""
-    body = allocation_body(shown(decision.allocation, detail))
+    body = allocation_body(decision.allocation)
     rejections = {r.line: _rejection(r) for r in decision.rejections}
     for line in body["lines"]:
         line["rejection"] = rejections.get(line["line"])
     body["held"] = decision.held
-    ref = rule_ref if detail is ExplainDetail.FULL else brief_rule_ref
     body["credit"] = _credit(decision.credit)
-    body["pricing"] = [_pricing(p, ref) for p in decision.pricing]
-    body["exceptions"] = [_exception(e, ref) for e in decision.exceptions]
+    body["pricing"] = [_pricing(p) for p in decision.pricing]
+    body["exceptions"] = [_exception(e) for e in decision.exceptions]
     body["rules_versions"] = dict(decision.rules_versions)
     body["versions"] = dict(decision.versions)
-    return body
+    return shown_body(body, detail)
 
 
 def rule_ref(r: RuleRef) -> dict[str, Any]:
     """Table, version, selected rule, its policy text and the decisive cells."""
     cells = [{"column": c.column, "test": c.test, "value": c.value} for c in r.cells]
     return {"table": r.table, "version": r.version, "rule": r.rule, "policy": r.policy, "cells": cells}
-
-
-def brief_rule_ref(r: RuleRef) -> dict[str, Any]:
-    """Table and selected row: the rule a reader looks up (its version is the decision's `rules_versions`)."""
-    return {"table": r.table, "rule": r.rule}
 
 
 def _rejection(r: Rejection) -> dict[str, Any]:
@@ -73,14 +58,14 @@ def _credit(c: CreditOutcome) -> dict[str, Any]:
             "explanation": rule_ref(c.explanation)}  # fmt: skip
 
 
-def _pricing(p: PricingOutcome, ref: RefFn) -> dict[str, Any]:
+def _pricing(p: PricingOutcome) -> dict[str, Any]:
     return {"line": p.line, "decision": p.decision, "approver_role": p.approver_role, "reason": p.reason,
-            "allocated": not p.rejected, "inputs": p.inputs, "explanation": ref(p.explanation)}  # fmt: skip
+            "allocated": not p.rejected, "inputs": p.inputs, "explanation": rule_ref(p.explanation)}  # fmt: skip
 
 
-def _exception(e: ExceptionOutcome, ref: RefFn) -> dict[str, Any]:
+def _exception(e: ExceptionOutcome) -> dict[str, Any]:
     return {
         "type": e.type, "lines": list(e.lines), "qty": e.qty, "value_at_risk": e.value_at_risk,
         "days_late": e.days_late, "detail": e.detail, "severity": e.severity, "owner_role": e.owner_role,
-        "sla_hours": e.sla_hours, "suggested_action": e.suggested_action, "explanation": ref(e.explanation),
+        "sla_hours": e.sla_hours, "suggested_action": e.suggested_action, "explanation": rule_ref(e.explanation),
     }  # fmt: skip

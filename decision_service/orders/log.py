@@ -55,7 +55,7 @@ class DecisionRecord:
     recorded_at: datetime  # timezone-aware, UTC
     actor: str  # who asked: the API key's name
     request: Any  # the request body as received (JSON values)
-    response: Any  # the decision as answered, explained in full (JSON values)
+    response: Any  # the decision as answered, explained in full (JSON values; given, also what orjson writes)
     input_hash: str
     rules_versions: dict[str, str]
     versions: dict[str, str]

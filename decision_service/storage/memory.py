@@ -21,7 +21,15 @@ from decision_service.orders.log import (
     Sealed,
     chain_hash,
 )
-from decision_service.storage.records import check_question, check_record, cursor_after, matches, normalised, seq_of
+from decision_service.storage.records import (
+    as_json_values,
+    check_question,
+    check_record,
+    cursor_after,
+    matches,
+    normalised,
+    seq_of,
+)
 
 
 class InMemoryDecisionLog:
@@ -40,7 +48,9 @@ class InMemoryDecisionLog:
             if record.id in self._by_id:
                 raise DuplicateRecord(f"decision {record.id} is already in the log")
             previous = self._chain[-1].hash if self._chain else GENESIS
-            sealed = Sealed(normalised(record), len(self._chain) + 1, previous, chain_hash(previous, record.content()))
+            content = record.content()
+            kept = as_json_values(normalised(record), content)
+            sealed = Sealed(kept, len(self._chain) + 1, previous, chain_hash(previous, content))
             self._chain.append(sealed)
             self._by_id[record.id] = sealed
             for pair in set(record.facets):

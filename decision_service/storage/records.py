@@ -25,6 +25,13 @@ def normalised(record: DecisionRecord) -> DecisionRecord:
     return replace(record, facets=tuple(sorted(record.facets)))
 
 
+def as_json_values(record: DecisionRecord, content: bytes) -> DecisionRecord:
+    """`record` with its request and response as JSON values, read from its `content()`: the log gives back what
+    it hashed, whether the writer passed JSON values or values orjson writes as them (dates, codes, tuples)."""
+    kept = orjson.loads(content)
+    return replace(record, request=kept["request"], response=kept["response"])
+
+
 def check_question(question: DecisionFilter, limit: int) -> None:
     """Refuse a question no record could answer the same way on every adapter."""
     unknown = sorted(set(question.facets) - set(FACETS))

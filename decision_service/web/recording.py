@@ -6,10 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from flask import current_app, g
 
-from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.encode_decision import decision_body
 from decision_service.orders.decision import OrderDecision
 from decision_service.orders.idempotency import key_digest
 from decision_service.orders.log import DecisionLog, DecisionRecord
@@ -26,26 +25,27 @@ def current_log() -> DecisionLog:
     return log
 
 
-def record(decided: OrderDecision, request: OrderRequest, raw: bytes) -> bytes:
-    """Seal `decided`, explained in full, with the request exactly as received, and return that full JSON (an
-    answer in `full` detail reuses it); `StoreUnavailable` when the log cannot be written (the caller answers 503
-    and the decision is not answered). The actor is the name of the API key the request was authenticated with."""
-    entry, full = entry_of(decided, request, raw)
+def record(decided: OrderDecision, request: OrderRequest, raw: bytes) -> dict[str, Any]:
+    """Seal `decided`, explained in full, with the request exactly as received, and return that full body (the
+    answer is it, shown in the detail asked); `StoreUnavailable` when the log cannot be written (the caller
+    answers 503 and the decision is not answered). The actor is the name of the API key the request was
+    authenticated with."""
+    entry = entry_of(decided, request, raw)
     current_log().append(entry)
-    return full
+    return dict(entry.response)
 
 
-def entry_of(decided: OrderDecision, request: OrderRequest, raw: bytes, **more: Any) -> tuple[DecisionRecord, bytes]:
-    """The log record of `decided` and its full JSON, `more` fields added to the answer (not appended yet)."""
+def entry_of(decided: OrderDecision, request: OrderRequest, raw: bytes, **more: Any) -> DecisionRecord:
+    """The log record of `decided`, `more` fields added to its answer (not appended yet).
+
+    The record's response is the decision's full body as written (dates and codes as objects, which the log
+    writes as JSON), not its JSON read back: on a 4,000-line order reading it back cost 150-250 ms of the time
+    limit, and the answer is shown from that body without building the decision's JSON again."""
     actor = current_key().name
-    full = decision_json(decided)
-    response = orjson.loads(full)  # JSON values, as the log will give them back
-    if more:
-        response.update(more)
-        full = orjson.dumps(response)
+    response = {**decision_body(decided), **more}
     customer = request.problem.order.customer
     entry = record_of(decided, raw.decode("utf-8"), response, actor=actor, customer=customer, at=datetime.now(UTC))
     claimed = g.get("idempotency")
     if claimed is not None:  # a retry that finds the key abandoned finds this record by it
         entry = replace(entry, facets=tuple(sorted({*entry.facets, ("idempotency", key_digest(*claimed))})))
-    return entry, full
+    return entry

@@ -51,7 +51,7 @@ class Attempt:
     started: float
     explain: bool
     decided: OrderDecision | None = None
-    shown: dict[str, Any] = field(default_factory=dict)
+    full: dict[str, Any] = field(default_factory=dict)  # the recorded body: the decision and the reservations
 
     def decide(self) -> OrderDecision:
         """Solve the request as it stands."""
@@ -98,8 +98,8 @@ def _work(attempt: Attempt, locked: bool, now: datetime) -> Any:
     return work
 
 
-def reserve(request: OrderRequest, started: float, explain: bool) -> tuple[OrderDecision, bytes, dict[str, Any]]:
-    """Decide and reserve: the decision, its full JSON, and what the answer adds (`reservations`, attempts)."""
+def reserve(request: OrderRequest, started: float, explain: bool) -> tuple[OrderDecision, dict[str, Any]]:
+    """Decide and reserve: the decision and its full body with what the answer adds (`reservations`, attempts)."""
     attempt = Attempt(request, orjson.loads(g.resolved_request), 1, started, explain)
     while True:
         locked = attempt.number == RESERVE_ATTEMPTS
@@ -118,7 +118,7 @@ def reserve(request: OrderRequest, started: float, explain: bool) -> tuple[Order
             attempt.number += 1
             continue
         assert attempt.decided is not None
-        return attempt.decided, attempt.shown["full"], attempt.shown["more"]
+        return attempt.decided, attempt.full
 
 
 def _now() -> datetime:
@@ -131,8 +131,8 @@ def _records(result: Any, attempt: Attempt) -> list[DecisionRecord]:
     at, actor, versions = _now(), current_key().name, software_versions()
     more = {"network_ref": g.network_ref, "reserve_attempts": attempt.number,
             "reservations": [reservation_json(r) for r in made]}  # fmt: skip
-    entry, attempt.shown["full"] = entry_of(attempt.decided, attempt.request, orjson.dumps(attempt.body), **more)
-    attempt.shown["more"] = more
+    entry = entry_of(attempt.decided, attempt.request, orjson.dumps(attempt.body), **more)
+    attempt.full = dict(entry.response)
     records = [entry]
     if made:
         records.append(reservation_record(RESERVED, f"{entry.id}-reserved", made, actor=actor, at=at,

@@ -86,7 +86,8 @@ def test_explain_detail_changes_what_is_shown_and_nothing_else(
     for key in ("pricing", "exceptions"):  # the rule decisions are the same; summary and none name table and row
         assert [{**e, "explanation": None} for e in full[key]] == [{**e, "explanation": None} for e in none[key]]
         for whole, short, brief in zip(full[key], summary[key], none[key], strict=True):
-            assert short["explanation"] == brief["explanation"] == {k: whole["explanation"][k] for k in ("table", "rule")}
+            named = {k: whole["explanation"][k] for k in ("table", "rule")}
+            assert short["explanation"] == brief["explanation"] == named
             assert whole["explanation"]["version"] == full["rules_versions"][whole["explanation"]["table"]]
     assert [f for ln in full["lines"] for f in ln["fills"]] == [f for ln in none["lines"] for f in ln["fills"]]
     (line,) = summary["lines"]

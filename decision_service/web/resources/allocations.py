@@ -9,10 +9,10 @@ import orjson
 from flask import Response, current_app, g
 from flask import request as flask_request
 
-from decision_service.codec.encode_decision import decision_json
+from decision_service.codec.explain_detail import shown_body
 from decision_service.codec.schemas.request import REQUEST_SCHEMA
 from decision_service.codec.schemas.response_order import OrderDecisionSchema
-from decision_service.orders.request import ExplainDetail, OrderRequest
+from decision_service.orders.request import OrderRequest
 from decision_service.orders.service import decide_order
 from decision_service.web.context import current_ports
 from decision_service.web.network_ref import NetworkRefParser
@@ -54,12 +54,9 @@ def post_allocation(request: OrderRequest) -> Response:
     started = g.received  # the time limit counts from receipt, reading the body included
     explain = current_app.config["EXPLAIN"]
     if g.mode == "reserve":  # decided, reserved and recorded in one unit of work
-        decided, full, more = reserve(request, started, explain)
+        decided, full = reserve(request, started, explain)
     else:
-        decided, more = decide_order(request, current_ports(), explain=explain, started=started), {}
+        decided = decide_order(request, current_ports(), explain=explain, started=started)
         raw = g.get("resolved_request") or flask_request.get_data(cache=True)  # as decided: a network_ref resolved
         full = record(decided, request, raw)  # no answer without a record
-    if request.explain is ExplainDetail.FULL:
-        return Response(full, mimetype="application/json")
-    shown = decision_json(decided, request.explain)
-    return Response(orjson.dumps({**orjson.loads(shown), **more}) if more else shown, mimetype="application/json")
+    return Response(orjson.dumps(shown_body(full, request.explain)), mimetype="application/json")

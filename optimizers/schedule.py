@@ -6,10 +6,11 @@ engine the order-level service's rules and the JSON encoding. So the solve's dea
 reserves, estimated from the size of the candidate set (per line and per arc, measured on the presets and the
 bulk orders, with about half as much again kept in hand, for the machine may be slower at the moment):
 
-- what follows the engine: the rules, the JSON of the full decision and of the answer, and recording the
-  decision, `FOLLOW_MS_PER_LINE` per line and `FOLLOW_MS_PER_LISTED` per candidate written out in full (every
-  arc of an order of up to 500 lines, else about one per line), measured at about 0.2 ms per line on the
-  4,000-line order (`scenarios.generator.BULK`) once recording was counted (the rules alone: 60 to 70 us);
+- what follows the engine: the rules, the full body of the decision, recording it and the answer's JSON,
+  `FOLLOW_MS_PER_LINE` per line and `FOLLOW_MS_PER_LISTED` per candidate written out in full (every arc of an
+  order of up to 500 lines, else about one per line), measured at 0.06 to 0.1 ms per line on the 4,000-line
+  order (`scenarios.generator.BULK`) with a SQLite log, garbage collection included (the rules alone: 60 to
+  70 us); it was 0.2 ms while the answer was encoded again and the record read its own JSON back;
 - the explanation in its summarised form (`EXPLAIN_MS_PER_ARC`, `EXPLAIN_MS_PER_LINE`): candidates counted by
   reason, backorders explained in full;
 - the greedy baseline (`GREEDY_MS_PER_ARC`), the fallback computed when the exact path runs out;

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from optimizers.explain.lines import summary_needed
 
 FOLLOW_MS_FIXED = 5.0
-FOLLOW_MS_PER_LINE = 0.15
+FOLLOW_MS_PER_LINE = 0.2
 FOLLOW_MS_PER_LISTED = 0.004
 EXPLAIN_MS_PER_ARC = 0.0015
 EXPLAIN_MS_PER_LINE = 0.015

@@ -6,7 +6,8 @@ that drew on it (the ten highest ranked, largest first, and a count of the rest)
 their strategy and tier rank ahead in the objective. Run-level
 codes beside the allocation vocabulary: STRATEGY (`lose` gives up everything, `fill` never gains),
 PRICE_REJECTED and NO_SUPPLY (no allocatable supply of a usable item reaches the order's region).
-The counterfactual names the supply that would have served the line; it is not re-solved (not verified).
+The counterfactual (`optimizers.reallocation.counterfactual`) names the stock that would have given the line
+its cap; it is stated here, unverified, and checked by re-solving in `optimizers.reallocation.verify`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from optimizers.decision import ReasonCode
 from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.counterfactual import claim, policy_sentence, stated, stated_what_if
 from optimizers.reallocation.problem import Strategy
 from optimizers.reallocation.result import LineExplanation, Reason, RunLineResult, TakenBy
 from optimizers.reallocation.segments import priority
@@ -52,7 +54,10 @@ class Explainer:
                 reasons.append(Reason(ReasonCode.SHIP_COMPLETE.value, f"needs all {ref.line.qty} units at once"))
         if not reasons:
             reasons.append(Reason(ReasonCode.TIE_BREAK.value, "equally good allocations exist; the tie-break chose"))
-        return LineExplanation(tuple(reasons), self._counterfactual(li, arcs, res), False)
+        said = claim(self.rc, li, res.allocated_qty)
+        if said is None:
+            return LineExplanation(tuple(reasons), policy_sentence(self.rc, li), False)
+        return LineExplanation(tuple(reasons), stated(said), False, stated_what_if(said))
 
     def _policy(self, li: int) -> list[Reason]:
         ref = self.rc.lines[li]
@@ -99,12 +104,3 @@ class Explainer:
                 named.append(TakenBy(lines[o].order.id, lines[o].line.line, q, self.rank[o] < mine))
         more = len(ranked) - len(named) - (li in drawn)
         return Reason(code.value, where + (f"; {more} more lines drew on it" if more else ""), tuple(named))
-
-    def _counterfactual(self, li: int, arcs: np.ndarray, res: RunLineResult) -> str:
-        short = res.requested_qty - res.allocated_qty
-        if not len(arcs) or self.rc.lines[li].cap < res.requested_qty:
-            return "no additional supply would change this line: its strategy or pricing bounds it"
-        best = arcs[np.lexsort((self.rc.arc_tie[arcs], ~self.rc.arc_on_time[arcs]))[0]]
-        node = self.rc.nodes[int(self.rc.arc_node[best])]
-        when = "on time" if self.rc.arc_on_time[best] else "late"
-        return f"{short} more units of {node.item} at {node.location} would have filled this line ({when})"

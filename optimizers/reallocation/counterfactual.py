@@ -82,9 +82,10 @@ def confirmed(c: Claim, allocated: int, least: int, least_on_time: int) -> str:
     )
 
 
-def refuted(c: Claim, allocated: int) -> str:
-    """A re-solve found an optimal allocation with the extra stock that still gives the line no more."""
+def refuted(c: Claim, least: int) -> str:
+    """A re-solve found an optimal allocation with the extra stock that gives the line only `least` units, no
+    more than it has."""
     return (
-        f"{_supply(c)} would not be sure to reach this line: re-solved with them, some optimal allocation still "
-        f"gives it only {allocated} units"
+        f"{_supply(c)} would not be sure to reach this line: re-solved with them, some optimal allocation "
+        f"gives it only {least} units"
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from optimizers.problem import StockPosition
+from optimizers.problem import Item, StockPosition
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
-from optimizers.reallocation.problem import Strategy
+from optimizers.reallocation.problem import RunLine, Strategy
 from optimizers.reallocation.result import RunLineResult, WhatIf
 from optimizers.reallocation.verify import VERIFY_SHARE, verify
 from tests.reallocation.helpers import network, order, problem, segment, solved
@@ -132,3 +132,27 @@ def test_the_same_input_gives_the_same_explanations() -> None:
     first, second = verified(p), verified(p)
     assert first.orders == second.orders
     assert first.counterfactuals[:3] == second.counterfactuals[:3]
+
+
+def test_a_fill_ratio_shared_with_another_component_is_the_least_of_their_bests() -> None:
+    """SKU-1's lines (8 units for 16) set the run's silver ratio, 1/2; SKU-2's (12 for 20) could reach 3/5. With
+    4 more units of SKU-1, its lines could reach 3/4, so the run's ratio becomes SKU-2's 3/5: each SKU-1 line
+    gets at least ceil(3/5 * 8) = 5 (not 6), found by solving SKU-2's component on its own."""
+    base = network(8)
+    net = replace(
+        base,
+        items=(*base.items, Item("SKU-2", 5.0)),
+        stock=(*base.stock, StockPosition("SKU-2", "WH-A", 12)),
+    )
+    lines = [("SO-1", "SKU-1", 8), ("SO-2", "SKU-1", 8), ("SO-3", "SKU-2", 10), ("SO-4", "SKU-2", 10)]
+    orders = [replace(order(oid, "silver", q), lines=(RunLine(1, item, q, 10.0),)) for oid, item, q in lines]
+    p = problem(net, *orders)
+    answer = verified(p)
+    assert answer.counterfactuals.claimed == answer.counterfactuals.checked
+    for oid in ("SO-1", "SO-2", "SO-3", "SO-4"):
+        e = line(answer, oid).explanation
+        if e is not None and e.counterfactual_verified:
+            assert e.what_if is not None
+            confirm(p, oid, 1, e.what_if)
+    e = line(answer, "SO-1").explanation
+    assert e is not None and e.counterfactual_verified and e.what_if == WhatIf("SKU-1", "WH-A", 4, 5, True)

@@ -62,7 +62,7 @@ class Verification(NamedTuple):
     """How many counterfactuals the run re-solved (`optimizers.reallocation.verify`), and what it spent."""
 
     claimed: int = 0  # lines whose counterfactual names extra stock
-    checked: int = 0  # of them, re-solved (highest ranked first, then largest shortfall)
+    checked: int = 0  # of them, re-solved (highest ranked first, then largest shortfall); some may not decide
     verified: int = 0  # of them, confirmed (possibly rewritten to fewer units)
     budget_ms: float = 0.0
     spent_ms: float = 0.0

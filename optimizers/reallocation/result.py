@@ -41,14 +41,17 @@ class Reason(NamedTuple):
 
 
 class WhatIf(NamedTuple):
-    """The counterfactual as data: with `extra_qty` more units of `item` in stock at `location` on as_of, the
-    line gets `allocated_qty` units (at least that many once verified), all on time when `on_time`."""
+    """The counterfactual as data: with `extra_qty` more units of `item` in stock at `location` on as_of and
+    `lane_qty` more capacity on `lane` (when named), the line gets `allocated_qty` units (at least that many once
+    verified), all on time when `on_time`."""
 
     item: str
     location: str
-    extra_qty: int
+    extra_qty: int  # 0 when the stock there was not used up: only the lane's capacity is short
     allocated_qty: int
     on_time: bool
+    lane: tuple[str, str] | None = None  # (from, to): a full lane on the line's best route
+    lane_qty: int = 0
 
 
 class LineExplanation(NamedTuple):

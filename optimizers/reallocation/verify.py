@@ -1,15 +1,16 @@
-"""Verifying a run's counterfactuals by re-solving the line's component with the extra stock.
+"""Verifying a run's counterfactuals by re-solving the line's component with the extra supply.
 
-A claim (`optimizers.reallocation.counterfactual`) adds stock at a location the line already draws from, so
-the lines that could use it are already in the line's component, and no shipment limit starts to bind: with
-the stock added, the component's lines are still one component, independent of the rest of the run. The
-sub-problem is the run restricted to those lines, with the stock added; it is built and solved by the engine's
-own entry points (`build`, `build_model`, `BatchSolver`, `ratio`), level by level, up to the line's last level
-(`win.units`; its class's `min_fill_ratio`, or `units` without fair share; `fill.units`). The least units the
-line gets on the set of answers optimal at every level so far is then minimised: every answer of a full run
-with the extra stock lies in that set (the later levels only choose within it), so that least is a bound the
-full re-run cannot fall below. The claim is confirmed when it reaches the line's cap; between its allocation
-and its cap the sentence is rewritten to that least; otherwise it is not confirmed.
+A claim (`WhatIf`, stated by `optimizers.reallocation.counterfactual`) adds stock at a location the line already
+draws from, or capacity to a capacitated lane it already uses, so the lines that could use either are already
+in the line's component, and no shipment limit starts to bind: with the supply added, the component's lines
+are still one component, independent of the rest of the run. The sub-problem is the run restricted to those
+lines, with the supply added; it is built and solved by the engine's own entry points (`build`, `build_model`,
+`BatchSolver`, `ratio`), level by level, up to the line's last level (`win.units`; its class's
+`min_fill_ratio`, or `units` without fair share; `fill.units`). The line's units (and on-time units) are then
+minimised over the answers optimal at every level so far: every answer of a full run with the extra supply
+lies in that set (the later levels only choose within it), so that least is a bound the full re-run cannot fall
+below. The claim is confirmed when the least reaches the line's cap; between its allocation and its cap the
+sentence is rewritten to that least; otherwise it is not confirmed.
 
 The fill ratio of a class is a minimum over the whole run. Its value with the extra stock is the least of the
 component's own best t_c (solved here) and the other components' least T, which the extra stock does not
@@ -40,12 +41,12 @@ from optimizers.problem import StockPosition
 from optimizers.reallocation import ratio
 from optimizers.reallocation.build import build
 from optimizers.reallocation.candidates import RunCandidates
-from optimizers.reallocation.counterfactual import Claim, claim, confirmed, refuted
+from optimizers.reallocation.counterfactual import confirmed, refuted
 from optimizers.reallocation.decompose import binding_limits, components, discrete
 from optimizers.reallocation.levels import COMPETING, Level, objective_levels
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.model import build_model
-from optimizers.reallocation.problem import ReallocationProblem, Strategy
+from optimizers.reallocation.problem import Network, ReallocationProblem, Strategy
 from optimizers.reallocation.result import ReallocationRun, RunLineResult, RunOrderResult, Verification, WhatIf
 from optimizers.reallocation.segments import class_names, priority
 from optimizers.solvers.budget import Budget
@@ -84,18 +85,19 @@ def verify(
     start = time.perf_counter()
     limit_s = (problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms) / 1000
     budget_s = max(0.0, min(share * limit_s, began + limit_s - start))
-    rc = build(problem)
     results = [ln for o in answer.orders for ln in o.lines]  # the run lists lines in the canonical order
-    claims = {li: c for li, r in enumerate(results) if r.explanation and (c := claim(rc, li, r.allocated_qty))}
+    claims = {li: r.explanation.what_if for li, r in enumerate(results) if r.explanation and r.explanation.what_if}
     if answer.solver.degraded or not claims or budget_s == 0:
         why = "degraded run" if answer.solver.degraded else ("no time left" if claims else None)
         done = Verification(len(claims), 0, 0, budget_s * 1000, (time.perf_counter() - start) * 1000, why)
         return replace(answer, counterfactuals=done)
+    rc = build(problem)
     runs = _Context(problem, answer, rc, results, budget_s / SECONDS_PER_UNIT)
     budget = Budget(min(began + limit_s, start + CLOCK_SHARES * budget_s))
     rewritten: dict[int, tuple[str, bool, WhatIf]] = {}
     skipped, checked = None, 0
-    for li in sorted(claims, key=lambda k: (priority(rc.lines[k].cls), -claims[k].extra, k)):
+    short = {li: w.allocated_qty - results[li].allocated_qty for li, w in claims.items()}
+    for li in sorted(claims, key=lambda k: (priority(rc.lines[k].cls), -short[k], k)):
         cost = runs.cost(li)
         if cost > runs.units:
             skipped = "budget spent"
@@ -104,7 +106,7 @@ def verify(
         checked += 1
         least = runs.least(li, claims[li], budget)
         if least is not None:
-            rewritten[li] = _sentence(claims[li], results[li].allocated_qty, least)
+            rewritten[li] = _sentence(claims[li], results[li], least)
         if budget.time_up():
             skipped = "clock ran out"
             break
@@ -114,12 +116,12 @@ def verify(
     return replace(answer, orders=_rewrite(answer.orders, rewritten), counterfactuals=done)
 
 
-def _sentence(c: Claim, allocated: int, least: Least) -> tuple[str, bool, WhatIf]:
+def _sentence(w: WhatIf, res: RunLineResult, least: Least) -> tuple[str, bool, WhatIf]:
     """The re-solve's account: confirmed when it gives the line more, at least `least.units`."""
-    what = WhatIf(c.item, c.location, c.extra, least.units, least.on_time >= least.units > 0)
-    if least.units > allocated:
-        return confirmed(c, allocated, least.units, least.on_time), True, what
-    return refuted(c, least.units), False, what
+    what = w._replace(allocated_qty=least.units, on_time=least.on_time >= least.units > 0)
+    if least.units > res.allocated_qty:
+        return confirmed(w, res.requested_qty, res.allocated_qty, least.units, least.on_time), True, what
+    return refuted(w, least.units), False, what
 
 
 def _rewrite(
@@ -191,8 +193,8 @@ class _Context:
         """Work units of the line's re-solve: its component's arcs through its levels and the two minima."""
         return FIXED_UNITS + self.weight[int(self.comp[li])] * (self.last(li) + 3)
 
-    def least(self, li: int, c: Claim, budget: Budget) -> Least | None:
-        """Re-solve the line's component with the claim's stock; None when that cannot decide."""
+    def least(self, li: int, c: WhatIf, budget: Budget) -> Least | None:
+        """Re-solve the line's component with the claim's supply; None when that cannot decide."""
         k = int(self.comp[li])
         sub = _sub_problem(self.problem, self.rc, self.lines[k], c)
         s, levels = _solver(sub)
@@ -294,14 +296,24 @@ def _least(s: BatchSolver, cols: np.ndarray, budget: Budget) -> int:
 
 
 def _sub_problem(
-    problem: ReallocationProblem, rc: RunCandidates, lines: np.ndarray, c: Claim | None
+    problem: ReallocationProblem, rc: RunCandidates, lines: np.ndarray, w: WhatIf | None
 ) -> ReallocationProblem:
-    """The run restricted to the component's lines, with the claim's stock added (when there is one)."""
+    """The run restricted to the component's lines, with the claim's supply added (when there is one)."""
     keep = {(rc.lines[li].order.id, rc.lines[li].line.line) for li in lines.tolist()}
     orders = []
     for o in problem.orders:
         mine = tuple(ln for ln in o.lines if (o.id, ln.line) in keep)
         if mine:
             orders.append(replace(o, lines=mine))
-    stock = problem.network.stock if c is None else (*problem.network.stock, StockPosition(c.item, c.location, c.extra))
-    return replace(problem, network=replace(problem.network, stock=stock), orders=tuple(orders))
+    net = problem.network if w is None else with_supply(problem.network, w)
+    return replace(problem, network=net, orders=tuple(orders))
+
+
+def with_supply(net: Network, w: WhatIf) -> Network:
+    """The network with the counterfactual's stock and lane capacity added."""
+    stock = (*net.stock, StockPosition(w.item, w.location, w.extra_qty)) if w.extra_qty else net.stock
+    lanes = tuple(
+        ln._replace(capacity=(ln.capacity or 0) + w.lane_qty) if (ln.from_location, ln.to_location) == w.lane else ln
+        for ln in net.lanes
+    )
+    return replace(net, stock=stock, lanes=lanes)

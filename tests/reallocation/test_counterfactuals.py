@@ -1,16 +1,16 @@
-"""Verified counterfactuals are true: a whole new run with the extra stock added to the input gives the line at
-least the units the verified sentence says; refuted ones say so; the budget, its order and a degraded run."""
+"""Verified counterfactuals are true: a whole new run with the extra supply added to the input gives the line
+at least the units the verified sentence says; refuted ones say so; the budget, its order and a degraded run."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 
-from optimizers.problem import Item, StockPosition
+from optimizers.problem import Item, ShippingRoute, StockPosition
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation.problem import RunLine, Strategy
 from optimizers.reallocation.result import RunLineResult, WhatIf
-from optimizers.reallocation.verify import VERIFY_SHARE, verify
+from optimizers.reallocation.verify import VERIFY_SHARE, verify, with_supply
 from tests.reallocation.helpers import network, order, problem, segment, solved
 
 
@@ -24,15 +24,9 @@ def line(answer: ReallocationRun, oid: str) -> RunLineResult:
     return next(o for o in answer.orders if o.id == oid).lines[0]
 
 
-def with_stock(p: ReallocationProblem, w: WhatIf) -> ReallocationProblem:
-    """The input with the counterfactual's extra stock added."""
-    stock = (*p.network.stock, StockPosition(w.item, w.location, w.extra_qty))
-    return replace(p, network=replace(p.network, stock=stock))
-
-
 def confirm(p: ReallocationProblem, oid: str, number: int, w: WhatIf) -> None:
-    """A whole new run with the extra stock gives the line at least what the verified counterfactual says."""
-    again = solved(with_stock(p, w))
+    """A whole new run with the extra supply gives the line at least what the verified counterfactual says."""
+    again = solved(replace(p, network=with_supply(p.network, w)))
     assert again.solver.proven
     res = next(ln for o in again.orders if o.id == oid for ln in o.lines if ln.line == number)
     assert res.allocated_qty >= w.allocated_qty
@@ -156,3 +150,14 @@ def test_a_fill_ratio_shared_with_another_component_is_the_least_of_their_bests(
             confirm(p, oid, 1, e.what_if)
     e = line(answer, "SO-1").explanation
     assert e is not None and e.counterfactual_verified and e.what_if == WhatIf("SKU-1", "WH-A", 4, 5, True)
+
+
+def test_a_full_lane_is_claimed_without_stock_the_line_did_not_use_up() -> None:
+    """WH-A ships only through WH-B, over a lane carrying 3: the stock is there, the lane's capacity is short."""
+    net = replace(network(10, lane_cap=3), shipping=(ShippingRoute("WH-B", "R1", 0.5, 1),))
+    p = problem(net, order("SO-1", "silver", 6))
+    e = line(verified(p), "SO-1").explanation
+    assert e is not None and e.counterfactual_verified
+    assert e.what_if == WhatIf("SKU-1", "WH-A", 0, 6, True, ("WH-A", "WH-B"), 3)
+    assert e.counterfactual.startswith("3 more capacity on lane WH-A -> WH-B (for SKU-1) would have filled this line")
+    confirm(p, "SO-1", 1, e.what_if)

@@ -62,9 +62,10 @@ class LineExplanation(NamedTuple):
 
 
 class Verification(NamedTuple):
-    """How many counterfactuals the run re-solved (`optimizers.reallocation.verify`), and what it spent."""
+    """How many counterfactuals the run re-solved (`optimizers.reallocation.verify`), and what it spent; the
+    default, for a run `verify` has not seen, says so."""
 
-    claimed: int = 0  # lines whose counterfactual names extra stock
+    claimed: int = 0  # lines whose counterfactual names extra supply
     checked: int = 0  # of them, re-solved (highest ranked first, then largest shortfall); some may not decide
     verified: int = 0  # of them, confirmed (possibly rewritten to fewer units)
     budget_ms: float = 0.0

@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem
 from optimizers.reallocation.verify import verify
+from scenarios.orderbook import order_book
 from tests.reallocation.helpers import solved
 from tests.reallocation.strategies import order_books
 from tests.reallocation.test_counterfactuals import confirm
@@ -37,3 +39,17 @@ def test_every_verified_counterfactual_is_confirmed_by_a_full_rerun(problem: Rea
                 confirm(problem, after.id, new.line, what)
     assert verified == count.verified
     assert verify(problem, answer, began=time.perf_counter()).orders == checked.orders  # the same explanations
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 10**6), st.integers(30, 60))
+def test_verified_counterfactuals_on_generated_order_books_hold_on_a_full_rerun(seed: int, lines: int) -> None:
+    """The bench's generator (`scenarios.orderbook`): segments, tiers, protections, lanes, limits at scale."""
+    problem = order_book(seed, lines, 8, 3)
+    answer = solved(problem)
+    checked = verify(problem, answer, began=time.perf_counter())
+    for order in checked.orders:
+        for res in order.lines:
+            if res.explanation is not None and res.explanation.counterfactual_verified:
+                assert res.explanation.what_if is not None
+                confirm(problem, order.id, res.line, res.explanation.what_if)

@@ -6,7 +6,9 @@ that drew on it (the ten highest ranked, largest first, and a count of the rest)
 their strategy and tier rank ahead in the objective. Run-level
 codes beside the allocation vocabulary: STRATEGY (`lose` gives up everything, `fill` never gains),
 PRICE_REJECTED and NO_SUPPLY (no allocatable supply of a usable item reaches the order's region).
-The counterfactual names the supply that would have served the line; it is not re-solved (not verified).
+The counterfactual (`optimizers.reallocation.counterfactual`) names the stock or lane capacity that would have
+given the line its cap; it is stated here, unverified, and checked by re-solving in
+`optimizers.reallocation.verify`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 
 from optimizers.decision import ReasonCode
 from optimizers.reallocation.candidates import RunCandidates
+from optimizers.reallocation.counterfactual import claim, policy_sentence, stated
 from optimizers.reallocation.problem import Strategy
 from optimizers.reallocation.result import LineExplanation, Reason, RunLineResult, TakenBy
 from optimizers.reallocation.segments import priority
@@ -52,7 +55,17 @@ class Explainer:
                 reasons.append(Reason(ReasonCode.SHIP_COMPLETE.value, f"needs all {ref.line.qty} units at once"))
         if not reasons:
             reasons.append(Reason(ReasonCode.TIE_BREAK.value, "equally good allocations exist; the tie-break chose"))
-        return LineExplanation(tuple(reasons), self._counterfactual(li, arcs, res), False)
+        said = claim(self.rc, li, res.allocated_qty, self._node_full, self._lane_full)
+        if said is None:
+            return LineExplanation(tuple(reasons), policy_sentence(self.rc, li), False)
+        return LineExplanation(tuple(reasons), stated(said, ref.line.qty), False, said)
+
+    def _node_full(self, n: int) -> bool:
+        return sum(self.on_node[n].values()) >= self.rc.nodes[n].qty
+
+    def _lane_full(self, k: int) -> bool:
+        cap = self.rc.lanes[k][2]
+        return cap is not None and sum(self.on_lane[k].values()) >= cap
 
     def _policy(self, li: int) -> list[Reason]:
         ref = self.rc.lines[li]
@@ -69,13 +82,12 @@ class Explainer:
         out = []
         for n in sorted(set(rc.arc_node[arcs].tolist())):
             node = rc.nodes[n]
-            if sum(self.on_node[n].values()) >= node.qty:
+            if self._node_full(n):
                 where = f"{node.item} at {node.location} ({node.source}, {node.available_date.isoformat()})"
                 out.append(self._reason(ReasonCode.EXHAUSTED_BY_OTHER_LINES, where, li, ("node", n), self.on_node[n]))
         for k in sorted(set(rc.arc_lane[arcs][rc.arc_lane[arcs] >= 0].tolist())):
-            cap = rc.lanes[k][2]
-            if cap is not None and sum(self.on_lane[k].values()) >= cap:
-                lane = f"lane {rc.lanes[k][0]} -> {rc.lanes[k][1]} carries {cap}"
+            if self._lane_full(k):
+                lane = f"lane {rc.lanes[k][0]} -> {rc.lanes[k][1]} carries {rc.lanes[k][2]}"
                 out.append(self._reason(ReasonCode.LANE_CAPACITY, lane, li, ("lane", k), self.on_lane[k]))
         order = rc.lines[li].order.id
         if order in self.limits and len(self.origins[order]) >= self.limits[order]:
@@ -99,12 +111,3 @@ class Explainer:
                 named.append(TakenBy(lines[o].order.id, lines[o].line.line, q, self.rank[o] < mine))
         more = len(ranked) - len(named) - (li in drawn)
         return Reason(code.value, where + (f"; {more} more lines drew on it" if more else ""), tuple(named))
-
-    def _counterfactual(self, li: int, arcs: np.ndarray, res: RunLineResult) -> str:
-        short = res.requested_qty - res.allocated_qty
-        if not len(arcs) or self.rc.lines[li].cap < res.requested_qty:
-            return "no additional supply would change this line: its strategy or pricing bounds it"
-        best = arcs[np.lexsort((self.rc.arc_tie[arcs], ~self.rc.arc_on_time[arcs]))[0]]
-        node = self.rc.nodes[int(self.rc.arc_node[best])]
-        when = "on time" if self.rc.arc_on_time[best] else "late"
-        return f"{short} more units of {node.item} at {node.location} would have filled this line ({when})"

@@ -40,10 +40,37 @@ class Reason(NamedTuple):
     taken_by: tuple[TakenBy, ...] = ()
 
 
+class WhatIf(NamedTuple):
+    """The counterfactual as data: with `extra_qty` more units of `item` in stock at `location` on as_of and
+    `lane_qty` more capacity on `lane` (when named), the line gets `allocated_qty` units (at least that many once
+    verified), all on time when `on_time`."""
+
+    item: str
+    location: str
+    extra_qty: int  # 0 when the stock there was not used up: only the lane's capacity is short
+    allocated_qty: int
+    on_time: bool
+    lane: tuple[str, str] | None = None  # (from, to): a full lane on the line's best route
+    lane_qty: int = 0
+
+
 class LineExplanation(NamedTuple):
     reasons: tuple[Reason, ...]
     counterfactual: str
-    counterfactual_verified: bool
+    counterfactual_verified: bool  # a re-solve with the extra supply confirmed the sentence and `what_if`
+    what_if: WhatIf | None = None  # None when no supply would change the line
+
+
+class Verification(NamedTuple):
+    """How many counterfactuals the run re-solved (`optimizers.reallocation.verify`), and what it spent; the
+    default, for a run `verify` has not seen, says so."""
+
+    claimed: int = 0  # lines whose counterfactual names extra supply
+    checked: int = 0  # of them, re-solved (highest ranked first, then largest shortfall); some may not decide
+    verified: int = 0  # of them, confirmed (possibly rewritten to fewer units)
+    budget_ms: float = 0.0
+    spent_ms: float = 0.0
+    skipped: str | None = "not attempted"  # why fewer than `claimed` were checked, if so
 
 
 class RunLineResult(NamedTuple):
@@ -125,3 +152,4 @@ class ReallocationRun:
     kpis: Kpis
     solver: SolverInfo
     input_hash: str
+    counterfactuals: Verification = Verification()

@@ -19,7 +19,10 @@ change. The run's t* = min(t_c before, T) gives T when no other component has an
 line, or its own best before, solved once per component, above t*: then T = t*); otherwise T is the least of
 the other components' own bests, each solved once per component (the run's t* held for earlier classes).
 
-Budget: `share` (default `VERIFY_SHARE`) of the run's time limit, none on a degraded run. It is counted in
+Budget: `share` (default `VERIFY_SHARE`) of the run's time limit, and at most `RUN_SHARE` of the run's own work
+(its arcs through every level, in the units below; `MIN_UNITS` at least), so verifying makes a large run at most
+half as long again; none
+on a degraded run. It is counted in
 work units (a fixed part per re-solve, plus the arcs of the re-solved component times its levels, times
 `BINARY_FACTOR` when it has binaries), converted at a measured rate, so the lines verified depend only on the
 input: lines are taken highest ranked first (strategy, then tier), then the largest shortfall, then in
@@ -52,8 +55,10 @@ from optimizers.reallocation.segments import class_names, priority
 from optimizers.solvers.budget import Budget
 
 VERIFY_SHARE = 0.05  # of the run's time limit: 3 s of the default 60 s
+RUN_SHARE = 0.5  # and at most half the work units of the run itself (its arcs through every level)
 SECONDS_PER_UNIT = 2e-6  # measured: one arc of a re-solved component through one level (eligibility included)
 FIXED_UNITS = 2500  # measured: building a sub-problem and its model, about 5 ms
+MIN_UNITS = 40 * FIXED_UNITS  # what `RUN_SHARE` leaves a small run at least: about 0.2 s
 # A component with binaries (ship-complete lines, shipment limits) costs more: measured 3 times as much on a
 # 200-line book, about 60 times on the 1,000-line ones (their tier levels' integer programs); the clock bounds it.
 BINARY_FACTOR = 10
@@ -78,10 +83,12 @@ def verify(
     began: float,
     time_limit_ms: int | None = None,
     share: float = VERIFY_SHARE,
+    rc: RunCandidates | None = None,
 ) -> ReallocationRun:
     """The run with its counterfactuals re-solved as far as the budget goes: confirmed ones marked verified
     (rewritten to what the re-solve gave), and the count in `counterfactuals`. `began` is the run's start
-    (`time.perf_counter()`), `time_limit_ms` its limit (default: the policy's)."""
+    (`time.perf_counter()`), `time_limit_ms` its limit (default: the policy's), `rc` its candidates when the
+    caller has them (built again otherwise)."""
     start = time.perf_counter()
     limit_s = (problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms) / 1000
     budget_s = max(0.0, min(share * limit_s, began + limit_s - start))
@@ -91,8 +98,10 @@ def verify(
         why = "degraded run" if answer.solver.degraded else ("no time left" if claims else None)
         done = Verification(len(claims), 0, 0, budget_s * 1000, (time.perf_counter() - start) * 1000, why)
         return replace(answer, counterfactuals=done)
-    rc = build(problem)
+    rc = build(problem) if rc is None else rc
     runs = _Context(problem, answer, rc, results, budget_s / SECONDS_PER_UNIT)
+    runs.units = min(runs.units, max(MIN_UNITS, RUN_SHARE * sum(runs.weight) * len(runs.levels)))
+    budget_s = runs.units * SECONDS_PER_UNIT
     budget = Budget(min(began + limit_s, start + CLOCK_SHARES * budget_s))
     rewritten: dict[int, tuple[str, bool, WhatIf]] = {}
     skipped, checked = None, 0

@@ -5,7 +5,8 @@ a warm-up, round-robin over the seeds, beside the raw solver time the decision r
 the greedy baseline on the same instance; then the small request over HTTP against a real server on
 127.0.0.1, and the same order decided against a stored network of 5,000 items with 100,000 open reservations
 (`scenarios.bench_stored`); then the bulk orders end to end against their time limit (`scenarios.bench_bulk`);
-then the rules benchmark when `rules.bench` exists; then re-allocation runs (`scenarios.bench_realloc`).
+then the rules benchmark when `rules.bench` exists; then re-allocation runs (`scenarios.bench_realloc`); then a
+scenario batch on the local and Ray executors (`scenarios.bench_batches`).
 Prints a table with the issue's targets and writes every figure as JSON.
 Not a test: timings belong to the machine, so nothing here asserts.
 """
@@ -28,6 +29,7 @@ from optimizers.decision import AllocationDecision
 from optimizers.engine import decide
 from optimizers.problem import AllocationProblem
 from optimizers.proof.greedy import greedy_fills
+from scenarios.bench_batches import format_batches, run_batches_bench
 from scenarios.bench_bulk import format_bulk, run_bulk_bench
 from scenarios.bench_http import recording_cost, run_http_bench
 from scenarios.bench_realloc import format_realloc, run_realloc_bench
@@ -167,7 +169,18 @@ def machine_reference_ms() -> float:
     return round(best, 2)
 
 
-def run(seeds: list[int], scale: float, http_count: int, realloc_sizes: list[str] | None = None) -> dict[str, Any]:
+# make bench's scenario batch: (lines, scenarios), a plain book so that the batch machinery and the executors are
+# what is measured; the issue's 50 x 20,000 lines: `python -m scenarios.bench_batches`
+BATCH_BENCH = (2_000, 10)
+
+
+def run(
+    seeds: list[int],
+    scale: float,
+    http_count: int,
+    realloc_sizes: list[str] | None = None,
+    batch_executors: tuple[str, ...] = ("local", "ray"),
+) -> dict[str, Any]:
     """Every measurement of the benchmark, as one JSON-ready dict."""
     results: dict[str, Any] = {
         "machine": {
@@ -201,6 +214,10 @@ def run(seeds: list[int], scale: float, http_count: int, realloc_sizes: list[str
     results["rules"] = rules_bench()
     if realloc_sizes:
         results["reallocation"] = run_realloc_bench(realloc_sizes, repeat=len(seeds), seed=seeds[0])
+    if batch_executors:
+        print("bench: a scenario batch on each executor ...", flush=True)
+        lines, count = BATCH_BENCH
+        results["batches"] = run_batches_bench(lines, count, executors=batch_executors, seed=seeds[0], plain=True)
     return results
 
 
@@ -216,8 +233,10 @@ def main(argv: list[str] | None = None) -> None:
         default="small,medium",
         help="re-allocation sizes (small, medium, large; '' skips them); each size runs once per seed",
     )
+    parser.add_argument("--batch-executors", default="local,ray", help="'' skips the scenario batch")
     args = parser.parse_args(argv)
-    results = run(args.seeds, args.scale, args.http_requests, [s for s in args.realloc_sizes.split(",") if s])
+    results = run(args.seeds, args.scale, args.http_requests, [s for s in args.realloc_sizes.split(",") if s],
+                  tuple(e for e in args.batch_executors.split(",") if e))  # fmt: skip
     report, results["targets"] = format_report(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report)
@@ -226,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(format_stored(results["stored_network"])))
     if "reallocation" in results:
         print("\n" + "\n".join(format_realloc(results["reallocation"], results["machine"]["reference_ms"])))
+    if "batches" in results:
+        print("\n" + "\n".join(format_batches(results["batches"])))
     print(f"\nwrote {args.out}")
 
 

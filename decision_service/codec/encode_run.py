@@ -15,15 +15,26 @@ CHANGED_COLUMNS = ("order", "segment", "strategy", "tier", "held", "line", "item
                    "allocated_qty", "change", "backorder_qty", "rejection", "why")  # fmt: skip
 
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per record type its field names; None: not a record
+
+
 def plain(value: Any) -> Any:
-    """Records, named tuples, tuples and dates as JSON values; a lane as `{"from", "to"}`."""
-    if hasattr(value, "_asdict"):
-        body = {k: plain(v) for k, v in value._asdict().items()}
-        if "via_lane" in body and body["via_lane"] is not None:
-            body["via_lane"] = {"from": body["via_lane"][0], "to": body["via_lane"][1]}
+    """Records, named tuples, tuples and dates as JSON values; a lane as `{"from", "to"}`. Scalars return at the
+    first test and each type's field names are looked up once: a 2,000-line run has 130,000 values."""
+    kind = type(value)
+    if kind in SCALARS:
+        return value
+    try:
+        names = _FIELDS[kind]
+    except KeyError:
+        names = _record_fields(kind)
+    if names is not None:
+        body = {k: plain(getattr(value, k)) for k in names}
+        lane = body.get("via_lane")
+        if lane is not None:
+            body["via_lane"] = {"from": lane[0], "to": lane[1]}
         return body
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -31,6 +42,17 @@ def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _record_fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a named tuple or dataclass type (remembered), None for any other type."""
+    names: tuple[str, ...] | None = None
+    if hasattr(kind, "_asdict") and hasattr(kind, "_fields"):
+        names = tuple(kind._fields)
+    elif is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+    _FIELDS[kind] = names
+    return names
 
 
 def run_body(decided: RunDecision) -> dict[str, Any]:

@@ -52,11 +52,16 @@ def test_a_verified_counterfactual_is_what_a_new_run_with_the_stock_gives() -> N
 
 def test_a_lone_short_line_is_filled_by_its_shortfall() -> None:
     p = problem(network(10), order("SO-1", "gold", 8), order("SO-2", "silver", 6))
-    e = line(verified(p), "SO-2").explanation
-    assert e is not None and e.counterfactual_verified
-    assert e.what_if == WhatIf("SKU-1", "WH-A", 4, 6, True)
-    assert "would have filled this line on time (verified" in e.counterfactual
-    confirm(p, "SO-2", 1, e.what_if)
+    claimed = _confirmed_claim(p, "SO-2", WhatIf("SKU-1", "WH-A", 4, 6, True))
+    assert "would have filled this line on time (verified" in claimed
+
+
+def _confirmed_claim(p: ReallocationProblem, oid: str, claim: WhatIf) -> str:
+    """The sentence of `oid`'s first line, whose counterfactual must be `claim`, verified, and hold on a re-run."""
+    e = line(verified(p), oid).explanation
+    assert e is not None and e.counterfactual_verified and e.what_if == claim
+    confirm(p, oid, 1, claim)
+    return e.counterfactual
 
 
 def test_stock_a_higher_tier_takes_first_is_not_verified() -> None:
@@ -75,11 +80,8 @@ def test_stock_a_higher_tier_takes_first_is_not_verified() -> None:
 def test_a_fill_line_is_promised_its_confirmed_units() -> None:
     segs = (segment(Strategy.FILL, "SO-2"),)
     p = problem(network(6), order("SO-1", "gold", 4), order("SO-2", "silver", 8, confirmed=5), segments=segs)
-    e = line(verified(p), "SO-2").explanation
-    assert e is not None and e.counterfactual_verified
-    assert e.what_if == WhatIf("SKU-1", "WH-A", 3, 5, True)
-    assert "given this line its 5 confirmed units" in e.counterfactual
-    confirm(p, "SO-2", 1, e.what_if)
+    claimed = _confirmed_claim(p, "SO-2", WhatIf("SKU-1", "WH-A", 3, 5, True))
+    assert "given this line its 5 confirmed units" in claimed
 
 
 def test_the_budget_takes_the_highest_ranked_then_the_largest_shortfall_first() -> None:

@@ -167,20 +167,26 @@ def _feasible(
         return None
     _lower(s, lines, [math.ceil(t * q) for q in qty], saved)
     s.objective(np.zeros(0, np.int64), np.zeros(0), True)
-    status = s.timed(budget)
-    if status in _INFEASIBLE:
-        return False
-    if status == highspy.HighsModelStatus.kOptimal:
+    while True:  # again when an answer broke a shipment limit not modelled yet (it is modelled now)
+        status = s.timed(budget)
+        if status in _INFEASIBLE:
+            return False
+        if status != highspy.HighsModelStatus.kOptimal:
+            break
         x = np.array(s.m.h.getSolution().col_value)
         if s.integral(x) and all(_kept(h, x) for h in s.held):
+            if not s.limits_kept(x):
+                continue
             s.x = x
             return True
         status, mip = s.mip(budget)
         if status in _INFEASIBLE:
             return False
-        if status == highspy.HighsModelStatus.kOptimal:
-            x = np.array(mip.getSolution().col_value)
-            s.integral(x)
+        if status != highspy.HighsModelStatus.kOptimal:
+            break
+        x = np.array(mip.getSolution().col_value)
+        s.integral(x)
+        if s.limits_kept(x):
             s.x = x
             return True
     s.stopped = True

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from optimizers.problem import Customer, Item, Location, ShippingRoute, StockPosition
+from optimizers.reallocation import ratio
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.problem import Network, RunLine, RunOrder
 from optimizers.reallocation.proof.crosscheck_pyomo import crosscheck
-from tests.reallocation.helpers import AS_OF, allocated, problem, solved
+from tests.reallocation.helpers import AS_OF, allocated, level, problem, solved
 
 
 def _sites(max_shipments: int | None, customers: int = 1) -> Network:
@@ -74,3 +75,36 @@ def test_limits_of_two_orders_sharing_the_sites() -> None:
         _order("SO-2", "C-1", ("SKU-1", 4), ("SKU-2", 2)),
     )
     assert _agree(p) == {"SO-1": 5, "SO-2": 5}
+
+
+def test_a_fill_ratio_with_binaries_is_settled_by_its_least_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One gold order limited to one site wants 2 of SKU-1 (stocked only at WH-A) and 2 of SKU-2 (only at
+    WH-B); a ship-complete line SKU-1 x 3 that cannot be served brings a binary. Both gold lines are eligible, the
+    LP's best minimum is 1/2 (y at 1/2 each), but no answer gives both a unit: the least candidate above the
+    incumbent's 0 is infeasible, so 0 is proven without max t's integer program."""
+    net = Network(
+        locations=(Location("WH-A", "US01"), Location("WH-B", "US01")),
+        items=(Item("SKU-1", 5.0), Item("SKU-2", 5.0)),
+        stock=(StockPosition("SKU-1", "WH-A", 2), StockPosition("SKU-2", "WH-B", 2)),
+        shipping=(ShippingRoute("WH-A", "R1", 1.0, 1), ShippingRoute("WH-B", "R1", 1.0, 1)),
+        customers=(Customer("C-0", "gold", True, 1), Customer("C-1", "silver", True, None)),
+    )
+    complete = RunLine(1, "SKU-1", 3, 10.0, False, True)
+    other = RunOrder("SO-2", "C-1", "US01", "R1", AS_OF + timedelta(days=5), AS_OF, (complete,))
+    calls: list[int] = []
+    real = BatchSolver.integer
+    monkeypatch.setattr(BatchSolver, "integer", lambda s, b: calls.append(1) or real(s, b))
+    inside: list[int] = []  # integer programs run by the binaries' path of max_min
+
+    def spied(*args: object) -> object:
+        before = len(calls)
+        out = real_path(*args)
+        inside.append(len(calls) - before)
+        return out
+
+    real_path = ratio._max_min_integer
+    monkeypatch.setattr(ratio, "_max_min_integer", spied)
+    p = problem(net, _order("SO-1", "C-0", ("SKU-1", 2), ("SKU-2", 2)), other)
+    assert _agree(p) == {"SO-1": 2, "SO-2": 0}
+    assert level(solved(p), "tier.gold.min_fill_ratio") == 0.0
+    assert inside and not any(inside)

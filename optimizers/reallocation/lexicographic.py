@@ -23,7 +23,6 @@ import highspy
 import numpy as np
 
 from optimizers.reallocation.candidates import RunCandidates
-from optimizers.reallocation.lazy import LazyLimits
 from optimizers.reallocation.levels import Level, coefficients
 from optimizers.reallocation.model import INF, BatchModel
 from optimizers.solvers.budget import Budget
@@ -40,10 +39,9 @@ Face = tuple[np.ndarray, np.ndarray, np.ndarray]  # an LP optimum's reduced cost
 class BatchSolver:
     """One batch's model, its incumbent, and the levels it holds."""
 
-    def __init__(self, rc: RunCandidates, m: BatchModel, limits: dict[str, int]) -> None:
+    def __init__(self, rc: RunCandidates, m: BatchModel) -> None:
         self.rc, self.m = rc, m
         self.x = np.zeros(m.n_cols)  # nothing allocated: feasible for every row
-        self.lazy = LazyLimits(rc, m, limits)
         self.confirmed_lines = np.array([rc.lines[li].line.confirmed_qty for li in m.lines.tolist()], np.int64)
         self.confirmed = int(self.confirmed_lines.sum())
         self.held: list[Held] = []
@@ -99,13 +97,10 @@ class BatchSolver:
             if self.timed(budget) != highspy.HighsModelStatus.kOptimal:
                 return self._stop(budget), None
             x = np.array(self.m.h.getSolution().col_value)
-            if not self.integral(x) or len(self.lazy.broken(x)):
+            if not self.integral(x):
                 if self._bound_reached(vals, cols, maximise):
                     return True, None  # the incumbent already reaches the LP's bound, rounded: optimal
-                outcome = self._dive_or_integer(cols, vals, maximise, budget, enough)
-                if outcome is None:
-                    continue  # shipment limits the LP broke are modelled now: solve it again
-                return outcome
+                return self._dive_or_integer(cols, vals, maximise, budget, enough)
             broken = [h for h in self.held if not _holds(h, x)]
             if not broken:
                 self.x = x
@@ -125,44 +120,38 @@ class BatchSolver:
         maximise: bool,
         budget: Budget,
         enough: Callable[[np.ndarray], bool] | None = None,
-    ) -> tuple[bool, Face | None] | None:
-        """An LP optimum that is fractional or breaks a shipment limit not modelled yet: dive (`_dive`). An
-        integral answer that reaches the LP's bound (rounded to an integer: the data are integral) is optimal, and
-        when the bound is itself integral the answer lies on the LP's optimal face, so the level is confined to
-        that face as on the LP path. Otherwise the limits the LP broke are modelled and None asks for the LP
-        again; when it broke none, the integer program decides, warm-started from the better of the two answers."""
+    ) -> tuple[bool, Face | None]:
+        """A fractional LP optimum: round its binaries (each order's K_o likeliest ship-from locations, ship-
+        complete lines to the nearer of 0 and 1) and re-solve the LP with them fixed. An integral answer that
+        reaches the LP's bound (rounded to an integer: the data are integral) is optimal, and when the bound is
+        itself integral the answer lies on the LP's optimal face, so the level is confined to that face as on the
+        LP path. Otherwise the integer program decides, warm-started from the better of the two answers."""
         bound = float(self.m.h.getInfo().objective_function_value)
         face = self._face()
-        lp = np.array(self.m.h.getSolution().col_value)
-        x = self._dive(lp, budget)
-        if x is not None:
-            target = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
-            have = float(np.asarray(vals, float) @ x[cols])
-            if have >= target - 1e-9 if maximise else have <= target + 1e-9:
-                self.x = x
-                return True, (face if abs(bound - round(bound)) <= 1e-6 else None)
-            if enough is not None and enough(x):
-                self.x = x
-                return False, None
-            mine = float(np.asarray(vals, float) @ self.x[cols])
-            if have > mine if maximise else have < mine:
-                self.x = x  # a better start for the integer program, feasible for every level held
-        if not self.limits_kept(lp):
-            return None
+        x = self._dive(np.array(self.m.h.getSolution().col_value), budget)
+        if x is None:
+            return self.integer(budget), None
+        target = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
+        have = float(np.asarray(vals, float) @ x[cols])
+        if have >= target - 1e-9 if maximise else have <= target + 1e-9:
+            self.x = x
+            return True, (face if abs(bound - round(bound)) <= 1e-6 else None)
+        if enough is not None and enough(x):
+            self.x = x
+            return False, None
+        mine = float(np.asarray(vals, float) @ self.x[cols])
+        if have > mine if maximise else have < mine:
+            self.x = x  # a better start for the integer program, feasible for every level held
         return self.integer(budget), None
 
     def _dive(self, x: np.ndarray, budget: Budget) -> np.ndarray | None:
         """An integral answer with the LP's binaries rounded and fixed, or None (fractional, infeasible, or a
         level held so far broken). Each order keeps the ship-from locations the incumbent opened and fills its
         K_o with those the LP leaned on most; ship-complete lines go to the nearer of 0 and 1, or, when that is
-        infeasible, stay as the incumbent has them (which is feasible). Orders whose limit is not modelled yet
-        and that the answer breaks are shut out of all but K_o locations chosen the same way (their arcs' upper
-        bounds set to 0), again while the answer breaks more. Every bound is restored."""
+        infeasible, stay as the incumbent has them (which is feasible). The binaries' bounds are restored."""
         n = len(self.m.arcs)
         binary = (np.flatnonzero(self.m.integer[n:]) + n).astype(np.int32)
-        rounding = len(binary) > 0 and not np.all(np.abs(x[binary] - np.rint(x[binary])) <= INTEGRAL)
-        broken = self.lazy.broken(x)
-        if not (rounding or len(broken)) or budget.time_up():
+        if not len(binary) or budget.time_up() or np.all(np.abs(x[binary] - np.rint(x[binary])) <= INTEGRAL):
             return None  # nothing to round: the fraction is in the arcs (lanes, protections)
         _, _, _, lo, hi, _ = self.m.h.getCols(len(binary), binary)
         lo, hi = np.asarray(lo, float), np.asarray(hi, float)
@@ -177,57 +166,28 @@ class BatchSolver:
             value[idx] = np.where(opened, 1.0, 0.0)
             value[best] = 1.0
             mine[idx] = value[idx]
-        shut: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # arc columns shut, their bounds before
         self.simplex(primal=False)  # bounds change, the objective stays
         try:
-            for low, high in ((value, value), (mine, mine)) if rounding else ((lo, hi),):
-                self.m.h.changeColsBounds(len(binary), binary, low, high)
-                while True:
-                    if len(broken):
-                        self._shut(self.lazy.shut(x, self.x, broken), shut)
-                    status = self.timed(budget)
-                    if status != highspy.HighsModelStatus.kOptimal:
-                        broken = broken[:0]  # shut already
-                        break
-                    x = np.array(self.m.h.getSolution().col_value)
-                    if not self.integral(x):
-                        return None
-                    broken = self.lazy.broken(x)
-                    if not len(broken):
-                        return x if all(_holds(h, x) for h in self.held) else None
+            for fixed in (value, mine):
+                self.m.h.changeColsBounds(len(binary), binary, fixed, fixed)
+                status = self.timed(budget)
+                if status == highspy.HighsModelStatus.kOptimal:
+                    y = np.array(self.m.h.getSolution().col_value)
+                    if self.integral(y) and all(_holds(h, y) for h in self.held):
+                        return y
+                    return None
                 if budget.time_up():
                     return None
             return None
         finally:
-            for cols, was_lo, was_hi in reversed(shut):
-                self.m.h.changeColsBounds(len(cols), cols, was_lo, was_hi)
             self.m.h.changeColsBounds(len(binary), binary, lo, hi)
             self.simplex(primal=True)
-
-    def _shut(self, cols: np.ndarray, shut: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
-        """Upper bounds 0 on these arc columns, their bounds saved in `shut`."""
-        cols = cols.astype(np.int32)
-        _, _, _, lo, hi, _ = self.m.h.getCols(len(cols), cols)
-        shut.append((cols, np.asarray(lo, float), np.asarray(hi, float)))
-        self.m.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
 
     def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
         """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
         bound = self.m.h.getInfo().objective_function_value
         have = float(np.asarray(vals, float) @ self.x[cols])
         return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
-
-    def limits_kept(self, x: np.ndarray) -> bool:
-        """Does x keep every shipment limit not modelled yet? The orders it breaks get their binaries (the
-        incumbent keeps their limits: its y is set from it)."""
-        orders = self.lazy.broken(x)
-        if not len(orders):
-            return True
-        values, choices = self.lazy.add(self.m.h, orders, self.x)
-        self.x = np.append(self.x, values)
-        self.m.integer = np.append(self.m.integer, np.ones(len(values), bool))
-        self.m.choices += choices
-        return False
 
     def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
         """A new objective; the next solve starts from the last basis, which stays primal feasible, so primal
@@ -262,8 +222,6 @@ class BatchSolver:
                 return self._stop(budget)
             x = np.array(mip.getSolution().col_value)
             x[self.m.integer] = np.rint(x[self.m.integer])
-            if not self.limits_kept(x):
-                continue
             broken = [h for h in self.held if not _holds(h, x)]  # the face's bounds missed a level: hold its row
             if not broken:
                 self.x = x

@@ -1,13 +1,15 @@
 """The model of one batch of lines, built for HiGHS (highspy) as an integer program.
 
-Data: the batch's arcs a (line l, supply node n, route), lines, nodes, lanes, protection rows.
+Data: the batch's arcs a (line l, supply node n, route), lines, nodes, lanes, protection rows, orders whose
+shipment limit K_o could bind.
 Variables: x_a in Z, 0 <= x_a <= min(node, line cap, lane); z_l in {0,1} per ship-complete line;
 k_l in [0, confirmed_l] per `gain` line (kept units); u_l in [0, confirmed_l] and v_l >= 0 per line, the units
-up to and beyond the confirmed ones (|allocated - confirmed| = confirmed - u_l + v_l at the stability optimum).
+up to and beyond the confirmed ones (|allocated - confirmed| = confirmed - u_l + v_l at the stability optimum);
+y_of in {0,1} per (order with a binding limit, ship-from location).
 Constraints: sum_{a at n} x_a <= qty_n; sum_{a via k} x_a <= cap_k; sum_{a of l} x_a <= cap_l, or = qty_l z_l
 when ship-complete; per protection row (nodes, rank r, cap) sum over its nodes' arcs of lines of class >= r
-<= cap; k_l <= sum_{a of l} x_a; sum_{a of l} x_a = u_l + v_l.
-Shipment limits (binaries y_of and their rows) are added when an answer breaks one (`optimizers.reallocation.lazy`).
+<= cap; k_l <= sum_{a of l} x_a; sum_{a of l} x_a = u_l + v_l;
+sum_{a of l at f} x_a <= cap_l y_of and sum_f y_of <= K_o.
 Every coefficient and bound is an integer. k, u, v each appear in one row, so where the supply, lane and line
 rows form a network matrix the whole matrix stays totally unimodular and LP vertices are integral; a level is
 proven by an integral optimal LP vertex or, when the LP's optimum is fractional, by HiGHS's optimal status on
@@ -61,6 +63,14 @@ class _Rows:
         self.col_hi: list[np.ndarray] = []
         self.col_int: list[np.ndarray] = []
         self.n_cols = n_cols
+        self.choices: list[tuple[np.ndarray, int]] = []
+
+    def columns(self, hi: np.ndarray, is_int: bool) -> np.ndarray:
+        """New columns in [0, hi]: their indices."""
+        self.col_hi.append(np.asarray(hi, float))
+        self.col_int.append(np.full(len(hi), is_int))
+        self.n_cols += len(hi)
+        return np.arange(self.n_cols - len(hi), self.n_cols)
 
     def block(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """New rows with these bounds: their indices (entries are added by `entries`)."""
@@ -75,11 +85,10 @@ class _Rows:
         self.v.append(np.broadcast_to(np.asarray(vals, float), (len(rows),)))
 
 
-def build_model(rc: RunCandidates, lines: np.ndarray) -> BatchModel:
-    """The batch's model with every constraint family but the shipment limits (`optimizers.reallocation.lazy`
-    adds them when an answer breaks one); no objective yet. Columns: arcs, then per line its z (ship-complete),
-    k (kept) and u, v; rows: per line its line (or ship-complete), kept and u+v rows, then nodes, lanes,
-    protections."""
+def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) -> BatchModel:
+    """The batch's model with every constraint family; no objective yet. Columns: arcs, then per line its z
+    (ship-complete), k (kept) and u, v, then shipment-limit y; rows: per line its line (or ship-complete),
+    kept and u+v rows, then nodes, lanes, protections, shipment limits."""
     arcs = np.flatnonzero(np.isin(rc.arc_line, lines))
     pos = np.searchsorted(lines, rc.arc_line[arcs])
     refs = [rc.lines[li] for li in lines.tolist()]
@@ -122,12 +131,13 @@ def build_model(rc: RunCandidates, lines: np.ndarray) -> BatchModel:
     rows.entries(r_uv, u, -1.0)
     rows.entries(r_uv, v, -1.0)
     _supply_rows(rc, arcs, rows)
+    _limit_rows(rc, lines, arcs, pos, caps, limits, rows)
     h = _load(rows, ub)
     kept = {int(p): int(c) for p, c in zip(np.flatnonzero(kp).tolist(), k[kp].tolist(), strict=True)}
     integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
     strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
     rank = np.array([ref.cls.rank for ref in refs], np.int64)
-    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, [], strategy, rank)
+    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -165,6 +175,48 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
         if len(cols):
             r = rows.block(np.array([-INF]), np.array([float(prot.cap)]))
             rows.entries(np.full(len(cols), r[0]), cols, 1.0)
+
+
+def _limit_rows(
+    rc: RunCandidates,
+    lines: np.ndarray,
+    arcs: np.ndarray,
+    pos: np.ndarray,
+    caps: np.ndarray,
+    limits: dict[str, int],
+    rows: _Rows,
+) -> None:
+    """Shipment limits: a line ships from f only when f is chosen (y_of), and an order chooses at most K_o."""
+    order_of = [rc.lines[li].order.id for li in lines.tolist()]
+    limited = np.array([o in limits for o in order_of], bool)
+    mine = np.flatnonzero(limited[pos])
+    if not len(mine):
+        return
+    origin = rc.arc_origin[arcs]
+    n_loc = len(rc.locations)
+    # Rows per (line, origin), in line order then origin; y per (order, origin), numbered as first met there.
+    lf_order, lf_group, lf_key = _groups(pos[mine] * n_loc + origin[mine])
+    lf_line, lf_origin = lf_key // n_loc, lf_key % n_loc
+    order_ids = sorted({order_of[p] for p in lf_line.tolist()})
+    o_index = {o: j for j, o in enumerate(order_ids)}
+    of_key = np.array([o_index[order_of[p]] for p in lf_line.tolist()], np.int64) * n_loc + lf_origin
+    _, first_at = np.unique(of_key, return_index=True)
+    firsts = np.sort(first_at)  # the (order, origin) pairs by their first (line, origin) row
+    y = rows.columns(np.ones(len(firsts)), True)
+    y_of = dict(zip(of_key[firsts].tolist(), y.tolist(), strict=True))
+    ys = np.array([y_of[key] for key in of_key.tolist()], np.int64)
+    r = rows.block(np.full(len(lf_key), -INF), np.zeros(len(lf_key)))
+    rows.entries(r[lf_group], mine[lf_order], 1.0)
+    rows.entries(r, ys, -caps[lf_line].astype(float))
+    per_order: dict[int, list[int]] = {}
+    for key in of_key[firsts].tolist():
+        per_order.setdefault(key // n_loc, []).append(y_of[key])
+    for j, cols in per_order.items():
+        k = limits[order_ids[j]]
+        rows.choices.append((np.array(cols, np.int64), k))
+        if len(cols) > k:
+            rr = rows.block(np.array([-INF]), np.array([float(k)]))
+            rows.entries(np.full(len(cols), rr[0]), np.array(cols), 1.0)
 
 
 def _load(rows: _Rows, arc_ub: np.ndarray) -> highspy.Highs:

@@ -11,8 +11,7 @@ feasibility of x_l >= ceil(t qty_l) on the rows x_l <= cap that every line alrea
 stays as integral as it was). An infeasible LP refutes a candidate, a feasible integral answer (on the LP, or
 on the integer program when the LP's is fractional) confirms it; the largest confirmed candidate is the optimum.
 A batch with binaries (ship-complete lines, shipment limits) would need an integer program per candidate, so
-there only the least candidate above the incumbent's minimum is tried; when it is feasible, max t is one
-integer program from the answer found.
+there max t is one integer program instead, from the incumbent.
 The driver holds the least optimum t* over batches the same way, x_l >= ceil(t* qty_l).
 """
 
@@ -89,11 +88,16 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
     bound, t_col = _lp_bound(s, lines, qty, budget)
     if bound is None:
         return _ratio(s, lines, qty), False
+    if s.m.integer[len(s.m.arcs) :].any():  # binaries: one integer program beats one per candidate
+        s.m.h.changeColBounds(t_col, 0.0, 1.0)
+        s.objective(np.array([t_col]), np.ones(1), True)
+        proven = s.integer(budget)
+        s.m.h.changeColBounds(t_col, 0.0, 0.0)
+        s.x[t_col] = 0.0
+        return _ratio(s, lines, qty), proven
     saved = _bounds(s, lines)
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
     above = sorted({Fraction(k, q) for q in set(qty) for k in range(q + 1) if low < Fraction(k, q) <= bound + 1e-9})
-    if above and s.m.integer[len(s.m.arcs) :].any():
-        return _max_min_integer(s, lines, qty, above[0], t_col, budget, saved)
     best = s.x.copy()
     while above:  # feasibility is monotone in t: bisect the candidates above the best found
         mid = len(above) // 2
@@ -110,31 +114,6 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
     s.x = best
     _restore(s, lines, saved)
     return _ratio(s, lines, qty), True
-
-
-def _max_min_integer(
-    s: BatchSolver,
-    lines: list[int],
-    qty: list[int],
-    least: Fraction,
-    t_col: int,
-    budget: Budget,
-    saved: list[tuple[float, float]],
-) -> tuple[Fraction, bool]:
-    """With binaries, one integer program max t beats one per candidate; but first the least candidate above the
-    incumbent's minimum is tried for feasibility: when no answer reaches it (often: the minimum stays 0), the
-    incumbent is optimal without the integer program. Otherwise the program starts from the answer found."""
-    found = _feasible(s, lines, qty, least, budget, saved)
-    _restore(s, lines, saved)
-    if not found:
-        return _ratio(s, lines, qty), found is not None
-    s.m.h.changeColBounds(t_col, 0.0, 1.0)
-    s.x[t_col] = float(_ratio(s, lines, qty))
-    s.objective(np.array([t_col]), np.ones(1), True)
-    proven = s.integer(budget)
-    s.m.h.changeColBounds(t_col, 0.0, 0.0)
-    s.x[t_col] = 0.0
-    return _ratio(s, lines, qty), proven
 
 
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
@@ -188,26 +167,20 @@ def _feasible(
         return None
     _lower(s, lines, [math.ceil(t * q) for q in qty], saved)
     s.objective(np.zeros(0, np.int64), np.zeros(0), True)
-    while True:  # again when an answer broke a shipment limit not modelled yet (it is modelled now)
-        status = s.timed(budget)
-        if status in _INFEASIBLE:
-            return False
-        if status != highspy.HighsModelStatus.kOptimal:
-            break
+    status = s.timed(budget)
+    if status in _INFEASIBLE:
+        return False
+    if status == highspy.HighsModelStatus.kOptimal:
         x = np.array(s.m.h.getSolution().col_value)
         if s.integral(x) and all(_kept(h, x) for h in s.held):
-            if not s.limits_kept(x):
-                continue
             s.x = x
             return True
         status, mip = s.mip(budget)
         if status in _INFEASIBLE:
             return False
-        if status != highspy.HighsModelStatus.kOptimal:
-            break
-        x = np.array(mip.getSolution().col_value)
-        s.integral(x)
-        if s.limits_kept(x):
+        if status == highspy.HighsModelStatus.kOptimal:
+            x = np.array(mip.getSolution().col_value)
+            s.integral(x)
             s.x = x
             return True
     s.stopped = True

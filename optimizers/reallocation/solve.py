@@ -51,7 +51,7 @@ def run(
     limits = binding_limits(rc)
     comps = components(rc, limits)
     packed = batches(rc, comps, batch_arcs, discrete(rc, limits))
-    solvers = [BatchSolver(rc, build_model(rc, b), limits) for b in packed]
+    solvers = [BatchSolver(rc, build_model(rc, b, limits)) for b in packed]
     present = {ref.cls.rank for ref in rc.lines if ref.cls.strategy in COMPETING}
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()

@@ -43,17 +43,17 @@ def test_components_with_binaries_are_batched_apart_from_those_without() -> None
     assert [bool(discrete(rc, limits)[b].any()) for b in apart] == [True, False]
 
 
-def test_a_shipment_limit_level_the_lp_spreads_is_settled_by_the_dive(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fractional_shipment_limit_level_tries_the_dive_and_the_integer_program_settles_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """One order limited to one ship-from location wants 4 units of each of two items, 3 of each at each site:
-    without its limit the LP spreads it over both sites (all 8 units); the dive ships from one site and gets 6,
-    short of that bound, so the limit is modelled; with big-M 3 (a site's stock, not the line's 4) the LP's bound
-    is 6, which the dive reaches: no integer program (without fair share: no fill-ratio level)."""
+    the LP spreads it over both sites (half a location each, all 8 units); the dive ships from one site and gets
+    6, short of the LP's bound, so the integer program proves 6."""
     dives: list[bool] = []
     mips: list[int] = []
     real_dive, real_mip = BatchSolver._dive, BatchSolver.mip
     monkeypatch.setattr(BatchSolver, "_dive", lambda s, x, b: dives.append(True) or real_dive(s, x, b))
     monkeypatch.setattr(BatchSolver, "mip", lambda s, b: mips.append(1) or real_mip(s, b))
-    book = problem(_two_sites(1), _order("SO-1", ("SKU-1", 4, False), ("SKU-2", 4, False)), fair=False)
-    got = solved(book)
+    got = solved(problem(_two_sites(1), _order("SO-1", ("SKU-1", 4, False), ("SKU-2", 4, False))))
     assert got.solver.proven and allocated(got) == {"SO-1": 6}
-    assert dives and not mips
+    assert dives and mips

@@ -30,7 +30,7 @@ from optimizers.reallocation.problem import ReallocationProblem
 from optimizers.reallocation.proof.greedy import greedy
 from optimizers.reallocation.proof.validation import level_values
 from optimizers.reallocation.result import ObjectiveLevel, ReallocationRun, SolverInfo
-from optimizers.reallocation.verify import VERIFY_SHARE, verify
+from optimizers.reallocation.verify import verify
 from optimizers.solvers.budget import Budget
 
 
@@ -41,12 +41,13 @@ def run(
     started: float | None = None,
     batch_arcs: int = BATCH_ARCS,
     progress: Callable[[int, int], None] | None = None,
-    verify_share: float = VERIFY_SHARE,
+    verify_share: float | None = None,
 ) -> ReallocationRun:
     """Re-allocate every order's lines: each objective level optimal given the ones before, proven by HiGHS,
     or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded.
     `progress(done, total)` hears of each objective level as it is settled (0 of total before the first).
-    Counterfactuals are then re-solved (`verify`) within `verify_share` of the time limit (0: not verified)."""
+    Counterfactuals are then re-solved (`verify`) within `verify_share` of the time limit (0: not verified; by
+    default what the run's own size affords)."""
     began = time.perf_counter() if started is None else started
     limit = problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms
     rc = build(problem)

@@ -27,8 +27,8 @@ work units (a fixed part per re-solve, plus the arcs of the re-solved component 
 `BINARY_FACTOR` when it has binaries), converted at a measured rate, so the lines verified depend only on the
 input: lines are taken highest ranked first (strategy, then tier), then the largest shortfall, then in
 canonical order, until the next would exceed the units left. The clock is a guard only: verifying stops at
-`CLOCK_SHARES` times the budget or at the run's time limit, whichever is first, and a run it cut says so
-(`Verification.skipped`); only then may the same input verify fewer lines.
+`CLOCK_SHARES` times the budget (`CLOCK_FLOOR_S` at least) or at the run's time limit, whichever is first, and a
+run it cut says so (`Verification.skipped`); only then may the same input verify fewer lines.
 """
 
 from __future__ import annotations
@@ -55,14 +55,16 @@ from optimizers.reallocation.segments import class_names, priority
 from optimizers.solvers.budget import Budget
 
 VERIFY_SHARE = 0.05  # of the run's time limit: 3 s of the default 60 s
-RUN_SHARE = 0.5  # and at most half the work units of the run itself (its arcs through every level)
+RUN_SHARE = 0.25  # by default at most a quarter of the work units of the run itself (its arcs through every level)
 SECONDS_PER_UNIT = 2e-6  # measured: one arc of a re-solved component through one level (eligibility included)
 FIXED_UNITS = 2500  # measured: building a sub-problem and its model, about 5 ms
-MIN_UNITS = 40 * FIXED_UNITS  # what `RUN_SHARE` leaves a small run at least: about 0.2 s
+MIN_UNITS = 10 * FIXED_UNITS  # what `RUN_SHARE` leaves a small run at least: about 50 ms
 # A component with binaries (ship-complete lines, shipment limits) costs more: measured 3 times as much on a
 # 200-line book, about 60 times on the 1,000-line ones (their tier levels' integer programs); the clock bounds it.
 BINARY_FACTOR = 10
-CLOCK_SHARES = 2  # the clock stops verifying at this many times its budget (shared cores), or at the limit
+CLOCK_SHARES = 2  # the clock stops verifying at this many times its budget (shared cores), or at the limit,
+CLOCK_FLOOR_S = 0.5  # but not before this: a small budget's clock would trip on a busy machine, and the same
+# input would be explained differently
 
 
 class Least(NamedTuple):
@@ -82,7 +84,7 @@ def verify(
     *,
     began: float,
     time_limit_ms: int | None = None,
-    share: float = VERIFY_SHARE,
+    share: float | None = None,
     rc: RunCandidates | None = None,
 ) -> ReallocationRun:
     """The run with its counterfactuals re-solved as far as the budget goes: confirmed ones marked verified
@@ -91,7 +93,7 @@ def verify(
     caller has them (built again otherwise)."""
     start = time.perf_counter()
     limit_s = (problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms) / 1000
-    budget_s = max(0.0, min(share * limit_s, began + limit_s - start))
+    budget_s = max(0.0, min((VERIFY_SHARE if share is None else share) * limit_s, began + limit_s - start))
     results = [ln for o in answer.orders for ln in o.lines]  # the run lists lines in the canonical order
     claims = {li: r.explanation.what_if for li, r in enumerate(results) if r.explanation and r.explanation.what_if}
     if answer.solver.degraded or not claims or budget_s == 0:
@@ -100,9 +102,10 @@ def verify(
         return replace(answer, counterfactuals=done)
     rc = build(problem) if rc is None else rc
     runs = _Context(problem, answer, rc, results, budget_s / SECONDS_PER_UNIT)
-    runs.units = min(runs.units, max(MIN_UNITS, RUN_SHARE * sum(runs.weight) * len(runs.levels)))
+    if share is None:  # the default: what the run's own size affords
+        runs.units = min(runs.units, max(MIN_UNITS, RUN_SHARE * sum(runs.weight) * len(runs.levels)))
     budget_s = runs.units * SECONDS_PER_UNIT
-    budget = Budget(min(began + limit_s, start + CLOCK_SHARES * budget_s))
+    budget = Budget(min(began + limit_s, start + max(CLOCK_SHARES * budget_s, CLOCK_FLOOR_S)))
     rewritten: dict[int, tuple[str, bool, WhatIf]] = {}
     skipped, checked = None, 0
     short = {li: w.allocated_qty - results[li].allocated_qty for li, w in claims.items()}

@@ -41,7 +41,7 @@ def segment(strategy: Strategy, *orders: str) -> Segment:
     return Segment(strategy.value, strategy, orders=orders)
 
 
-def solved(p: ReallocationProblem, **kwargs: float) -> ReallocationRun:
+def solved(p: ReallocationProblem, **kwargs: float | None) -> ReallocationRun:
     """Run the engine and validate the answer: every test that runs the engine does."""
     answer = run(p, **kwargs)
     assert validate(p, answer) == []

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem
-from optimizers.reallocation.verify import verify
+from optimizers.reallocation.verify import VERIFY_SHARE, verify
 from scenarios.orderbook import order_book
 from tests.reallocation.helpers import solved
 from tests.reallocation.strategies import order_books
@@ -21,7 +21,7 @@ from tests.reallocation.test_counterfactuals import confirm
 @given(order_books())
 def test_every_verified_counterfactual_is_confirmed_by_a_full_rerun(problem: ReallocationProblem) -> None:
     answer = solved(problem, verify_share=0.0)  # verified below, and compared with this
-    checked = verify(problem, answer, began=time.perf_counter())
+    checked = verify(problem, answer, began=time.perf_counter(), share=VERIFY_SHARE)
     count = checked.counterfactuals
     assert count.skipped is None and count.checked == count.claimed  # small books: every claim is re-solved
     verified = 0
@@ -38,7 +38,8 @@ def test_every_verified_counterfactual_is_confirmed_by_a_full_rerun(problem: Rea
                 assert what is not None and what.allocated_qty > new.allocated_qty
                 confirm(problem, after.id, new.line, what)
     assert verified == count.verified
-    assert verify(problem, answer, began=time.perf_counter()).orders == checked.orders  # the same explanations
+    again = verify(problem, answer, began=time.perf_counter(), share=VERIFY_SHARE)
+    assert again.orders == checked.orders  # the same explanations
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -47,7 +48,7 @@ def test_verified_counterfactuals_on_generated_order_books_hold_on_a_full_rerun(
     """The bench's generator (`scenarios.orderbook`): segments, tiers, protections, lanes, limits at scale."""
     problem = order_book(seed, lines, 8, 3)
     answer = solved(problem, verify_share=0.0)  # verified below, and compared with this
-    checked = verify(problem, answer, began=time.perf_counter())
+    checked = verify(problem, answer, began=time.perf_counter(), share=VERIFY_SHARE)
     for order in checked.orders:
         for res in order.lines:
             if res.explanation is not None and res.explanation.counterfactual_verified:

@@ -10,11 +10,11 @@ from optimizers.problem import Item, ShippingRoute, StockPosition
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation.problem import RunLine, Strategy
 from optimizers.reallocation.result import RunLineResult, WhatIf
-from optimizers.reallocation.verify import VERIFY_SHARE, verify, with_supply
+from optimizers.reallocation.verify import verify, with_supply
 from tests.reallocation.helpers import network, order, problem, segment, solved
 
 
-def verified(p: ReallocationProblem, share: float = VERIFY_SHARE) -> ReallocationRun:
+def verified(p: ReallocationProblem, share: float | None = None) -> ReallocationRun:
     """Run the engine, validated, verifying its counterfactuals within `share` of the time limit."""
     return solved(p, verify_share=share)
 

@@ -9,6 +9,7 @@ and a page that loads it from a CDN is blank offline.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
@@ -49,11 +50,25 @@ class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
 
+ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
+NULL_ONLY = {"nullable": True, "enum": [None]}
+
+
+def only_null_or_nested(converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A nullable nested schema as its schema or null: apispec writes it (OpenAPI 3.0) as `anyOf` the schema or
+    `{type: object, nullable: true}`, which any object matches, so nothing inside it would be checked."""
+    alternatives = ret.get("anyOf")
+    if not alternatives or ANY_OBJECT_OR_NULL not in alternatives:
+        return {}
+    return {"anyOf": [NULL_ONLY if a == ANY_OBJECT_OR_NULL else a for a in alternatives]}
+
+
 def build_api(app: Flask) -> Api:
     """Attach the documented API and its blueprints to `app`."""
     api = ProblemApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.register_field(Money, "number", None)
     api.register_field(IsoDate, "string", "date")
+    api.ma_plugin.converter.add_attribute_function(only_null_or_nested)
     api.register_blueprint(allocations.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(rules.blp)

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from decision_service.codec.errors import FieldError, InvalidRequest
 from decision_service.codec.schemas.fields import MAX_TEXT
+from decision_service.codec.schemas.run_output import RunSchema
 from decision_service.runs import record as records
 from decision_service.web.access import current_key
 from decision_service.web.parsing import ApiBlueprint
@@ -41,18 +42,12 @@ RUN_BODY = {  # documented, not parsed by a schema: a run may be tens of MB, rea
 }  # fmt: skip
 
 
-class RunSchema(Schema):
-    """The spec's run output (orders, objective level by level, KPIs, solver), plus the rule and software versions."""
-
-    run_id = fields.String(required=True)
-    status = fields.String(required=True)
-
-
 class RunStateSchema(Schema):
     """Where an asynchronous run stands: `running` (with when it was accepted) or `done` (with its `result`)."""
 
     run_id = fields.String(required=True)
     state = fields.String(required=True)
+    url = fields.String(metadata={"description": "When accepted: where to poll (also the `Location` header)."})
     accepted_at = fields.AwareDateTime(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "Why a `failed` run was not decided or applied."})
     progress = fields.Dict(
@@ -62,7 +57,7 @@ class RunStateSchema(Schema):
             "recording or applying), `done` of `total` steps in it, `updated_at`."
         },
     )
-    result = fields.Dict(allow_none=True)
+    result = fields.Nested(RunSchema, allow_none=True, metadata={"description": "When `done`: the run's answer."})
 
 
 @blp.route("/reallocations", methods=["POST"])

@@ -7,7 +7,9 @@ tests catch a field the writer adds or renames.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
+
+from decision_service.codec.schemas.response import FillSchema, LaneRefSchema
 
 Str = fields.String
 Int = fields.Integer
@@ -21,30 +23,6 @@ def _nested(schema: type[Schema], description: str, *, allow_none: bool = False)
 
 def _list(schema: type[Schema], description: str) -> fields.List:
     return fields.List(fields.Nested(schema), required=True, metadata={"description": description})
-
-
-class RunLaneSchema(Schema):
-    """A lane between two locations."""
-
-    from_ = Str(required=True, data_key="from")
-    to = Str(required=True)
-
-
-class RunFillSchema(Schema):
-    """Units of one supply node given to the line."""
-
-    item = Str(required=True, metadata={"description": "The item shipped (a substitute's, when `substitute`)."})
-    location = Str(required=True, metadata={"description": "Where the supply is."})
-    ship_from = Str(required=True, metadata={"description": "`location`, or the lane's `to`."})
-    via_lane = _nested(RunLaneSchema, "The lane the units travel, null when shipped from `location`.", allow_none=True)
-    qty = Int(required=True)
-    source = Str(required=True, validate=validate.OneOf(["stock", "inbound"]))
-    available_date = fields.Date(required=True)
-    delivery_date = fields.Date(required=True)
-    on_time = Bool(required=True)
-    unit_margin = Num(required=True)
-    substitute = Bool(required=True)
-    intercompany = Bool(required=True)
 
 
 class RunTakenBySchema(Schema):
@@ -73,7 +51,7 @@ class RunWhatIfSchema(Schema):
     extra_qty = Int(required=True, metadata={"description": "0 when only the lane's capacity is short."})
     allocated_qty = Int(required=True)
     on_time = Bool(required=True)
-    lane = _nested(RunLaneSchema, "A full lane on the line's best route, or null.", allow_none=True)
+    lane = _nested(LaneRefSchema, "A full lane on the line's best route, or null.", allow_none=True)
     lane_qty = Int(required=True)
 
 
@@ -96,7 +74,7 @@ class RunLineSchema(Schema):
     allocated_qty = Int(required=True)
     change = Int(required=True, metadata={"description": "`allocated_qty` less `confirmed_qty`."})
     backorder_qty = Int(required=True)
-    fills = _list(RunFillSchema, "Where the allocated units come from.")
+    fills = _list(FillSchema, "Where the allocated units come from.")
     eligible = Bool(required=True, metadata={"description": "Counted in its class's fill-ratio level."})
     rejection = Str(required=True, allow_none=True, metadata={"description": "Why the line was refused, if so."})
     explanation = _nested(RunExplanationSchema, "Null when the line is allocated in full and on time.",

@@ -35,13 +35,10 @@ def shown_body(full: Body, detail: ExplainDetail) -> Body:
     }
 
 
-def brief_rule_ref(ref: dict[str, Any]) -> dict[str, Any]:
-    """Table and selected row: the rule a reader looks up."""
-    return {"table": ref["table"], "rule": ref["rule"]}
-
-
 def _brief(outcome: Body) -> Body:
-    return {**outcome, "explanation": brief_rule_ref(outcome["explanation"])}
+    """A rule decision whose explanation names only the table and selected row: the rule a reader looks up."""
+    ref = outcome["explanation"]
+    return {**outcome, "explanation": {"table": ref["table"], "rule": ref["rule"]}}
 
 
 def _unexplained(line: Body) -> Body:

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from decision_service.codec.schemas.response import FillSchema, LaneRefSchema
-
-Str = fields.String
-Int = fields.Integer
-Num = fields.Float
-Bool = fields.Boolean
+from decision_service.codec.schemas.response import Bool, FillSchema, Int, LaneRefSchema, Num, Str
 
 
 def _nested(schema: type[Schema], description: str, *, allow_none: bool = False) -> fields.Nested:

@@ -21,19 +21,17 @@ BOUNDED = "no additional supply would change this line: its strategy or pricing 
 UNREACHABLE = "no additional supply would change this line: no supply of a usable item reaches its region"
 
 
-def line_arcs(rc: RunCandidates, li: int) -> np.ndarray:
-    """The line's arcs (arcs are sorted by line)."""
-    lo, hi = np.searchsorted(rc.arc_line, [li, li + 1])
-    return np.arange(lo, hi)
-
-
 def claim(
-    rc: RunCandidates, li: int, allocated: int, node_full: Callable[[int], bool], lane_full: Callable[[int], bool]
+    rc: RunCandidates,
+    li: int,
+    arcs: np.ndarray,
+    allocated: int,
+    node_full: Callable[[int], bool],
+    lane_full: Callable[[int], bool],
 ) -> WhatIf | None:
-    """The line's counterfactual; None when no supply could give it more (no arc, or at its cap). `node_full`
-    and `lane_full` say, by index, whether the run used a node or a capacitated lane up."""
+    """The counterfactual of line `li`, whose arcs are `arcs`; None when no supply could give it more (no arc, or
+    at its cap). `node_full` and `lane_full` say, by index, whether the run used a node or a capacitated lane up."""
     ref = rc.lines[li]
-    arcs = line_arcs(rc, li)
     if not len(arcs) or allocated >= ref.cap:
         return None
     best = int(arcs[np.lexsort((rc.arc_tie[arcs], ~rc.arc_on_time[arcs]))[0]])
@@ -48,9 +46,9 @@ def claim(
     return WhatIf(node.item, node.location, stock, ref.cap, on_time, where, short if via else 0)
 
 
-def policy_sentence(rc: RunCandidates, li: int) -> str:
-    """Why no supply would help a line without a claim."""
-    return BOUNDED if rc.lines[li].cap == 0 or len(line_arcs(rc, li)) else UNREACHABLE
+def policy_sentence(rc: RunCandidates, li: int, arcs: np.ndarray) -> str:
+    """Why no supply would help line `li` (whose arcs are `arcs`) when it has no claim."""
+    return BOUNDED if rc.lines[li].cap == 0 or len(arcs) else UNREACHABLE
 
 
 def _supply(w: WhatIf) -> str:

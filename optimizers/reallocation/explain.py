@@ -55,9 +55,9 @@ class Explainer:
                 reasons.append(Reason(ReasonCode.SHIP_COMPLETE.value, f"needs all {ref.line.qty} units at once"))
         if not reasons:
             reasons.append(Reason(ReasonCode.TIE_BREAK.value, "equally good allocations exist; the tie-break chose"))
-        said = claim(self.rc, li, res.allocated_qty, self._node_full, self._lane_full)
+        said = claim(self.rc, li, arcs, res.allocated_qty, self._node_full, self._lane_full)
         if said is None:
-            return LineExplanation(tuple(reasons), policy_sentence(self.rc, li), False)
+            return LineExplanation(tuple(reasons), policy_sentence(self.rc, li, arcs), False)
         return LineExplanation(tuple(reasons), stated(said, ref.line.qty), False, said)
 
     def _node_full(self, n: int) -> bool:

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from optimizers.problem import Customer, Item, Location, ShippingRoute, StockPosition
+from optimizers.problem import Customer, Item, Location, ShippingRoute, StockPosition, Substitute, TransferLane
 from optimizers.reallocation.build import build
 from optimizers.reallocation.decompose import batches, binding_limits, components, discrete
 from optimizers.reallocation.lexicographic import BatchSolver
-from optimizers.reallocation.problem import Network, RunLine, RunOrder
-from tests.reallocation.helpers import AS_OF, allocated, problem, solved
+from optimizers.reallocation.problem import Network, RunLine, RunOrder, Strategy
+from tests.reallocation.helpers import AS_OF, allocated, level, problem, segment, solved
 
 
 def _two_sites(max_shipments: int | None) -> Network:
@@ -57,3 +57,34 @@ def test_a_fractional_shipment_limit_level_tries_the_dive_and_the_integer_progra
     got = solved(problem(_two_sites(1), _order("SO-1", ("SKU-1", 4, False), ("SKU-2", 4, False))))
     assert got.solver.proven and allocated(got) == {"SO-1": 6}
     assert dives and mips
+
+
+def test_a_simplex_that_stops_short_on_a_hot_basis_is_finished_not_reported_degraded() -> None:
+    """Found by hypothesis: HiGHS's primal simplex, hot from the fill-ratio level's basis, stopped at the margin
+    level with status unknown and a reduced cost of 2500 left; the run was marked degraded in 4 ms."""
+    net = Network(
+        locations=(Location("WH-1", "US01"), Location("WH-2", "US01"), Location("WH-3", "US02")),
+        items=(
+            Item("SKU-A", 4.0),
+            Item("SKU-B", 5.0, (Substitute("SKU-A", 1), Substitute("SKU-C", 2))),
+            Item("SKU-C", 3.5),
+        ),
+        stock=(
+            StockPosition("SKU-A", "WH-1", 1),
+            StockPosition("SKU-A", "WH-3", 2),
+            StockPosition("SKU-C", "WH-2", 1),
+            StockPosition("SKU-C", "WH-3", 3),
+            StockPosition("SKU-C", "WH-2", 4),
+        ),
+        shipping=(ShippingRoute("WH-2", "R1", 0.5, 0), ShippingRoute("WH-3", "R1", 1.0, 1)),
+        lanes=(TransferLane("WH-1", "WH-2", 0.25, 0, 2), TransferLane("WH-1", "WH-3", 0.25, 0, None)),
+        customers=tuple(Customer(f"C-{k}", "strategic", False) for k in range(3)),
+    )
+    lines = (RunLine(1, "SKU-A", 2, 6.0, False, False, 0), RunLine(2, "SKU-C", 7, 6.0, False, False, 0))
+    orders = (
+        RunOrder("SO-0", "C-0", "US01", "R1", AS_OF + timedelta(days=1), AS_OF, lines),
+        RunOrder("SO-1", "C-0", "US01", "R1", AS_OF, AS_OF, (RunLine(1, "SKU-C", 4, 8.5, False, False, 0),)),
+    )
+    answer = solved(problem(net, *orders, segments=(segment(Strategy.GAIN, "SO-0", "SO-1"),)), verify_share=0.0)
+    assert answer.solver.proven and not answer.solver.degraded
+    assert level(answer, "tier.strategic.units") == 10

@@ -26,6 +26,7 @@ from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.levels import Level, coefficients
 from optimizers.reallocation.model import INF, BatchModel
 from optimizers.solvers.budget import Budget
+from optimizers.solvers.highs import quiet_highs
 
 _MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
 _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
@@ -230,15 +231,30 @@ class BatchSolver:
                 self._hold_row(self.m.h, h)
 
     def mip(self, budget: Budget) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
+        """The current objective as an integer program on a copy of the model, warm-started from the incumbent.
+
+        HiGHS (1.12 to 1.16 at least) can carry a start into its presolved space wrongly: it then reports the true
+        optimum's value but hands back the start itself (1.12 reported the start's value as proven optimal). When
+        the answer's objective is not the value reported, the program is solved again without the start."""
+        status, mip = self._mip(budget, start=True)
+        if mip.getInfo().primal_solution_status == _FEASIBLE and not budget.time_up():
+            cost = np.asarray(mip.getLp().col_cost_)
+            have, said = float(cost @ np.asarray(mip.getSolution().col_value)), mip.getInfo().objective_function_value
+            if abs(have - said) > 1e-6 + 1e-9 * abs(said):
+                status, mip = self._mip(budget, start=False)
+        return status, mip
+
+    def _mip(self, budget: Budget, start: bool) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         model = self.m.h.getModel()
         kinds = {True: highspy.HighsVarType.kInteger, False: highspy.HighsVarType.kContinuous}
         model.lp_.integrality_ = [kinds[bool(i)] for i in self.m.integer]
-        mip = highspy.Highs()
-        for key, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("threads", 1)):
+        mip = quiet_highs()
+        for key, value in (("mip_rel_gap", 0.0), ("threads", 1)):
             mip.setOptionValue(key, value)
         mip.passModel(model)  # the LP's bounds and rows already hold every earlier level
-        n = mip.getNumCol()
-        mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
+        if start:
+            n = mip.getNumCol()
+            mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
         self.mip_solves += 1
         return self.timed(budget, mip), mip
 

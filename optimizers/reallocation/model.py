@@ -27,6 +27,7 @@ from scipy.sparse import csr_matrix
 
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.problem import Strategy
+from optimizers.solvers.highs import quiet_highs
 
 INF = highspy.kHighsInf
 
@@ -236,8 +237,7 @@ def _load(rows: _Rows, arc_ub: np.ndarray) -> highspy.Highs:
         m.sort_indices()
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = m.indptr, m.indices, m.data
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", 1)
     h.passModel(lp)

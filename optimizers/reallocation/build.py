@@ -49,15 +49,15 @@ def _lanes(problem: ReallocationProblem) -> list[TransferLane]:
     return sorted(problem.network.lanes, key=lambda x: (x.from_location, x.to_location))
 
 
-def build(problem: ReallocationProblem) -> RunCandidates:
+def build(problem: ReallocationProblem, *, prune: bool = True) -> RunCandidates:
     """Lines, supply nodes, protection rows and every arc, as parallel arrays (in the canonical order: by line,
-    usable item, node, route)."""
+    usable item, node, route). With `prune`, arcs by a dominated route are left out (`dominated_routes`)."""
     net = problem.network
     lines = run_lines(problem)
     nodes = supply(problem)
     locations = sorted({loc.id for loc in net.locations})
     pairs = _line_items(problem, lines, nodes)
-    arrays = _expand(problem, lines, nodes, locations, pairs)
+    arrays = _expand(problem, lines, nodes, locations, pairs, prune)
     return RunCandidates(
         problem,
         lines,
@@ -135,8 +135,41 @@ def _repeat(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return parent, offset
 
 
+def dominated_routes(
+    lane: np.ndarray, days: np.ndarray, cost: np.ndarray, capped: np.ndarray, start: np.ndarray, count: np.ndarray
+) -> np.ndarray:
+    """Per route of the flattened tables: is it dominated by another route of its (location, region) table?
+
+    Route a dominates route b when it is no later (so on time wherever b is), no dearer (so no less margin), no
+    worse on the tie cost (days, plus one via a lane) and holds no capacity b does not (a lane with a capacity
+    never dominates: each route of a table has its own lane). Moving any units of a line from b to a, at the same
+    supply node, then keeps every row and leaves every objective level at least as good and the line's units as
+    they are: so every level's optimum, the lines an optimum serves (eligibility) and the tie-break's optimum are
+    those of the model with b left out. Among routes equal in all of this, the first (canonical order) stays.
+    The ship-from location differs between routes, so the lines of orders with a shipment limit keep every arc."""
+    out = np.zeros(len(lane), bool)
+    tie = days + (lane >= 0)
+    held = capped[lane]  # the sentinel at capped[-1] is False: direct routes hold no capacity
+    for s, c in zip(start.tolist(), count.tolist(), strict=True):
+        for b in range(s, s + c):
+            for a in range(s, s + c):
+                if a == b or held[a] or out[a]:
+                    continue
+                no_worse = days[a] <= days[b] and cost[a] <= cost[b] and tie[a] <= tie[b]
+                better = days[a] < days[b] or cost[a] < cost[b] or tie[a] < tie[b] or a < b
+                if no_worse and better:
+                    out[b] = True
+                    break
+    return out
+
+
 def _expand(
-    problem: ReallocationProblem, lines: tuple[LineRef, ...], nodes: list[Node], locations: list[str], pairs: _Pairs
+    problem: ReallocationProblem,
+    lines: tuple[LineRef, ...],
+    nodes: list[Node],
+    locations: list[str],
+    pairs: _Pairs,
+    prune: bool = True,
 ) -> list[np.ndarray]:
     """The arcs: each pair's positive nodes, each node's routes to the line's region, in that order."""
     net = problem.network
@@ -169,6 +202,12 @@ def _expand(
     parent, offset = _repeat(count[key])
     at = start[key][parent] + offset
     node, line, pair = node[parent], line[parent], pair[parent]
+    if prune:
+        capped = np.array([ln.capacity is not None for ln in _lanes(problem)] + [False], bool)
+        limited = {c.id for c in net.customers if c.max_shipments is not None}
+        free = np.array([ref.order.customer not in limited for ref in lines], bool)
+        keep = ~(dominated_routes(lane, days, cost, capped, start, count)[at] & free[line])
+        node, line, pair, at = node[keep], line[keep], pair[keep], at[keep]
     d = node_ready[node] + days[at]
     intercompany = (loc_entity[node_loc[node]] != pairs.entity[line]).astype(np.int64)
     rank = pairs.rank[pair]

@@ -111,7 +111,7 @@ def _takes(rc: RunCandidates, st: _State, li: int, arcs: np.ndarray, need: int, 
 def greedy_run(problem: ReallocationProblem) -> ReallocationRun:
     """The baseline as a whole run answer (no fill-ratio levels: it proves nothing), for the bench and tests."""
     began = time.perf_counter()
-    rc = build(problem)
+    rc = build(problem, prune=False)
     limits = binding_limits(rc)
     flow = greedy(rc, limits)
     orders = orders_of(rc, flow, set(), Explainer(rc, flow, limits))

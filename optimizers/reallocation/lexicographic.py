@@ -315,9 +315,8 @@ class BatchSolver:
             h.changeColsBounds(len(fix), fix, self.x[fix], self.x[fix])
         tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
         if len(tight):
-            at = activity[tight]
-            for row, value in zip(tight.tolist(), at.tolist(), strict=True):
-                h.changeRowBounds(row, value, value)
+            at = np.ascontiguousarray(activity[tight], float)
+            h.changeRowsBounds(len(tight), tight, at, at)
 
     @staticmethod
     def _hold_row(h: highspy.Highs, held: Held) -> None:

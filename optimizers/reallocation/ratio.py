@@ -149,13 +149,18 @@ def _bounds(s: BatchSolver, lines: list[int]) -> list[tuple[float, float]]:
 
 def _lower(s: BatchSolver, lines: list[int], lows: list[int], saved: list[tuple[float, float]]) -> None:
     """Raise the line rows' lower bounds to `lows`, never loosening what they were."""
-    for p, low, (lo, hi) in zip(lines, lows, saved, strict=True):
-        s.m.h.changeRowBounds(s.m.line_row[p], max(lo, float(low)), hi)
+    lo, hi = np.array(saved, float).reshape(-1, 2).T
+    _set_rows(s, lines, np.maximum(lo, np.asarray(lows, float)), hi)
 
 
 def _restore(s: BatchSolver, lines: list[int], saved: list[tuple[float, float]]) -> None:
-    for p, (lo, hi) in zip(lines, saved, strict=True):
-        s.m.h.changeRowBounds(s.m.line_row[p], lo, hi)
+    lo, hi = np.array(saved, float).reshape(-1, 2).T
+    _set_rows(s, lines, lo, hi)
+
+
+def _set_rows(s: BatchSolver, lines: list[int], lo: np.ndarray, hi: np.ndarray) -> None:
+    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
+    s.m.h.changeRowsBounds(len(rows), rows, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
 
 
 def _feasible(

@@ -316,7 +316,7 @@ class BatchSolver:
         tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
         if len(tight):
             at = np.ascontiguousarray(activity[tight], float)
-            h.changeRowsBounds(len(tight), tight, at, at)
+            h.changeRowsBounds(len(tight), tight, at, at)  # type: ignore[attr-defined]  # in _Highs, not in its stub
 
     @staticmethod
     def _hold_row(h: highspy.Highs, held: Held) -> None:

@@ -188,7 +188,9 @@ def _lexicographic(m: pyo.ConcreteModel, levels: Iterable[tuple[list[int], bool]
         expr = sum(c * m.x[a] for a, c in enumerate(coef) if c)
         sense = pyo.maximize if maximise else pyo.minimize
         m.add_component(f"level{k}", pyo.Objective(expr=expr, sense=sense))
-        result = solver.solve(m, warmstart=k > 0)
+        # No warm start: HiGHS 1.16 can take a MIP start into its presolved space wrongly and answer with a bound
+        # below the start's own value (a hypothesis example: "optimal", bound 7, the returned answer 10).
+        result = solver.solve(m, warmstart=False)
         bound = result.problem.upper_bound if maximise else result.problem.lower_bound
         x = _values(m, n)
         value = sum(c * q for c, q in zip(coef, x, strict=True))

@@ -240,13 +240,18 @@ class BatchSolver:
         """The current objective as an integer program on a copy of the model, warm-started from the incumbent.
 
         HiGHS (1.12 to 1.16 at least) can carry a start into its presolved space wrongly: it then reports the true
-        optimum's value but hands back the start itself (1.12 reported the start's value as proven optimal). When
-        the answer's objective is not the value reported, the program is solved again without the start."""
+        optimum's value but hands back the start itself (1.12 reported the start's value as proven optimal), or
+        proves a bound below the answer it returns. When the answer's objective is not the value reported, or a
+        proven optimum's bound is not the answer's value, the program is solved again without the start."""
         status, mip = self._mip(budget, start=True)
-        if mip.getInfo().primal_solution_status == _FEASIBLE and not budget.time_up():
+        info = mip.getInfo()
+        if info.primal_solution_status == _FEASIBLE and not budget.time_up():
             cost = np.asarray(mip.getLp().col_cost_)
-            have, said = float(cost @ np.asarray(mip.getSolution().col_value)), mip.getInfo().objective_function_value
-            if abs(have - said) > 1e-6 + 1e-9 * abs(said):
+            have, said = float(cost @ np.asarray(mip.getSolution().col_value)), info.objective_function_value
+            apart = abs(have - said) > 1e-6 + 1e-9 * abs(said)
+            if status == highspy.HighsModelStatus.kOptimal:  # a proof: its bound is the answer's value
+                apart |= abs(info.mip_dual_bound - have) > 1e-6 + 1e-9 * abs(have)
+            if apart:
                 status, mip = self._mip(budget, start=False)
         return status, mip
 

@@ -21,14 +21,14 @@ the other components' own bests, each solved once per component (the run's t* he
 
 Budget: `share` (default `VERIFY_SHARE`) of the run's time limit, and at most `RUN_SHARE` of the run's own work
 (its arcs through every level, in the units below; `MIN_UNITS` at least), so verifying makes a large run at most
-half as long again; none
-on a degraded run. It is counted in
-work units (a fixed part per re-solve, plus the arcs of the re-solved component times its levels, times
-`BINARY_FACTOR` when it has binaries), converted at a measured rate, so the lines verified depend only on the
-input: lines are taken highest ranked first (strategy, then tier), then the largest shortfall, then in
-canonical order, until the next would exceed the units left. The clock is a guard only: verifying stops at
-`CLOCK_SHARES` times the budget (`CLOCK_FLOOR_S` at least) or at the run's time limit, whichever is first, and a
-run it cut says so (`Verification.skipped`); only then may the same input verify fewer lines.
+a quarter as long again; none on a degraded run. It is counted in work units (a fixed part per re-solve, plus
+the arcs of the re-solved component times its levels, times `BINARY_FACTOR` when it has binaries, plus the other
+components' own fill ratios the re-solve may need), converted at a measured rate, so the lines verified depend
+only on the input: lines are taken highest ranked first (strategy, then tier), then the largest shortfall, then
+in canonical order, each when it fits in the units left (one that does not is passed over for cheaper ones).
+The clock is a guard only: verifying stops at `CLOCK_SHARES` times the budget (`CLOCK_FLOOR_S` at least) or at
+the run's time limit, whichever is first, and a run it cut says so (`Verification.skipped`); only then may the
+same input verify fewer lines.
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ def verify(
     for li in sorted(claims, key=lambda k: (priority(rc.lines[k].cls), -short[k], k)):
         cost = runs.cost(li)
         if cost > runs.units:
-            skipped = "budget spent"
-            break
+            skipped = "budget spent"  # this claim would not fit: a cheaper one further down may
+            continue
         runs.units -= cost
         checked += 1
         least = runs.least(li, claims[li], budget)
@@ -187,6 +187,8 @@ class _Context:
             if o.level.endswith(".min_fill_ratio")
         }
         self._own: dict[int, dict[str, Fraction]] = {}
+        self._costs: dict[tuple[int, int, int], float] = {}
+        self.last_ratio = max((n for n, lv in enumerate(self.levels) if lv.kind == "ratio"), default=-1)
 
     def last(self, li: int) -> int:
         """Index in `levels` of the line's last level: where its strategy and tier are served."""
@@ -202,8 +204,19 @@ class _Context:
         return next(at[n] for n in names if n in at)
 
     def cost(self, li: int) -> float:
-        """Work units of the line's re-solve: its component's arcs through its levels and the two minima."""
-        return FIXED_UNITS + self.weight[int(self.comp[li])] * (self.last(li) + 3)
+        """Work units of the line's re-solve: its component's arcs through its levels and the two minima, plus
+        the own best fill ratios of every component with eligible lines of a class it re-solves that are not
+        solved yet (`_before`: the fill ratio is a minimum over the run). Whether those are needed depends on
+        the re-solve, so they are counted whenever they may be: an upper bound, from the input alone."""
+        k, last = int(self.comp[li]), self.last(li)
+        key = (k, last, len(self._own))
+        if key not in self._costs:
+            units = FIXED_UNITS + self.weight[k] * (last + 3)
+            for rank in {lv.rank for lv in self.levels[: last + 1] if lv.kind == "ratio" and lv.rank is not None}:
+                for j in sorted(self.eligible.get(rank, set()) - set(self._own)):
+                    units += FIXED_UNITS + self.weight[j] * (self.last_ratio + 1)
+            self._costs[key] = units
+        return self._costs[key]
 
     def least(self, li: int, c: WhatIf, budget: Budget) -> Least | None:
         """Re-solve the line's component with the claim's supply; None when that cannot decide."""
@@ -265,12 +278,11 @@ class _Context:
 
     def _before(self, k: int, budget: Budget) -> dict[str, Fraction]:
         """Component k's own best fill ratio per class in the run (the run's t* held for earlier classes),
-        solved once; its work units are charged."""
+        solved once; `cost` charged its work units in advance."""
         if k not in self._own:
             sub = _sub_problem(self.problem, self.rc, self.lines[k], None)
             s, levels = _solver(sub)
-            ratios = [n for n, lv in enumerate(levels) if lv.kind == "ratio"]
-            self.units -= FIXED_UNITS + self.weight[k] * (ratios[-1] + 1 if ratios else 0)
+            ratios = [n for n, lv in enumerate(levels) if lv.kind == "ratio"]  # charged in advance by `cost`
             own: dict[str, Fraction] = {}
             for level in levels[: ratios[-1] + 1 if ratios else 0]:
                 if level.kind != "ratio":

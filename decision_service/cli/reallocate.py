@@ -28,25 +28,35 @@ def _ports() -> Any:
     when the store holds none."""
     from dataclasses import replace
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from decision_service.governance.book import RuleBook
+    from decision_service.orders.log import StoreUnavailable
     from decision_service.orders.ports import Ports
     from decision_service.storage import database_url, open_log
+    from decision_service.storage.migrate import upgrade
     from decision_service.web.config import Config
     from rules.service import RulesService
     from rules.versions import TableRegistry
 
     settings, ports = Config.from_env(), Ports.default()
-    book = RuleBook(open_log(database_url(settings.DATABASE_URL, settings.DATA_DIR)), RulesService(
-        registry=TableRegistry()))  # fmt: skip
+    url = database_url(settings.DATABASE_URL, settings.DATA_DIR)
+    if url.startswith("sqlite:"):  # the embedded store migrates itself, as `serve` and `keys create` do
+        try:
+            upgrade(url)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"the store at {url} could not be migrated") from exc
+    book = RuleBook(open_log(url), RulesService(registry=TableRegistry()))
     book.refresh()
     return replace(ports, rules=book.rules) if book.rules.registry.keys() else ports
 
 
 def _reallocate(args: argparse.Namespace) -> int:
-    """Read INPUT, run it, write DIR; refusals on stderr with exit 1."""
+    """Read INPUT, run it, write DIR; refusals on stderr with exit 1, an unreadable store with exit 2."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from decision_service.codec.encode_run import run_body
+    from decision_service.orders.log import StoreUnavailable
     from decision_service.runs.service import read_run, solve_run
     from optimizers.reallocation import InvalidRun
     from rules.errors import RulesError
@@ -64,6 +74,11 @@ def _reallocate(args: argparse.Namespace) -> int:
             bar.stop()
             print(f"refused: {exc}", file=sys.stderr)
             return 1
+        except StoreUnavailable as exc:  # the rules in force are the store's: never run on others silently
+            bar.stop()
+            print(f"cannot read the rules in force: {exc} (is the store migrated? `decision-service db upgrade`)",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         limit = problem.policy.time_limit_ms / 1000
         bar.update(task, advance=1, description=f"solving, every level proven (<= {limit:g} s)")
         decided = solve_run(problem, versions, started=time.perf_counter())

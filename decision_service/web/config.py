@@ -27,7 +27,7 @@ class Config:
     EXPLAIN: bool = True
     RULES_DIR: str = ""  # empty: the tables shipped in rules/tables (the seed of the rule store)
     RULES_FOUR_EYES: bool = False  # every publication waits for a second person's approval
-    # Where decisions are recorded: empty is the embedded default, a SQLite file `decisions.db` under DATA_DIR;
+    # Where decisions are recorded: empty is the embedded default, a SQLite file `decisions.sqlite3` under DATA_DIR;
     # `postgresql+psycopg://...` for deployments of several instances; `memory://` keeps them in this process only
     # (tests and benchmarks: not a record).
     DATABASE_URL: str = ""

@@ -46,3 +46,19 @@ def test_a_bad_cell_is_refused_naming_file_row_and_column(tmp_path: Path, capsys
     assert main(["reallocate", str(tmp_path / "book"), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     assert "lines.csv row 2 column qty" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fresh_embedded_store_is_migrated_and_an_unreachable_one_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default store (SQLite under DATA_DIR) migrates itself, as `serve` does: the first run of a newcomer
+    works. A store that cannot be read is not replaced by the shipped tables: exit 2, no traceback."""
+    (tmp_path / "book.json").write_text(json.dumps(input_body(order_book(4, 10, 5, 3))))
+    monkeypatch.setenv("DECISION_SERVICE_DATABASE_URL", "")
+    monkeypatch.setenv("DECISION_SERVICE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["reallocate", str(tmp_path / "book.json"), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert (tmp_path / "data" / "decisions.sqlite3").exists() and (tmp_path / "a" / "run.json").exists()
+    monkeypatch.setenv("DECISION_SERVICE_DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    assert main(["reallocate", str(tmp_path / "book.json"), "--out", str(tmp_path / "b"), "--quiet"]) == 2
+    assert "cannot read the rules in force" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()

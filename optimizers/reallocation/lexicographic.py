@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import highspy
 import numpy as np
@@ -320,8 +321,13 @@ class BatchSolver:
             h.changeColsBounds(len(fix), fix, self.x[fix], self.x[fix])
         tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
         if len(tight):
-            at = np.ascontiguousarray(activity[tight], float)
-            h.changeRowsBounds(len(tight), tight, at, at)  # type: ignore[attr-defined]  # in _Highs, not in its stub
+            self.set_rows(tight, activity[tight], activity[tight])
+
+    def set_rows(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        """These rows' bounds, in one call (highspy has `changeRowsBounds` on `_Highs`, not in its stub)."""
+        h: Any = self.m.h
+        lo, hi = np.ascontiguousarray(lo, float), np.ascontiguousarray(hi, float)
+        h.changeRowsBounds(len(rows), np.ascontiguousarray(rows, np.int32), lo, hi)
 
     @staticmethod
     def _hold_row(h: highspy.Highs, held: Held) -> None:

@@ -159,8 +159,7 @@ def _restore(s: BatchSolver, lines: list[int], saved: list[tuple[float, float]])
 
 
 def _set_rows(s: BatchSolver, lines: list[int], lo: np.ndarray, hi: np.ndarray) -> None:
-    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
-    s.m.h.changeRowsBounds(len(rows), rows, np.ascontiguousarray(lo), np.ascontiguousarray(hi))  # type: ignore[attr-defined]  # in _Highs, not in its stub
+    s.set_rows(np.array([s.m.line_row[p] for p in lines], np.int32), lo, hi)
 
 
 def _feasible(

@@ -80,9 +80,10 @@ def run(
 
 
 # What follows the solve (the greedy completion, explanations, KPIs) measured 0.034-0.043 ms a line on 10,000-line
-# books, plain and degraded generated, and 0.06 ms on a degraded 100,000-line one (2026-12-04, quiet machine); the
-# solve stops 0.1 ms a line and 2 us an arc before the limit, about twice that, so the answer is in time when the
-# machine is twice as slow. (It was 0.3 ms a line: a 100,000-line run with 60 s gave the solve only 30 s.)
+# books, plain and degraded generated, and 0.06 ms on a degraded 100,000-line one (2026-12-04, in a fast spell:
+# about 1.6 times that at the usual speed); the solve stops 0.1 ms a line and 2 us an arc before the limit. That
+# is thin for 100,000 lines at the usual speed. (It was 0.3 ms a line: a 100,000-line run with 60 s gave the
+# solve only 30 s.)
 RESERVE_PER_LINE_S = 0.0001
 RESERVE_PER_ARC_S = 0.000002
 

@@ -90,6 +90,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
         return _ratio(s, lines, qty), False
     if s.m.integer[len(s.m.arcs) :].any():  # binaries: one integer program beats one per candidate
         s.m.h.changeColBounds(t_col, 0.0, 1.0)
+        s.x[t_col] = float(_ratio(s, lines, qty))  # the incumbent's own minimum: a start as good as it has
         s.objective(np.array([t_col]), np.ones(1), True)
         proven = s.integer(budget)
         s.m.h.changeColBounds(t_col, 0.0, 0.0)

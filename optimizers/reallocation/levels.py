@@ -55,7 +55,7 @@ def coefficients(rc: RunCandidates, m: BatchModel, level: Level) -> tuple[np.nda
         cols = np.array(sorted(m.kept.values()), np.int64)
         return cols, np.ones(len(cols))
     if level.name == "stability":
-        return np.concatenate([m.over, m.under]), np.append(np.ones(len(m.over)), -np.ones(len(m.under)))
+        raise ValueError("stability's columns are added by the solver (BatchSolver.deviation)")
     if level.name == "margin":
         return np.arange(len(m.arcs)), rc.arc_margin[m.arcs].astype(float)
     if level.name == "tie_break":

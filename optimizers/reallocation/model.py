@@ -3,12 +3,13 @@
 Data: the batch's arcs a (line l, supply node n, route), lines, nodes, lanes, protection rows, orders whose
 shipment limit K_o could bind.
 Variables: x_a in Z, 0 <= x_a <= min(node, line cap, lane); z_l in {0,1} per ship-complete line;
-k_l in [0, confirmed_l] per `gain` line (kept units); u_l in [0, confirmed_l] and v_l >= 0 per line, the units
-up to and beyond the confirmed ones (|allocated - confirmed| = confirmed - u_l + v_l at the stability optimum);
-y_of in {0,1} per (order with a binding limit, ship-from location).
+k_l in [0, confirmed_l] per `gain` line (kept units); y_of in {0,1} per (order with a binding limit, ship-from
+location); and, added by the solver only for the stability level (`optimizers.reallocation.lexicographic`),
+u_l in [0, confirmed_l] and v_l >= 0 per line, the units up to and beyond the confirmed ones
+(|allocated - confirmed| = confirmed - u_l + v_l at the stability optimum).
 Constraints: sum_{a at n} x_a <= qty_n; sum_{a via k} x_a <= cap_k; sum_{a of l} x_a <= cap_l, or = qty_l z_l
 when ship-complete; per protection row (nodes, rank r, cap) sum over its nodes' arcs of lines of class >= r
-<= cap; k_l <= sum_{a of l} x_a; sum_{a of l} x_a = u_l + v_l;
+<= cap; k_l <= sum_{a of l} x_a; sum_{a of l} x_a = u_l + v_l (stability only);
 sum_{a of l at f} x_a <= cap_l y_of and sum_f y_of <= K_o.
 Every coefficient and bound is an integer. k, u, v each appear in one row, so where the supply, lane and line
 rows form a network matrix the whole matrix stays totally unimodular and LP vertices are integral; a level is
@@ -41,8 +42,6 @@ class BatchModel:
     arcs: np.ndarray  # global arc indices; column j < len(arcs) is arc arcs[j]
     arc_line: np.ndarray  # per arc column, the position of its line in `lines`
     kept: dict[int, int]  # line position -> k column
-    under: np.ndarray  # per line position, its u column (units up to the confirmed ones)
-    over: np.ndarray  # per line position, its v column (units beyond them)
     line_row: dict[int, int]  # line position -> the row sum x <= cap of a line that is not ship-complete
     n_cols: int
     integer: np.ndarray  # per column, must it be integral
@@ -88,8 +87,8 @@ class _Rows:
 
 def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) -> BatchModel:
     """The batch's model with every constraint family; no objective yet. Columns: arcs, then per line its z
-    (ship-complete), k (kept) and u, v, then shipment-limit y; rows: per line its line (or ship-complete),
-    kept and u+v rows, then nodes, lanes, protections, shipment limits."""
+    (ship-complete) and k (kept), then shipment-limit y; rows: per line its line (or ship-complete) and kept
+    rows, then nodes, lanes, protections, shipment limits."""
     arcs = np.flatnonzero(np.isin(rc.arc_line, lines))
     pos = np.searchsorted(lines, rc.arc_line[arcs])
     refs = [rc.lines[li] for li in lines.tolist()]
@@ -102,22 +101,21 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     qty = np.array([ref.line.qty for ref in refs], float)
     confirmed = np.array([ref.line.confirmed_qty for ref in refs], float)
     kp = np.array([ref.cls.strategy == Strategy.GAIN for ref in refs], bool) & (confirmed > 0)
-    # Per line, in line order, its columns z (if ship-complete), k (if kept), u, v; and rows line, kept, u+v.
-    n_extra = sc.astype(np.int64) + kp + 2
+    # Per line, in line order, its columns z (if ship-complete), k (if kept); and rows line, kept (if kept).
+    n_extra = sc.astype(np.int64) + kp
     first = len(arcs) + np.cumsum(n_extra) - n_extra
-    z, k, u, v = first, first + sc, first + sc + kp, first + sc + kp + 1
+    z, k = first, first + sc
     hi = np.zeros(int(n_extra.sum()))
     integral = np.zeros(len(hi), bool)
     hi[z[sc] - len(arcs)], integral[z[sc] - len(arcs)] = 1.0, True
     hi[k[kp] - len(arcs)] = confirmed[kp]
-    hi[u - len(arcs)], hi[v - len(arcs)] = confirmed, INF
     rows.col_hi.append(hi)
     rows.col_int.append(integral)
     rows.n_cols += len(hi)
-    n_rows = 2 + kp.astype(np.int64)
+    n_rows = 1 + kp.astype(np.int64)
     row = rows.block(np.zeros(int(n_rows.sum())), np.zeros(int(n_rows.sum())))
     r_line = row[np.cumsum(n_rows) - n_rows]
-    r_kept, r_uv = r_line + 1, r_line + 1 + kp
+    r_kept = r_line + 1
     rows.lo[-1][r_line[~sc] - row[0]] = -INF
     rows.hi[-1][r_line[~sc] - row[0]] = caps[~sc]
     rows.lo[-1][r_kept[kp] - row[0]] = -INF
@@ -128,9 +126,6 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     mine = kp[pos]
     rows.entries(r_kept[pos[mine]], col[mine], -1.0)
     rows.entries(r_kept[kp], k[kp], 1.0)
-    rows.entries(r_uv[pos], col, 1.0)
-    rows.entries(r_uv, u, -1.0)
-    rows.entries(r_uv, v, -1.0)
     _supply_rows(rc, arcs, rows)
     _limit_rows(rc, lines, arcs, pos, caps, limits, rows)
     h = _load(rows, ub)
@@ -138,7 +133,7 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
     strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
     rank = np.array([ref.cls.rank for ref in refs], np.int64)
-    return BatchModel(h, lines, arcs, pos, kept, u, v, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
+    return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -69,6 +69,7 @@ class BatchSolver:
         self.solves = self.mip_solves = 0
         self.solver_seconds = 0.0
         self._costed = np.zeros(0, np.int32)
+        self._scratch_cols, self._scratch_rows = 1 << 62, []  # what `drop_scratch` deletes
         self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
 
     def allocated(self) -> np.ndarray:
@@ -329,8 +330,9 @@ class BatchSolver:
         return h.getModelStatus()
 
     def add_cols(self, n: int, hi: float) -> np.ndarray:
-        """n new continuous columns in [0, hi]."""
+        """n new continuous columns in [0, hi], until `drop_scratch`."""
         first = self.m.h.getNumCol()
+        self._scratch_cols = min(self._scratch_cols, first)
         self.m.h.addVars(n, np.zeros(n), np.full(n, hi))
         self.x = np.append(self.x, np.zeros(n))
         self.m.integer = np.append(self.m.integer, np.zeros(n, bool))
@@ -341,7 +343,10 @@ class BatchSolver:
         return np.arange(self._starts[p], self._starts[p + 1])
 
     def add_sum_rows(self, lines: list[int], extra: np.ndarray, coef: list[float]) -> None:
-        """One row per line, added at once: sum of the line's arcs + coef * extra column >= 0."""
+        """One row per line, added at once: sum of the line's arcs + coef * extra column >= 0, until
+        `drop_scratch`."""
+        first = self.m.h.getNumRow()
+        self._scratch_rows.append(np.arange(first, first + len(lines), dtype=np.int32))
         idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
         vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
         starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
@@ -350,6 +355,23 @@ class BatchSolver:
             n, np.zeros(n), np.full(n, INF), int(sum(len(i) for i in idx)), starts,
             np.concatenate(idx).astype(np.int32), np.concatenate(vals),
         )  # fmt: skip
+
+    def drop_scratch(self) -> None:
+        """Delete the columns and rows `add_cols` and `add_sum_rows` made: the fill ratio's t and eligibility
+        columns and their rows would otherwise stay, inert, in every later LP (the plain 10,000-line book's grew
+        from 10,800 rows to 17,000). Rows held since (`_hold_row`) stay; HiGHS keeps the basis of what is left."""
+        h = self.m.h
+        if self._scratch_rows:
+            rows = np.concatenate(self._scratch_rows)
+            h.deleteRows(len(rows), rows)
+            self._scratch_rows = []
+        n = h.getNumCol()
+        if self._scratch_cols < n:
+            cols = np.arange(self._scratch_cols, n, dtype=np.int32)
+            h.deleteCols(len(cols), cols)
+            self.x, self.m.integer = self.x[: self._scratch_cols], self.m.integer[: self._scratch_cols]
+            self._costed = self._costed[self._costed < self._scratch_cols]
+        self._scratch_cols = 1 << 62
 
     def _confine(self, face: Face) -> None:
         """Confine the LP to the optimal face of the level just solved (complementary slackness): every optimal

@@ -46,8 +46,7 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
         s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))
         got = _served(s, unknown, s.x)
-        s.m.h.changeColsBounds(len(e), e.astype(np.int32), np.zeros(len(e)), np.zeros(len(e)))
-        s.x[e] = 0.0
+        s.drop_scratch()
         if not got:
             return sorted(known), proven  # proven: no answer serves another line; else the time ran out
         known += got
@@ -87,15 +86,16 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
     bound, t_col = _lp_bound(s, lines, qty, budget)
     if bound is None:
+        s.drop_scratch()
         return _ratio(s, lines, qty), False
     if s.m.integer[len(s.m.arcs) :].any():  # binaries: one integer program beats one per candidate
         s.m.h.changeColBounds(t_col, 0.0, 1.0)
         s.x[t_col] = float(_ratio(s, lines, qty))  # the incumbent's own minimum: a start as good as it has
         s.objective(np.array([t_col]), np.ones(1), True)
         proven = s.integer(budget)
-        s.m.h.changeColBounds(t_col, 0.0, 0.0)
-        s.x[t_col] = 0.0
+        s.drop_scratch()
         return _ratio(s, lines, qty), proven
+    s.drop_scratch()
     saved = _bounds(s, lines)
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
     above = sorted({Fraction(k, q) for q in set(qty) for k in range(q + 1) if low < Fraction(k, q) <= bound + 1e-9})
@@ -137,7 +137,7 @@ def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) 
     s.objective(np.array([t]), np.ones(1), True)
     status = s.timed(budget)
     bound = s.m.h.getInfo().objective_function_value
-    s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0: no constraint at all
+    s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0 until `drop_scratch` deletes them
     return (float(bound) if status == highspy.HighsModelStatus.kOptimal else None), t
 
 

@@ -69,7 +69,8 @@ class BatchSolver:
         self.solves = self.mip_solves = 0
         self.solver_seconds = 0.0
         self._costed = np.zeros(0, np.int32)
-        self._scratch_cols, self._scratch_rows = 1 << 62, []  # what `drop_scratch` deletes
+        self._scratch_cols = 1 << 62  # what `drop_scratch` deletes: columns from here on, and these rows
+        self._scratch_rows: list[np.ndarray] = []
         self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
 
     def allocated(self) -> np.ndarray:

@@ -48,6 +48,7 @@ class BatchModel:
     choices: list[tuple[np.ndarray, int]] = field(default_factory=list)  # per limited order: its y columns, K_o
     line_strategy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index in `Strategy`
     line_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # tier class
+    line_limited: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # its order's limit can bind
 
 
 class _Rows:
@@ -133,7 +134,8 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     integer = np.concatenate([np.ones(len(arcs), bool), *rows.col_int])
     strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
     rank = np.array([ref.cls.rank for ref in refs], np.int64)
-    return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank)
+    limited = np.array([ref.order.id in limits for ref in refs], bool)
+    return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank, limited)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,9 +1,11 @@
 """The fill-ratio level of a tier class on one batch: its eligible lines, its best minimum, holding the run's.
 
 Eligible lines E (lines that some allocation keeping every earlier level optimal gives a unit): the lines the
-incumbent serves, then, for the others U, max sum_{l in U} e_l with 0 <= e_l <= 1, e_l <= x_l (x integral makes
+incumbent serves, then those a one-unit exchange with a served line shows (`optimizers.reallocation.exchange`),
+then, for the others U, max sum_{l in U} e_l with 0 <= e_l <= 1, e_l <= x_l (x integral makes
 e_l = min(1, x_l), so e needs no integrality), repeated on the lines not yet shown eligible until that maximum
-is 0. Each e_l is one column in one row, so the LP stays as integral as it was.
+is 0, the exchange tried again on each round's answer. Each e_l is one column in one row, so the LP stays as
+integral as it was.
 
 Best minimum: the LP max t with x_l >= qty_l t (l in E) bounds it from above and the incumbent's minimum from
 below; the optimum is some k / qty_l, so the candidates k / qty_l between are bisected, each tried as the
@@ -24,6 +26,7 @@ from functools import partial
 import highspy
 import numpy as np
 
+from optimizers.reallocation.exchange import exchangeable
 from optimizers.reallocation.levels import Level, ratio_lines
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.solvers.budget import Budget
@@ -42,6 +45,11 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     known = [p for p in lines if alloc[p] >= 1]
     unknown = _open([p for p in lines if alloc[p] < 1], s)
     while unknown:
+        shown = set(exchangeable(s, level, unknown))  # no solve needed for these
+        known += sorted(shown)
+        unknown = [p for p in unknown if p not in shown]
+        if not unknown:
+            break
         e = s.add_cols(len(unknown), 1.0)
         s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))

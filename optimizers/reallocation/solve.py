@@ -66,7 +66,8 @@ def run(
         if level.kind == "ratio":
             objective += _ratio_level(solvers, level, budget, eligible)
         else:
-            outcomes = [s.level(level, budget) for s in solvers]
+            after = levels[done + 1] if level.on_time and level.rank is not None else None  # its class's units
+            outcomes = [s.level(level, budget, after) for s in solvers]
             value = float(sum(v for v, _ in outcomes))
             if level.name == "stability":  # lines in no batch get nothing: they deviate by their confirmed units
                 value += sum(rc.lines[li].line.confirmed_qty for li in _unserved(rc))

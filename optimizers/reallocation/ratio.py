@@ -106,7 +106,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
     s.drop_scratch()
     saved = _bounds(s, lines)
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
-    above = sorted({Fraction(k, q) for q in set(qty) for k in range(q + 1) if low < Fraction(k, q) <= bound + 1e-9})
+    above = _candidates(qty, low, bound + 1e-9)
     best = s.x.copy()
     while above:  # feasibility is monotone in t: bisect the candidates above the best found
         mid = len(above) // 2
@@ -128,12 +128,32 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
     """Hold the run's minimum fill ratio t on the batch's eligible lines: x_l >= ceil(t qty_l)."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    _lower(s, lines, [math.ceil(t * q) for q in qty], _bounds(s, lines))
+    _lower(s, lines, _ceil_times(t, qty), _bounds(s, lines))
 
 
 def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
-    alloc = s.allocated()
-    return min(Fraction(int(alloc[p]), q) for p, q in zip(lines, qty, strict=True))
+    """The least allocated / qty over the lines, exactly: the floats find the few lines that may hold it."""
+    alloc, q = s.allocated()[lines], np.asarray(qty, np.int64)
+    ratio = alloc / q
+    near = np.flatnonzero(ratio <= ratio.min() + 1e-9)
+    return min(Fraction(int(alloc[i]), int(q[i])) for i in near.tolist())
+
+
+def _candidates(qty: list[int], low: Fraction, high: float) -> list[Fraction]:
+    """Every k / q with q in qty, 0 <= k <= q and low < k / q <= high, in order."""
+    out: set[Fraction] = set()
+    for q in set(qty):
+        first = max(0, low.numerator * q // low.denominator + 1)  # the least k >= 0 with k / q > low
+        last = min(q, math.floor(high * q) + 1)
+        while last >= first and not Fraction(last, q) <= high:  # the float floor may be one off either way
+            last -= 1
+        out.update(Fraction(k, q) for k in range(first, last + 1))
+    return sorted(out)
+
+
+def _ceil_times(t: Fraction, qty: list[int]) -> np.ndarray:
+    """ceil(t q) for each q, exactly."""
+    return -((-t.numerator * np.asarray(qty, np.int64)) // t.denominator)
 
 
 def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) -> tuple[float | None, int]:
@@ -156,7 +176,7 @@ def _bounds(s: BatchSolver, lines: list[int]) -> list[tuple[float, float]]:
     return [(float(lo[s.m.line_row[p]]), float(hi[s.m.line_row[p]])) for p in lines]
 
 
-def _lower(s: BatchSolver, lines: list[int], lows: list[int], saved: list[tuple[float, float]]) -> None:
+def _lower(s: BatchSolver, lines: list[int], lows: np.ndarray, saved: list[tuple[float, float]]) -> None:
     """Raise the line rows' lower bounds to `lows`, never loosening what they were."""
     lo, hi = np.array(saved, float).reshape(-1, 2).T
     _set_rows(s, lines, np.maximum(lo, np.asarray(lows, float)), hi)
@@ -178,7 +198,7 @@ def _feasible(
     if budget.time_up():
         s.stopped = True
         return None
-    _lower(s, lines, [math.ceil(t * q) for q in qty], saved)
+    _lower(s, lines, _ceil_times(t, qty), saved)
     s.objective(np.zeros(0, np.int64), np.zeros(0), True)
     status = s.timed(budget)
     if status in _INFEASIBLE:

@@ -15,7 +15,10 @@ held so far:
 - the bounds as they stand allow it: l's arc may rise by one (an earlier face may have fixed it), l''s arc and
   l''s line row may fall by one, and l's line row may rise by one.
 Every other row (held objective rows, earlier ratio holds, kept rows) then keeps its activity, so the moved
-answer keeps every earlier level: l is eligible. Lines no exchange shows are left to the solve.
+answer keeps every earlier level: l is eligible. The unit may also come through a relay: l takes it from l1,
+which takes one at another node from l2, under the same conditions at each node, l1 of the class and neither
+ship-complete nor limited (its units and kept units do not change). Lines no exchange
+shows are left to the solve.
 
 Where a level is held by its optimal face, the bounds it fixed already forbid a move that would change it; where
 it is held by its row (the integer path) they do not, and the conditions above are what keeps it (the kept
@@ -69,9 +72,26 @@ def exchangeable(s: BatchSolver, level: Level, lines: list[int]) -> list[int]:
     lane = rc.arc_lane[m.arcs]
     lane_key = np.where(capped[lane], lane, -1) + 1
     key = (rc.arc_node[m.arcs].astype(np.int64) * 2 + rc.arc_on_time[m.arcs]) * (len(rc.lanes) + 2) + lane_key
+    relay = ours & ~ship_complete & ~m.line_limited
+    releases = relay[line] & (flow >= 1) & (col_lo <= flow - 1)
+    freed = _relayed(key, line, gives, releases, relay[line] & (col_hi >= flow + 1))
     taker = np.zeros(len(m.lines), bool)
     taker[np.asarray(lines, np.int64)] = True
     taker &= ~m.line_limited & ~(gain & (confirmed > 0)) & (alloc == 0) & (row_hi >= 1)
-    takes = taker[line] & (col_hi >= 1) & np.isin(key, key[gives])
+    takes = taker[line] & (col_hi >= 1) & np.isin(key, freed)
     shown = np.unique(line[takes])
     return [int(p) for p in shown.tolist()]
+
+
+def _relayed(
+    key: np.ndarray, line: np.ndarray, gives: np.ndarray, releases: np.ndarray, takes: np.ndarray
+) -> np.ndarray:
+    """The keys where a unit can be freed: those of the arcs that can give one (`gives`), and those where a relay
+    line can release one (`releases`) because it can take one at a key where an arc gives (`takes`). Each key's
+    activity is unchanged (one unit in, one out), and the relay keeps its units. Whether the relay's two arcs are
+    on time does not matter: the on-time flag is part of the key, so the class's on-time units are unchanged key by
+    key; and a relay that is itself the giver at the key it takes at is also a giver at the key it releases."""
+    given = np.unique(key[gives])
+    can = np.zeros(int(line.max(initial=-1)) + 1, bool)
+    can[line[takes & np.isin(key, given)]] = True
+    return np.union1d(given, key[releases & can[line]])

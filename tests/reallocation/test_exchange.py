@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 import optimizers.reallocation.ratio as ratio_module
 from optimizers.problem import Customer, Item, Location, ShippingRoute, StockPosition, TransferLane
 from optimizers.reallocation import ReallocationProblem
-from optimizers.reallocation.exchange import exchangeable
+from optimizers.reallocation.exchange import _relayed, exchangeable
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.problem import Network, RunLine, RunOrder, Strategy
 from optimizers.reallocation.result import ReallocationRun
@@ -110,3 +111,45 @@ def test_a_unit_is_not_moved_onto_a_lane_that_is_full() -> None:
     assert allocated(got) == {"SO-1": 8, "SO-2": 0, "SO-3": 2}
     assert ("SO-2", 1) not in _eligible(got)
     assert level(got, "tier.gold.min_fill_ratio") == pytest.approx(0.8)
+
+
+def test_a_relay_frees_the_key_it_releases_only_when_it_can_take_where_a_unit_is_given() -> None:
+    """Arcs: 0 gives at key 7; line 1 releases at key 5 and can take at key 7 (relayed: 5 freed); line 2
+    releases at key 9 but can take only at key 8, where nothing is given (9 not freed)."""
+    key = np.array([7, 5, 7, 9, 8])
+    line = np.array([0, 1, 1, 2, 2])
+    gives = np.array([True, False, False, False, False])
+    releases = np.array([False, True, False, True, False])
+    takes = np.array([False, False, True, False, True])
+    assert _relayed(key, line, gives, releases, takes).tolist() == [5, 7]
+    assert _relayed(key, line, gives, releases, np.zeros(5, bool)).tolist() == [7]
+
+
+def test_a_gain_line_relays_a_unit_it_cannot_give() -> None:
+    """SO-1 (gold, gain, 5 confirmed) keeps its 5 units, from WH-A or WH-B; SO-2 (gold) reaches only WH-B, SO-3
+    (gold) only WH-A. SO-3 is eligible: SO-1 may take a unit at WH-B from SO-2 and leave one at WH-A, though it
+    gives none away. SO-2 and SO-3 share the 5 units SO-1 does not keep: the best minimum is 2/5."""
+    net = Network(
+        locations=(Location("WH-A", "US01"), Location("WH-B", "US01")),
+        items=(Item("SKU-1", 5.0),),
+        stock=(StockPosition("SKU-1", "WH-A", 5), StockPosition("SKU-1", "WH-B", 5)),
+        shipping=(
+            ShippingRoute("WH-A", "R1", 1.0, 1),
+            ShippingRoute("WH-B", "R1", 1.0, 1),
+            ShippingRoute("WH-B", "R2", 1.0, 1),
+            ShippingRoute("WH-A", "R3", 1.0, 1),
+        ),
+        customers=(Customer("C-gold", "gold"),),
+    )
+
+    def one(oid: str, region: str, confirmed: int = 0) -> RunOrder:
+        line = RunLine(1, "SKU-1", 5, 10.0, True, False, confirmed)
+        return RunOrder(oid, "C-gold", "US01", region, AS_OF + timedelta(days=5), AS_OF, (line,))
+
+    p = problem(
+        net, one("SO-1", "R1", 5), one("SO-2", "R2"), one("SO-3", "R3"), segments=(segment(Strategy.GAIN, "SO-1"),)
+    )
+    got = solved(p, verify_share=0.0)
+    assert allocated(got)["SO-1"] == 5
+    assert _eligible(got) == {("SO-1", 1), ("SO-2", 1), ("SO-3", 1)}
+    assert level(got, "tier.gold.min_fill_ratio") == pytest.approx(0.4)

@@ -38,13 +38,24 @@ NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual fe
 # 1.08 s and 7,124 primal iterations on the plain 10,000-line book, and the run 5.3 s against 4.5 s with dual
 # (alternating runs, 2026-12-04). Dual was slower on the unit levels (the run 7.1 s) and no faster elsewhere.
 DUAL_LEVELS = frozenset({"margin", "stability"})
-# The integer programs start from an incumbent the dive made, most often already optimal: what they need is the
-# bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only cost
-# time, and so do its restarts after root fixing: on the 10 integer programs over 0.3 s of a generated 1,000-line
-# book they took 13.0 s with HiGHS's defaults and 7.9 s without (every answer the same; 2026-12-04).
+# A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
+# the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
+# cost time, and so do its restarts after root fixing: on the 10 integer programs over 0.3 s of a generated
+# 1,000-line book they took 13.0 s with HiGHS's defaults and 7.9 s without (every answer the same; 2026-12-04).
+# The fill ratio's and eligibility's programs search instead (their start is the incumbent's, often 0), and neither
+# setting serves them all: without heuristics one max-t program of a generated 3,000-line book ran 97 s and 4,666
+# nodes where HiGHS's defaults prove it at the root in 5.5 s, while on a 1,000-line book the defaults took 10.9 s
+# and 43 nodes over a program proven in 1.5 s without. So a search tries the first for `SEARCH_NODES` nodes, then
+# the defaults (`BatchSolver._mip`).
+SEARCH_OPTIONS: dict[str, float | bool] = {"mip_rel_gap": 0.0, "threads": 1}
+SEARCH_NODES = 200  # a search's first run, without heuristics (the 3,000-line program: about 20 ms a node)
+_SETTLED = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 MIP_OPTIONS: dict[str, float | bool] = {
-    "mip_rel_gap": 0.0,
-    "threads": 1,
+    **SEARCH_OPTIONS,
     "mip_heuristic_effort": 0.0,
     "mip_heuristic_run_feasibility_jump": False,
     "mip_heuristic_run_rins": False,
@@ -221,7 +232,7 @@ class BatchSolver:
         x = self._dive(np.array(self.m.h.getSolution().col_value), budget)
         if x is None:
             self._merge(cols, vals)
-            return self.integer(budget), None
+            return self.integer(budget, search=enough is not None), None
         target = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
         have = float(np.asarray(vals, float) @ x[cols])
         if have >= target - 1e-9 if maximise else have <= target + 1e-9:
@@ -235,7 +246,7 @@ class BatchSolver:
             self.x = x  # a better start for the integer program, feasible for every level held
         if maximise:
             self._merge(cols, vals)
-        return self.integer(budget), None
+        return self.integer(budget, search=enough is not None), None
 
     def _dive(self, x: np.ndarray, budget: Budget) -> np.ndarray | None:
         """An integral answer with the LP's binaries rounded and fixed, or None (fractional, infeasible, or a
@@ -305,12 +316,12 @@ class BatchSolver:
             return True
         return False
 
-    def integer(self, budget: Budget) -> bool:
+    def integer(self, budget: Budget, search: bool = False) -> bool:
         """The current objective as an integer program on a copy of the model (the LP keeps its basis), warm-
         started from the incumbent. True when proven optimal. Levels proven on the LP are held by the face's
         bounds, which keep exactly that level's integer optima (they are the LP optima that are integral)."""
         while True:
-            status, mip = self.mip(budget)
+            status, mip = self.mip(budget, search)
             proven = status == highspy.HighsModelStatus.kOptimal
             if not proven and mip.getInfo().primal_solution_status != _FEASIBLE:
                 return self._stop(budget)
@@ -323,14 +334,14 @@ class BatchSolver:
             for h in broken:
                 self._hold_row(self.m.h, h)
 
-    def mip(self, budget: Budget) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
+    def mip(self, budget: Budget, search: bool = False) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         """The current objective as an integer program on a copy of the model, warm-started from the incumbent.
 
         HiGHS (1.12 to 1.16 at least) can carry a start into its presolved space wrongly: it then reports the true
         optimum's value but hands back the start itself (1.12 reported the start's value as proven optimal), or
         proves a bound below the answer it returns. When the answer's objective is not the value reported, or a
         proven optimum's bound is not the answer's value, the program is solved again without the start."""
-        status, mip = self._mip(budget, start=True)
+        status, mip = self._mip(budget, True, search)
         info = mip.getInfo()
         if info.primal_solution_status == _FEASIBLE and not budget.time_up():
             cost = np.asarray(mip.getLp().col_cost_)
@@ -339,20 +350,34 @@ class BatchSolver:
             if status == highspy.HighsModelStatus.kOptimal:  # a proof: its bound is the answer's value
                 apart |= abs(info.mip_dual_bound - have) > 1e-6 + 1e-9 * abs(have)
             if apart:
-                status, mip = self._mip(budget, start=False)
+                status, mip = self._mip(budget, False, search)
         return status, mip
 
-    def _mip(self, budget: Budget, start: bool) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
+    def _mip(self, budget: Budget, start: bool, search: bool) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
+        """One integer program, from the incumbent when `start`. A search runs first as a level's program does,
+        for at most `SEARCH_NODES` nodes (enough for most), then, when that did not settle it, with HiGHS's
+        defaults from the best answer found: the order and the node limit keep it deterministic."""
         model = self.m.h.getModel()
         kinds = {True: highspy.HighsVarType.kInteger, False: highspy.HighsVarType.kContinuous}
         model.lp_.integrality_ = [kinds[bool(i)] for i in self.m.integer]
+        first = {**MIP_OPTIONS, "mip_max_nodes": SEARCH_NODES} if search else MIP_OPTIONS
+        status, mip = self._run_mip(model, first, self.x if start else None, budget)
+        if search and status not in _SETTLED and not budget.time_up():
+            found = mip.getInfo().primal_solution_status == _FEASIBLE
+            better = np.array(mip.getSolution().col_value) if found else (self.x if start else None)
+            status, mip = self._run_mip(model, SEARCH_OPTIONS, better, budget)
+        return status, mip
+
+    def _run_mip(
+        self, model: highspy.HighsModel, options: dict[str, float | bool], start: np.ndarray | None, budget: Budget
+    ) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         mip = quiet_highs()
-        for key, value in MIP_OPTIONS.items():
+        for key, value in options.items():
             mip.setOptionValue(key, value)
         mip.passModel(model)  # the LP's bounds and rows already hold every earlier level
-        if start:
+        if start is not None:
             n = mip.getNumCol()
-            mip.setSolution(n, np.arange(n, dtype=np.int32), self.x)
+            mip.setSolution(n, np.arange(n, dtype=np.int32), start)
         self.mip_solves += 1
         return self.timed(budget, mip), mip
 

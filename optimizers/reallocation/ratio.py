@@ -100,7 +100,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
         s.m.h.changeColBounds(t_col, 0.0, 1.0)
         s.x[t_col] = float(_ratio(s, lines, qty))  # the incumbent's own minimum: a start as good as it has
         s.objective(np.array([t_col]), np.ones(1), True)
-        proven = s.integer(budget)
+        proven = s.integer(budget, search=True)
         s.drop_scratch()
         return _ratio(s, lines, qty), proven
     s.drop_scratch()
@@ -208,7 +208,7 @@ def _feasible(
         if s.integral(x) and all(_kept(h, x) for h in s.held):
             s.x = x
             return True
-        status, mip = s.mip(budget)
+        status, mip = s.mip(budget, search=True)
         if status in _INFEASIBLE:
             return False
         if status == highspy.HighsModelStatus.kOptimal:

@@ -55,7 +55,7 @@ def test_a_fractional_shipment_limit_level_tries_the_dive_and_the_integer_progra
     mips: list[int] = []
     real_dive, real_mip = BatchSolver._dive, BatchSolver.mip
     monkeypatch.setattr(BatchSolver, "_dive", lambda s, x, b: dives.append(True) or real_dive(s, x, b))
-    monkeypatch.setattr(BatchSolver, "mip", lambda s, b: mips.append(1) or real_mip(s, b))
+    monkeypatch.setattr(BatchSolver, "mip", lambda s, b, search=False: mips.append(1) or real_mip(s, b, search))
     got = solved(problem(_two_sites(1), _order("SO-1", ("SKU-1", 4, False), ("SKU-2", 4, False))))
     assert got.solver.proven and allocated(got) == {"SO-1": 6}
     assert dives and mips

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from optimizers.problem import Customer, Item, Location, ShippingRoute, StockPosition, Substitute, TransferLane
+from optimizers.reallocation import lexicographic
 from optimizers.reallocation.build import build
 from optimizers.reallocation.decompose import batches, binding_limits, components, discrete
 from optimizers.reallocation.lexicographic import BatchSolver
@@ -101,3 +102,26 @@ def test_an_integer_program_handed_back_its_start_is_solved_again(seed: int, lin
     answer = solved(p, verify_share=0.0)
     assert answer.solver.proven
     assert {o.level: o.value for o in answer.objective} == pytest.approx(crosscheck(p))
+
+
+def test_a_search_the_first_run_does_not_settle_is_run_again_with_the_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no node allowed to the first run, every fill-ratio and eligibility program goes to the second, from the
+    best answer found; the levels are the same as with the usual limit."""
+    p = order_book(2, 300, 10, 5)
+    usual = solved(p, verify_share=0.0)
+    runs: list[dict[str, float | bool]] = []
+    real = BatchSolver._run_mip
+
+    def counted(s: BatchSolver, model, options, start, budget):  # type: ignore[no-untyped-def]
+        runs.append(options)
+        return real(s, model, options, start, budget)
+
+    monkeypatch.setattr(lexicographic, "SEARCH_NODES", 0)
+    monkeypatch.setattr(BatchSolver, "_run_mip", counted)
+    again = solved(p, verify_share=0.0)
+    assert any(o == lexicographic.SEARCH_OPTIONS for o in runs)  # the defaults' run happened
+    assert [(o.level, o.value, o.proven) for o in again.objective] == [
+        (o.level, pytest.approx(o.value), o.proven) for o in usual.objective
+    ]

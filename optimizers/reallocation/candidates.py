@@ -62,6 +62,10 @@ class RunCandidates:
     arc_tie: np.ndarray
     arc_rank: np.ndarray  # substitute rank, 0 for the ordered item
 
+    def capped_lanes(self) -> np.ndarray:
+        """Per lane, whether it has a capacity, and False last, for a direct arc's lane -1: index it by `arc_lane`."""
+        return np.array([c is not None for _, _, c in self.lanes] + [False], bool)
+
     def day(self, days: int) -> date:
         return self.problem.as_of + timedelta(days=days)
 

@@ -40,7 +40,7 @@ def components(rc: RunCandidates, limits: dict[str, int]) -> list[np.ndarray]:
     n_l, n_n, n_k = len(rc.lines), len(rc.nodes), len(rc.lanes)
     order_ids = sorted(limits)
     o_at = {o: n_l + n_n + n_k + k for k, o in enumerate(order_ids)}
-    capped = np.array([c is not None for _, _, c in rc.lanes] + [False], bool)[rc.arc_lane]
+    capped = rc.capped_lanes()[rc.arc_lane]
     src = [rc.arc_line, rc.arc_line[capped]]
     dst = [n_l + rc.arc_node, n_l + n_n + rc.arc_lane[capped]]
     for row in rc.protections:

@@ -31,14 +31,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizers.reallocation.levels import STRATEGIES, Level
+from optimizers.reallocation.levels import COMPETING, STRATEGIES, Level
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.problem import Strategy
 
-_GAIN, _COMPETING = (
-    STRATEGIES.index(Strategy.GAIN),
-    [STRATEGIES.index(s) for s in (Strategy.GAIN, Strategy.REDISTRIBUTE)],
-)
+_GAIN, _COMPETING = STRATEGIES.index(Strategy.GAIN), [STRATEGIES.index(s) for s in COMPETING]
 
 
 def exchangeable(s: BatchSolver, level: Level, lines: list[int]) -> list[int]:
@@ -46,29 +43,22 @@ def exchangeable(s: BatchSolver, level: Level, lines: list[int]) -> list[int]:
     with a served line of the class shows eligible."""
     if not lines or s.stopped:
         return []
-    m, rc, h = s.m, s.rc, s.m.h
+    m, rc = s.m, s.rc
     n = len(m.arcs)
-    arcs = np.arange(n, dtype=np.int32)
-    _, _, _, col_lo, col_hi, _ = h.getCols(n, arcs)
-    col_lo, col_hi = np.asarray(col_lo, float), np.asarray(col_hi, float)
+    col_lo, col_hi = s.col_bounds(np.arange(n))
     flow = np.rint(s.x[:n])
-    alloc = s.allocated()
-    refs = [rc.lines[int(li)] for li in m.lines.tolist()]
-    confirmed = np.array([ref.line.confirmed_qty for ref in refs], np.int64)
-    ship_complete = np.array([ref.line.ship_complete for ref in refs], bool)
+    alloc, confirmed = s.allocated(), s.confirmed_lines
+    ship_complete = np.array([rc.lines[int(li)].line.ship_complete for li in m.lines.tolist()], bool)
     row_lo = np.full(len(m.lines), np.inf)  # a line without a line row (ship-complete) gives nothing
     row_hi = np.zeros(len(m.lines))
-    if m.line_row:
-        pos = np.array(list(m.line_row), np.int64)
-        rows = np.array([m.line_row[p] for p in pos.tolist()], np.int32)
-        _, _, lo, hi, _ = h.getRows(len(rows), rows)
-        row_lo[pos], row_hi[pos] = np.asarray(lo, float), np.asarray(hi, float)
+    with_row = list(m.line_row)
+    row_lo[with_row], row_hi[with_row] = s.line_bounds(with_row)
     ours = (m.line_rank == level.rank) & np.isin(m.line_strategy, _COMPETING)
     gain = m.line_strategy == _GAIN
     giver = ours & ~ship_complete & (~gain | (alloc > confirmed)) & (row_lo <= alloc - 1)
     line = m.arc_line
     gives = giver[line] & (flow >= 1) & (col_lo <= flow - 1)
-    capped = np.array([c is not None for _, _, c in rc.lanes] + [False], bool)
+    capped = rc.capped_lanes()
     lane = rc.arc_lane[m.arcs]
     lane_key = np.where(capped[lane], lane, -1) + 1
     key = (rc.arc_node[m.arcs].astype(np.int64) * 2 + rc.arc_on_time[m.arcs]) * (len(rc.lanes) + 2) + lane_key

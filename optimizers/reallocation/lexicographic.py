@@ -257,8 +257,7 @@ class BatchSolver:
         binary = (np.flatnonzero(self.m.integer[n:]) + n).astype(np.int32)
         if not len(binary) or budget.time_up() or np.all(np.abs(x[binary] - np.rint(x[binary])) <= INTEGRAL):
             return None  # nothing to round: the fraction is in the arcs (lanes, protections)
-        _, _, _, lo, hi, _ = self.m.h.getCols(len(binary), binary)
-        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        lo, hi = self.col_bounds(binary)
         mine = np.rint(self.x[binary])
         value = np.clip(np.where(x[binary] >= 0.5, 1.0, 0.0), lo, hi)
         at = {int(c): k for k, c in enumerate(binary.tolist())}
@@ -406,6 +405,20 @@ class BatchSolver:
         self.x = np.append(self.x, np.zeros(n))
         self.m.integer = np.append(self.m.integer, np.zeros(n, bool))
         return np.arange(first, first + n)
+
+    def col_bounds(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """These columns' bounds as they stand (an earlier level's face may have fixed some)."""
+        cols = np.ascontiguousarray(cols, np.int32)
+        _, _, _, lo, hi, _ = self.m.h.getCols(len(cols), cols)
+        return np.asarray(lo, float), np.asarray(hi, float)
+
+    def line_bounds(self, lines: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The bounds of these lines' rows (positions of lines that are not ship-complete) as they stand."""
+        if not lines:
+            return np.zeros(0), np.zeros(0)
+        rows = np.array([self.m.line_row[p] for p in lines], np.int32)
+        _, _, lo, hi, _ = self.m.h.getRows(len(rows), rows)
+        return np.asarray(lo, float), np.asarray(hi, float)
 
     def cols_of(self, p: int) -> np.ndarray:
         """The arc columns of the batch's line at position p (arcs are sorted by line)."""

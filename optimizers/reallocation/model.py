@@ -156,7 +156,7 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
     r = rows.block(np.full(len(present), -INF), qty[present])
     rows.entries(r[group], order, 1.0)
     lane = rc.arc_lane[arcs]
-    capped = np.array([c is not None for _, _, c in rc.lanes] + [False], bool)[lane]
+    capped = rc.capped_lanes()[lane]
     order, group, present = _groups(lane[capped])
     cap = np.array([c if c is not None else 0 for _, _, c in rc.lanes] + [0], float)
     r = rows.block(np.full(len(present), -INF), cap[present])

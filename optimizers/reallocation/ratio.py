@@ -31,6 +31,7 @@ from optimizers.reallocation.levels import Level, ratio_lines
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.solvers.budget import Budget
 
+Bounds = tuple[np.ndarray, np.ndarray]  # the line rows' lower and upper bounds
 _INFEASIBLE = (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
 
 
@@ -79,13 +80,10 @@ def _open(lines: list[int], s: BatchSolver) -> list[int]:
     fixed at 0, or whose row it capped below 1, gets nothing in any answer that keeps the earlier levels."""
     if not lines:
         return lines
-    cols = np.concatenate([s.cols_of(p) for p in lines]).astype(np.int32)
-    _, _, _, _, hi, _ = s.m.h.getCols(len(cols), cols)
+    _, hi = s.col_bounds(np.concatenate([s.cols_of(p) for p in lines]))
     counts = np.array([len(s.cols_of(p)) for p in lines])
-    best = np.maximum.reduceat(np.asarray(hi, float), np.cumsum(counts) - counts)
-    rows = np.array([s.m.line_row[p] for p in lines], np.int32)
-    _, _, _, row_hi, _ = s.m.h.getRows(len(rows), rows)
-    room = np.minimum(best, np.asarray(row_hi, float))
+    best = np.maximum.reduceat(hi, np.cumsum(counts) - counts)
+    room = np.minimum(best, s.line_bounds(lines)[1])
     return [p for p, r in zip(lines, room.tolist(), strict=True) if r >= 1]
 
 
@@ -104,7 +102,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
         s.drop_scratch()
         return _ratio(s, lines, qty), proven
     s.drop_scratch()
-    saved = _bounds(s, lines)
+    saved = s.line_bounds(lines)  # an earlier level's face may have fixed some of them
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
     above = _candidates(qty, low, bound + 1e-9)
     best = s.x.copy()
@@ -128,7 +126,7 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
     """Hold the run's minimum fill ratio t on the batch's eligible lines: x_l >= ceil(t qty_l)."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    _lower(s, lines, _ceil_times(t, qty), _bounds(s, lines))
+    _lower(s, lines, _ceil_times(t, qty), s.line_bounds(lines))
 
 
 def _ratio(s: BatchSolver, lines: list[int], qty: list[int]) -> Fraction:
@@ -169,22 +167,14 @@ def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) 
     return (float(bound) if status == highspy.HighsModelStatus.kOptimal else None), t
 
 
-def _bounds(s: BatchSolver, lines: list[int]) -> list[tuple[float, float]]:
-    """The line rows' bounds as they stand: an earlier level's face may have fixed some of them."""
-    lp = s.m.h.getLp()
-    lo, hi = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
-    return [(float(lo[s.m.line_row[p]]), float(hi[s.m.line_row[p]])) for p in lines]
-
-
-def _lower(s: BatchSolver, lines: list[int], lows: np.ndarray, saved: list[tuple[float, float]]) -> None:
+def _lower(s: BatchSolver, lines: list[int], lows: np.ndarray, saved: Bounds) -> None:
     """Raise the line rows' lower bounds to `lows`, never loosening what they were."""
-    lo, hi = np.array(saved, float).reshape(-1, 2).T
+    lo, hi = saved
     _set_rows(s, lines, np.maximum(lo, np.asarray(lows, float)), hi)
 
 
-def _restore(s: BatchSolver, lines: list[int], saved: list[tuple[float, float]]) -> None:
-    lo, hi = np.array(saved, float).reshape(-1, 2).T
-    _set_rows(s, lines, lo, hi)
+def _restore(s: BatchSolver, lines: list[int], saved: Bounds) -> None:
+    _set_rows(s, lines, *saved)
 
 
 def _set_rows(s: BatchSolver, lines: list[int], lo: np.ndarray, hi: np.ndarray) -> None:
@@ -192,7 +182,7 @@ def _set_rows(s: BatchSolver, lines: list[int], lo: np.ndarray, hi: np.ndarray) 
 
 
 def _feasible(
-    s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, budget: Budget, saved: list[tuple[float, float]]
+    s: BatchSolver, lines: list[int], qty: list[int], t: Fraction, budget: Budget, saved: Bounds
 ) -> bool | None:
     """Can every line have x_l >= ceil(t qty_l) with every held level kept? None when time ran out."""
     if budget.time_up():

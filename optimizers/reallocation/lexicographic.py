@@ -108,7 +108,7 @@ class BatchSolver:
             return offset, True
         maximise = level.kind == "max"
         self._next = None
-        if then is not None and maximise and then.kind == "max":
+        if then is not None and then.kind == level.kind:
             self._next = (then.name, *coefficients(self.rc, self.m, then))
         proven, face = self.optimise(cols, vals, maximise, budget, primal=level.name not in DUAL_LEVELS)
         value = int(round(float(vals @ self.x[cols])))
@@ -124,32 +124,48 @@ class BatchSolver:
             if self._merged:  # the integer program was lexicographic in both: hold the next level too
                 name, cols2, vals2 = self._merged
                 value2 = int(round(float(vals2 @ self.x[cols2])))
-                self.held.append((cols2, vals2, True, value2))
+                self.held.append((cols2, vals2, maximise, value2))
                 self._hold_row(self.m.h, self.held[-1])
                 self._settled = (name, value2)
         self._next = self._merged = None
         return reported, proven
 
-    def _merge(self, cols: np.ndarray, vals: np.ndarray) -> None:
-        """Before an integer program for level k, when level k + 1 (`_next`) is also maximised over a superset of
-        its columns (a class's units after its on-time units), make the objective W c_k.x + c_{k+1}.x with W one
-        more than c_{k+1}.x can reach (the caps of its lines): every integer answer that is worse on level k is
-        worse by at least W, more than level k + 1 can make up, so the program's optima are exactly the answers
-        optimal for level k and then for level k + 1, and one integer program proves both (each took about as
-        long as the other: generated 1,000-line books, 2026-12-04). Not when W times that reach is so large that
-        HiGHS's tolerances could blur a unit (above 1e10)."""
+    def _merge(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
+        """Before an integer program for level k, when level k + 1 (`_next`) has the same sense (a class's units
+        after its on-time units; tie-break after stability), make the objective W c_k.x + c_{k+1}.x with W one
+        more than the range c_{k+1}.x can span: every integer answer that is worse on level k is worse by at
+        least W (level k's values are integers at every integer answer), more than level k + 1 can make up, so
+        the program's optima are exactly the answers optimal for level k and then for level k + 1, and one
+        integer program proves both (each took about as long as the other: generated 1,000-line books,
+        2026-12-04). Not when W times level k's own range is so large that HiGHS's tolerances could blur a unit
+        (above 1e10)."""
         if self._next is None:
             return
         name, cols2, vals2 = self._next
-        if not (np.all(vals == 1) and np.all(vals2 == 1) and np.isin(cols, cols2).all()):
+        weight = self._span(cols2, vals2) + 1
+        if weight * self._span(cols, vals) > 1e10:
             return
-        lines = np.unique(self.m.arc_line[cols2])
-        reach = sum(self.rc.lines[int(li)].cap for li in self.m.lines[lines].tolist())
-        weight = reach + 1
-        if weight * reach > 1e10:
-            return
-        self.objective(cols2, 1.0 + weight * np.isin(cols2, cols), True)
+        merged = np.union1d(cols, cols2)
+        coef = np.zeros(len(merged))
+        coef[np.searchsorted(merged, cols2)] += np.asarray(vals2, float)
+        coef[np.searchsorted(merged, cols)] += weight * np.asarray(vals, float)
+        self.objective(merged, coef, maximise)
         self._merged = (name, cols2, vals2)
+
+    def _span(self, cols: np.ndarray, vals: np.ndarray) -> float:
+        """How far apart vals.x[cols] can be over the current bounds (x >= 0), at most; a column without an upper
+        bound (stability's v_l) counts its line's cap. With unit coefficients over lines' arcs (a class's units),
+        the lines' caps bound it more tightly."""
+        if len(cols) == 0:
+            return 0.0
+        arcs = cols < len(self.m.arcs)
+        if np.all(vals == 1) and arcs.all():
+            lines = np.unique(self.m.arc_line[cols])
+            return float(sum(self.rc.lines[int(li)].cap for li in self.m.lines[lines].tolist()))
+        _, hi = self.col_bounds(cols)
+        if not np.isfinite(hi).all():
+            hi = np.where(np.isfinite(hi), hi, max(self.rc.lines[int(li)].cap for li in self.m.lines.tolist()))
+        return float(np.abs(np.asarray(vals, float)) @ hi)
 
     def deviation(self) -> tuple[np.ndarray, np.ndarray]:
         """Stability's objective, sum v_l - u_l, on columns made for it: per line u_l in [0, confirmed_l] and
@@ -231,7 +247,7 @@ class BatchSolver:
         face = self._face()
         x = self._dive(np.array(self.m.h.getSolution().col_value), budget)
         if x is None:
-            self._merge(cols, vals)
+            self._merge(cols, vals, maximise)
             return self.integer(budget, search=enough is not None), None
         target = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
         have = float(np.asarray(vals, float) @ x[cols])
@@ -244,8 +260,7 @@ class BatchSolver:
         mine = float(np.asarray(vals, float) @ self.x[cols])
         if have > mine if maximise else have < mine:
             self.x = x  # a better start for the integer program, feasible for every level held
-        if maximise:
-            self._merge(cols, vals)
+        self._merge(cols, vals, maximise)
         return self.integer(budget, search=enough is not None), None
 
     def _dive(self, x: np.ndarray, budget: Budget) -> np.ndarray | None:

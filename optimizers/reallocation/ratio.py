@@ -113,9 +113,9 @@ def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction,
             s.x = best
             _restore(s, lines, saved)
             return _ratio(s, lines, qty), False
-        if found:
-            best = s.x.copy()
-            above = above[mid + 1 :]
+        if found:  # the answer's own minimum may pass the candidate tried: every candidate up to it is confirmed
+            best, reached = s.x.copy(), _ratio(s, lines, qty)
+            above = [c for c in above[mid + 1 :] if c > reached]
         else:
             above = above[:mid]
     s.x = best

@@ -83,7 +83,7 @@ def _run(
         if level.kind == "ratio":
             objective += _ratio_level(solvers, level, budget, eligible)
         else:
-            after = levels[done + 1] if level.on_time and level.rank is not None else None  # its class's units
+            after = levels[done + 1] if done + 1 < len(levels) and _merges(level) else None
             outcomes = [s.level(level, budget, after) for s in solvers]
             value = float(sum(v for v, _ in outcomes))
             if level.name == "stability":  # lines in no batch get nothing: they deviate by their confirmed units
@@ -110,6 +110,12 @@ def reserve(rc: RunCandidates, limit_ms: int) -> float:
     """Seconds kept back from the solve for what follows it, at most half the limit."""
     need = len(rc.lines) * RESERVE_PER_LINE_S + len(rc.arc_line) * RESERVE_PER_ARC_S
     return min(need, limit_ms / 2000)
+
+
+def _merges(level: Level) -> bool:
+    """Levels that share an integer program with the next when they need one (`BatchSolver._merge`): a class's
+    on-time units with its units, stability with the tie-break."""
+    return (level.on_time and level.rank is not None) or level.name == "stability"
 
 
 def _unserved(rc: RunCandidates) -> list[int]:

@@ -68,6 +68,8 @@ def _reallocate(args: argparse.Namespace) -> int:
             data = _load(Path(args.input))
             if args.time_limit_ms:
                 data.setdefault("policy", {})["time_limit_ms"] = args.time_limit_ms
+            if args.counterfactuals:
+                data.setdefault("policy", {})["counterfactuals"] = args.counterfactuals
             bar.update(task, advance=1, description="applying the pricing and credit tables")
             problem, versions = read_run(data, _ports())
         except (InvalidRun, RulesError, OSError, ValueError) as exc:
@@ -116,5 +118,8 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("input", help="the spec's JSON input (.json or gzip), or a folder of CSV files")
     parser.add_argument("--out", required=True, help="folder for run.json, changed_lines.csv and kpis.csv")
     parser.add_argument("--time-limit-ms", type=int, default=0, help="override the policy's time limit")
+    parser.add_argument("--counterfactuals", choices=("budget", "all", "none"), default=None,
+                        help="override the policy's: how many counterfactuals to verify by re-solving (`all`: "
+                        "every one, within the time limit)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=_reallocate)

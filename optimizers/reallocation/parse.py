@@ -23,6 +23,7 @@ from optimizers.problem import (
 from optimizers.reallocation.checks import check_references
 from optimizers.reallocation.errors import InvalidRun
 from optimizers.reallocation.problem import (
+    COUNTERFACTUALS,
     DEFAULT_TIME_LIMIT_MS,
     Network,
     ReallocationProblem,
@@ -150,11 +151,18 @@ def _segment(v: Any, p: str) -> Segment:
 
 
 def _policy(v: Any, p: str) -> RunPolicy:
-    d = obj(v, p, {"tiers", "horizon_days", "fair_share", "time_limit_ms"})
+    d = obj(v, p, {"tiers", "horizon_days", "fair_share", "time_limit_ms", "counterfactuals"})
     return RunPolicy(
         field(d, "tiers", p, texts, DEFAULT_TIERS), field(d, "horizon_days", p, count, 30),
         field(d, "fair_share", p, flag, True), field(d, "time_limit_ms", p, count, DEFAULT_TIME_LIMIT_MS),
+        field(d, "counterfactuals", p, _verifying, "budget"),
     )  # fmt: skip
+
+
+def _verifying(v: Any, p: str) -> str:
+    if v not in COUNTERFACTUALS:
+        raise InvalidRun(p, f"must be one of {', '.join(COUNTERFACTUALS)}")
+    return str(v)
 
 
 def parse(data: Any) -> ReallocationProblem:

@@ -85,12 +85,21 @@ class Network:
     protections: tuple[Protection, ...] = ()
 
 
+# How many of a run's counterfactuals are verified by re-solving (`optimizers.reallocation.verify`): `budget`
+# (what the run's own size affords, at most a quarter of its work), `all` (every one, within what is left of
+# the time limit) or `none` (stated, none re-solved).
+COUNTERFACTUALS = ("budget", "all", "none")
+
+
 @dataclass(frozen=True, slots=True)
 class RunPolicy:
     tiers: tuple[str, ...] = DEFAULT_TIERS
     horizon_days: int = 30
     fair_share: bool = True
     time_limit_ms: int = DEFAULT_TIME_LIMIT_MS
+    # Out of the repr, so out of `input_hash` (which leaves the time limit out too): the allocation does not
+    # depend on it, only how many explanations are re-solved; hashes of earlier runs stay what they were.
+    counterfactuals: str = field(default="budget", repr=False)
 
 
 @dataclass(frozen=True, slots=True)

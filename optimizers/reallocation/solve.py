@@ -48,7 +48,8 @@ def run(
     or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded.
     `progress(done, total)` hears of each objective level as it is settled (0 of total before the first).
     Counterfactuals are then re-solved (`verify`) within `verify_share` of the time limit (0: not verified; by
-    default what the run's own size affords).
+    default as `policy.counterfactuals` says: what the run's own size affords, all within the rest of the limit,
+    or none).
 
     NumPy's BLAS runs on one thread meanwhile: OpenBLAS's threads, started for a few dot products, spin on the
     other core between them (the plain 10,000-line book: 5.8 s of CPU in a 4.3 s run, 4.2 in 4.2 without), which
@@ -94,7 +95,13 @@ def _run(
         progress(len(levels), len(levels))
     flow, fallback = _flows(rc, solvers, limits)
     answer = _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback)
-    return verify(problem, answer, began=began, time_limit_ms=limit, share=verify_share, rc=rc)
+    share = _VERIFY_SHARE[problem.policy.counterfactuals] if verify_share is None else verify_share
+    return verify(problem, answer, began=began, time_limit_ms=limit, share=share, rc=rc)
+
+
+# `policy.counterfactuals` as the share of the time limit `verify` may spend: None is its own default (what the
+# run affords); `all` may spend all that is left of the limit.
+_VERIFY_SHARE: dict[str, float | None] = {"budget": None, "all": 1.0, "none": 0.0}
 
 
 # What follows the solve (the greedy completion, explanations, KPIs) measured 0.034-0.043 ms a line on 10,000-line

@@ -62,3 +62,15 @@ def test_a_fresh_embedded_store_is_migrated_and_an_unreachable_one_refused(
     assert main(["reallocate", str(tmp_path / "book.json"), "--out", str(tmp_path / "b"), "--quiet"]) == 2
     assert "cannot read the rules in force" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_every_counterfactual_is_verified_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "book.json").write_text(json.dumps(input_body(order_book(4, 40, 12, 4))))
+    out = tmp_path / "all"
+    assert (
+        main(["reallocate", str(tmp_path / "book.json"), "--out", str(out), "--counterfactuals", "all", "--quiet"]) == 0
+    )
+    checked = json.loads((out / "run.json").read_text())["counterfactuals"]
+    assert checked["claimed"] > 0 and checked["checked"] == checked["claimed"]
+    with pytest.raises(SystemExit):
+        main(["reallocate", str(tmp_path / "book.json"), "--out", str(out), "--counterfactuals", "every"])

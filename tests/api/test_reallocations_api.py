@@ -108,6 +108,7 @@ def test_a_gzip_body_is_read_and_an_oversized_one_refused(planner: FlaskClient) 
         ),
         (lambda b: b.update(mode="apply"), "network_ref"),
         (lambda b: b["network"]["customers"][0].update(credit_limit=-5), "network.customers[0].credit_limit"),
+        (lambda b: b["policy"].update(counterfactuals="every"), "policy.counterfactuals"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(planner: FlaskClient, change: Any, field: str) -> None:
@@ -116,6 +117,22 @@ def test_bad_input_is_a_422_naming_the_field(planner: FlaskClient, change: Any, 
     response = planner.post(URL, json=body)
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert any(e["field"].startswith(field) for e in response.get_json()["errors"]), response.get_json()
+
+
+def test_a_run_can_ask_for_every_counterfactual_to_be_verified(planner: FlaskClient) -> None:
+    """`policy.counterfactuals`: `all` re-solves every claim within the time limit, `none` states them only; the
+    allocation is the same either way."""
+    answers = {}
+    for mode in ("all", "none"):
+        body = _book(60, seed=5)
+        body["policy"]["counterfactuals"] = mode
+        answers[mode] = planner.post(URL, json=body).get_json()
+    every, none = answers["all"]["counterfactuals"], answers["none"]["counterfactuals"]
+    assert every["claimed"] == none["claimed"] > 0
+    assert every["checked"] == every["claimed"] and every["skipped"] is None
+    assert none["checked"] == 0 and none["skipped"] == "none asked for"
+    assert answers["all"]["input_hash"] == answers["none"]["input_hash"]
+    assert answers["all"]["kpis"] == answers["none"]["kpis"]
 
 
 def test_only_planners_run(app: Flask) -> None:

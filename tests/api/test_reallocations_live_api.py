@@ -113,7 +113,8 @@ def test_a_run_keeps_the_units_other_orders_hold_and_never_promises_a_unit_twice
              "requested_date": outside["requested_date"],
              "lines": [{k: ln[k] for k in ("line", "item", "qty", "unit_price")}
                        for ln in outside["lines"]]}  # fmt: skip
-    policy = {k: v for k, v in body.get("policy", {}).items() if k != "fair_share"}  # a run's own policy field
+    run_only = ("fair_share", "counterfactuals")  # a run's own policy fields
+    policy = {k: v for k, v in body.get("policy", {}).items() if k not in run_only}
     reserved = clerk.post("/v1/allocations", json={"as_of": body["as_of"], "order": order, "network_ref": "book",
                                                    "mode": "reserve", "policy": policy})  # fmt: skip
     assert reserved.status_code == 200, reserved.get_json()["errors"]

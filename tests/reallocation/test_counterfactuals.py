@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from optimizers.problem import Item, ShippingRoute, StockPosition
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
-from optimizers.reallocation.problem import RunLine, Strategy
+from optimizers.reallocation.problem import COUNTERFACTUALS, RunLine, Strategy
 from optimizers.reallocation.result import RunLineResult, WhatIf
 from optimizers.reallocation.verify import verify, with_supply
+from scenarios.orderbook import order_book
 from tests.reallocation.helpers import network, order, problem, segment, solved
 
 
@@ -91,7 +92,7 @@ def test_the_budget_takes_the_highest_ranked_then_the_largest_shortfall_first() 
     assert spent > 0
     # No share: nothing is checked, the sentences stay as stated.
     none = verified(p, share=0.0)
-    assert none.counterfactuals.checked == 0 and none.counterfactuals.skipped == "no time left"
+    assert none.counterfactuals.checked == 0 and none.counterfactuals.skipped == "none asked for"
     assert not any(ln.explanation.counterfactual_verified for o in none.orders for ln in o.lines if ln.explanation)
     # Room for one re-solve: SO-2 (5 short) goes before SO-3 (4 short) of the same class.
     one = verified(p, share=_share_for(p, whole, 1.5))
@@ -162,3 +163,16 @@ def test_a_full_lane_is_claimed_without_stock_the_line_did_not_use_up() -> None:
     assert e.what_if == WhatIf("SKU-1", "WH-A", 0, 6, True, ("WH-A", "WH-B"), 3)
     assert e.counterfactual.startswith("3 more capacity on lane WH-A -> WH-B (for SKU-1) would have filled this line")
     confirm(p, "SO-1", 1, e.what_if)
+
+
+def test_the_policy_asks_for_every_counterfactual_or_none() -> None:
+    """`policy.counterfactuals`: `all` checks every claim (the time limit permitting), `none` checks none and says
+    so; neither changes the allocation or the input hash."""
+    p = order_book(1, 120, 24, 4, ship_complete=0.0, limited=0.0)
+    runs = {mode: solved(replace(p, policy=replace(p.policy, counterfactuals=mode))) for mode in COUNTERFACTUALS}
+    claimed = runs["budget"].counterfactuals.claimed
+    assert runs["budget"].counterfactuals.checked < claimed  # the default budget does not cover them all
+    assert runs["all"].counterfactuals.checked == claimed and runs["all"].counterfactuals.skipped is None
+    assert runs["none"].counterfactuals.checked == 0 and runs["none"].counterfactuals.skipped == "none asked for"
+    assert len({r.input_hash for r in runs.values()}) == 1
+    assert runs["all"].kpis == runs["none"].kpis == runs["budget"].kpis

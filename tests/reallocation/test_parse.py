@@ -57,6 +57,7 @@ def test_the_spec_example_reads_with_its_defaults_and_solves() -> None:
         (("network", "lanes", 0, "to"), "WH-NOWHERE", "network.lanes[0].to"),
         (("orders", 0, "requested_date"), "27/11/2026", "orders[0].requested_date"),
         (("orders", 0, "lines", 0, "qty"), -1, "orders[0].lines[0].qty"),
+        (("policy", "counterfactuals"), "every", "policy.counterfactuals"),
     ],
 )
 def test_invalid_input_names_the_field(path: tuple[Any, ...], value: Any, field: str) -> None:

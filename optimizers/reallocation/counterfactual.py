@@ -6,6 +6,13 @@ a `fill` line's confirmed units). The supply is that of the line's best arc (on 
 tie-break cost): n more units of its item in stock at its location on `as_of`, unless that node has units left
 while the arc's lane is full; and n more capacity on that lane when it is full. `on_time` says whether that
 route, from stock on `as_of`, delivers by the order's requested date.
+
+The stock asked for also covers the shortfall of the other lines ranked with or above this one (strategy, then
+tier) that are short and draw on that item at that location: an objective level counts their units as much as
+this line's or more, so some optimal answer would give them the extra units first, and the re-solve (which
+takes the least the line gets over every optimal answer) would refute a claim of n alone. Measured with every
+claim re-solved (2026-12-04): on a plain 300-line book 85 of 105 claims confirmed instead of 40; on a generated
+200-line book 36 of 42 instead of 27.
 """
 
 from __future__ import annotations
@@ -28,9 +35,12 @@ def claim(
     allocated: int,
     node_full: Callable[[int], bool],
     lane_full: Callable[[int], bool],
+    rivals: Callable[[int, str, str], tuple[int, int]],
 ) -> WhatIf | None:
     """The counterfactual of line `li`, whose arcs are `arcs`; None when no supply could give it more (no arc, or
-    at its cap). `node_full` and `lane_full` say, by index, whether the run used a node or a capacitated lane up."""
+    at its cap). `node_full` and `lane_full` say, by index, whether the run used a node or a capacitated lane up;
+    `rivals(li, item, location)` the shortfall and the number of the other short lines ranked with or above `li`
+    that draw on that item there."""
     ref = rc.lines[li]
     if not len(arcs) or allocated >= ref.cap:
         return None
@@ -42,8 +52,10 @@ def claim(
     short = ref.cap - allocated
     via = lane >= 0 and lane_full(lane)
     stock = short if node_full(n) or not via else 0
+    others_qty, others = rivals(li, node.item, node.location) if stock else (0, 0)
     where = (rc.lanes[lane][0], rc.lanes[lane][1]) if via else None
-    return WhatIf(node.item, node.location, stock, ref.cap, on_time, where, short if via else 0)
+    return WhatIf(node.item, node.location, stock + others_qty, ref.cap, on_time, where, short if via else 0,
+                  others_qty, others)  # fmt: skip
 
 
 def policy_sentence(rc: RunCandidates, li: int, arcs: np.ndarray) -> str:
@@ -52,10 +64,18 @@ def policy_sentence(rc: RunCandidates, li: int, arcs: np.ndarray) -> str:
 
 
 def _supply(w: WhatIf) -> str:
-    parts = [f"{w.extra_qty} more units of {w.item} in stock at {w.location}"] if w.extra_qty else []
+    parts = [f"{w.extra_qty} more units of {w.item} in stock at {w.location}{_shared(w)}"] if w.extra_qty else []
     if w.lane is not None:
         parts.append(f"{w.lane_qty} more capacity on lane {w.lane[0]} -> {w.lane[1]} (for {w.item})")
     return " and ".join(parts)
+
+
+def _shared(w: WhatIf) -> str:
+    if not w.others:
+        return ""
+    lines = "another short line" if w.others == 1 else f"{w.others} other short lines"
+    draw = "draws" if w.others == 1 else "draw"
+    return f" ({w.others_qty} of them for {lines} ranked with or above this one that {draw} on it)"
 
 
 def _full(w: WhatIf, qty: int) -> str:

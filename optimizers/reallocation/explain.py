@@ -44,6 +44,10 @@ class Explainer:
         self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
         self.rank = [priority(ref.cls) for ref in rc.lines]
         self._ranked: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        # Built on the first claim (`_index_places`): per (item, location) its lines, and per line its units, cap
+        # and rank.
+        self._places: dict[tuple[str, str], int] | None = None
+        self._place_lines = self._place_start = self._alloc = self._cap = self._rank = np.zeros(0, np.int64)
 
     def __call__(self, li: int, res: RunLineResult) -> LineExplanation:
         ref = self.rc.lines[li]
@@ -55,10 +59,39 @@ class Explainer:
                 reasons.append(Reason(ReasonCode.SHIP_COMPLETE.value, f"needs all {ref.line.qty} units at once"))
         if not reasons:
             reasons.append(Reason(ReasonCode.TIE_BREAK.value, "equally good allocations exist; the tie-break chose"))
-        said = claim(self.rc, li, arcs, res.allocated_qty, self._node_full, self._lane_full)
+        said = claim(self.rc, li, arcs, res.allocated_qty, self._node_full, self._lane_full, self._rivals)
         if said is None:
             return LineExplanation(tuple(reasons), policy_sentence(self.rc, li, arcs), False)
         return LineExplanation(tuple(reasons), stated(said, ref.line.qty), False, said)
+
+    def _rivals(self, li: int, item: str, location: str) -> tuple[int, int]:
+        """The shortfall, and the number, of the other short lines ranked with or above `li` that have an arc on
+        some node of `item` at `location`."""
+        if self._places is None:
+            self._index_places()
+        assert self._places is not None
+        at = self._places.get((item, location))
+        if at is None:
+            return 0, 0
+        lines = self._place_lines[self._place_start[at] : self._place_start[at + 1]]
+        short = self._cap[lines] - self._alloc[lines]
+        mine = (lines != li) & (self._rank[lines] <= self._rank[li]) & (short > 0)
+        return int(short[mine].sum()), int(mine.sum())
+
+    def _index_places(self) -> None:
+        """Per (item, location), the lines with an arc on one of its nodes; each line's units, cap and rank."""
+        rc = self.rc
+        self._alloc = np.bincount(rc.arc_line, weights=self.flow, minlength=len(rc.lines)).astype(np.int64)
+        self._cap = np.array([ref.cap for ref in rc.lines], np.int64)
+        # `win` and `fill` lines share their levels whatever their tier; `gain` and `redistribute` rank by tier.
+        level = [(group, rank if group == 1 else 0) for group, rank in self.rank]
+        order = {key: k for k, key in enumerate(sorted(set(level)))}
+        self._rank = np.array([order[key] for key in level], np.int64)
+        self._places = {}
+        place = np.array([self._places.setdefault((n.item, n.location), len(self._places)) for n in rc.nodes], np.int64)
+        pairs = np.unique(place[rc.arc_node] * len(rc.lines) + rc.arc_line)  # by place, then line
+        self._place_lines = pairs % len(rc.lines)
+        self._place_start = np.searchsorted(pairs // len(rc.lines), np.arange(len(self._places) + 1))
 
     def _node_full(self, n: int) -> bool:
         return sum(self.on_node[n].values()) >= self.rc.nodes[n].qty

@@ -43,7 +43,8 @@ class Reason(NamedTuple):
 class WhatIf(NamedTuple):
     """The counterfactual as data: with `extra_qty` more units of `item` in stock at `location` on as_of and
     `lane_qty` more capacity on `lane` (when named), the line gets `allocated_qty` units (at least that many once
-    verified), all on time when `on_time`."""
+    verified), all on time when `on_time`. `others_qty` of the extra units are the shortfall of `others` other
+    lines ranked with or above this one that draw on that stock too: they may take it first."""
 
     item: str
     location: str
@@ -52,6 +53,8 @@ class WhatIf(NamedTuple):
     on_time: bool
     lane: tuple[str, str] | None = None  # (from, to): a full lane on the line's best route
     lane_qty: int = 0
+    others_qty: int = 0
+    others: int = 0
 
 
 class LineExplanation(NamedTuple):

@@ -9,7 +9,7 @@ from dataclasses import replace
 from optimizers.problem import Item, ShippingRoute, StockPosition
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation.problem import COUNTERFACTUALS, RunLine, Strategy
-from optimizers.reallocation.result import RunLineResult, WhatIf
+from optimizers.reallocation.result import LineExplanation, RunLineResult, WhatIf
 from optimizers.reallocation.verify import verify, with_supply
 from scenarios.orderbook import order_book
 from tests.reallocation.helpers import network, order, problem, segment, solved
@@ -45,10 +45,14 @@ def test_a_verified_counterfactual_is_what_a_new_run_with_the_stock_gives() -> N
         e = line(answer, oid).explanation
         assert e is not None and e.counterfactual_verified and e.what_if is not None
         confirm(p, oid, 1, e.what_if)
-    # Silver shares the extra stock fairly: 5 more units give SO-2 (6 wanted) at least 4 of its 6, not all.
+    # Silver shares the extra stock: SO-2's 5 units short alone would give it at least 4 of its 6 (SO-3 takes a
+    # share); the claim counts SO-3's 4 too, and those 9 units fill it.
     e = line(answer, "SO-2").explanation
-    assert e is not None and e.what_if == WhatIf("SKU-1", "WH-A", 5, 4, True)
-    assert e.counterfactual.startswith("5 more units of SKU-1 in stock at WH-A would have given this line at least 3")
+    assert e is not None and e.what_if == WhatIf("SKU-1", "WH-A", 9, 6, True, None, 0, 4, 1)
+    assert e.counterfactual.startswith(
+        "9 more units of SKU-1 in stock at WH-A (4 of them for another short line ranked with or above this one "
+        "that draws on it) would have filled this line on time (verified"
+    )
 
 
 def test_a_lone_short_line_is_filled_by_its_shortfall() -> None:
@@ -65,17 +69,44 @@ def _confirmed_claim(p: ReallocationProblem, oid: str, claim: WhatIf) -> str:
     return e.counterfactual
 
 
-def test_stock_a_higher_tier_takes_first_is_not_verified() -> None:
+def test_stock_a_higher_tier_takes_first_is_counted_in_the_claim() -> None:
+    """Gold (10 wanted, 4 got) takes extra stock before silver: SO-2's claim asks for its 5 and gold's 6."""
     p = problem(network(4), order("SO-1", "gold", 10), order("SO-2", "silver", 5))
     answer = verified(p)
     e = line(answer, "SO-2").explanation
-    assert e is not None and not e.counterfactual_verified
+    assert e is not None and e.counterfactual_verified
+    assert e.what_if == WhatIf("SKU-1", "WH-A", 11, 5, True, None, 0, 6, 1)
+    confirm(p, "SO-2", 1, e.what_if)
+    assert answer.counterfactuals.checked == answer.counterfactuals.verified == 2
+    gold = line(answer, "SO-1").explanation
+    assert gold is not None and gold.what_if == WhatIf("SKU-1", "WH-A", 6, 10, True)  # no line ranks above gold
+    confirm(p, "SO-1", 1, gold.what_if)
+
+
+def test_a_claim_a_higher_tier_would_take_is_refuted() -> None:
+    """The re-solve's refutation, on a claim made without the gold line's shortfall: 5 more units go to gold."""
+    p = problem(network(4), order("SO-1", "gold", 10), order("SO-2", "silver", 5))
+    e = _checked(p, "SO-2", WhatIf("SKU-1", "WH-A", 5, 5, True))
+    assert not e.counterfactual_verified
     assert e.counterfactual.startswith("5 more units of SKU-1 in stock at WH-A would not be sure to reach this line")
     assert e.what_if is not None and e.what_if.allocated_qty == 0
-    assert answer.counterfactuals.checked == 2 and answer.counterfactuals.verified == 1  # SO-1's is verified
-    gold = line(answer, "SO-1").explanation
-    assert gold is not None and gold.what_if is not None
-    confirm(p, "SO-1", 1, gold.what_if)
+
+
+def _checked(p: ReallocationProblem, oid: str, claim: WhatIf) -> LineExplanation:
+    """`oid`'s first line's explanation after re-solving `claim` in place of the run's own."""
+    answer = solved(p, verify_share=0.0)
+    orders = tuple(
+        replace(
+            o, lines=(o.lines[0]._replace(explanation=o.lines[0].explanation._replace(what_if=claim)), *o.lines[1:])
+        )  # fmt: skip
+        if o.id == oid and o.lines[0].explanation is not None
+        else o
+        for o in answer.orders
+    )
+    checked = verify(p, replace(answer, orders=orders), began=time.perf_counter(), share=1.0)
+    e = line(checked, oid).explanation
+    assert e is not None
+    return e
 
 
 def test_a_fill_line_is_promised_its_confirmed_units() -> None:
@@ -150,8 +181,11 @@ def test_a_fill_ratio_shared_with_another_component_is_the_least_of_their_bests(
         if e is not None and e.counterfactual_verified:
             assert e.what_if is not None
             confirm(p, oid, 1, e.what_if)
-    e = line(answer, "SO-1").explanation
-    assert e is not None and e.counterfactual_verified and e.what_if == WhatIf("SKU-1", "WH-A", 4, 5, True)
+    # The run's own claim for SO-1 counts SO-2's shortfall too (8 units: both filled, units come before the
+    # ratio). The claim of SO-1's 4 alone shows the shared ratio: at least 5 of its 8, not 6.
+    e = _checked(p, "SO-1", WhatIf("SKU-1", "WH-A", 4, 8, True))
+    assert e.counterfactual_verified and e.what_if == WhatIf("SKU-1", "WH-A", 4, 5, True)
+    confirm(p, "SO-1", 1, e.what_if)
 
 
 def test_a_full_lane_is_claimed_without_stock_the_line_did_not_use_up() -> None:

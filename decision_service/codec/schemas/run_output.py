@@ -48,6 +48,14 @@ class RunWhatIfSchema(Schema):
     on_time = Bool(required=True)
     lane = _nested(LaneRefSchema, "A full lane on the line's best route, or null.", allow_none=True)
     lane_qty = Int(required=True)
+    others_qty = Int(
+        required=True,
+        metadata={
+            "description": "Of `extra_qty`, the shortfall of the other short "
+            "lines ranked with or above this one that draw on that stock: they may take it first."
+        },
+    )
+    others = Int(required=True, metadata={"description": "How many such lines."})
 
 
 class RunExplanationSchema(Schema):

@@ -118,6 +118,8 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("input", help="the spec's JSON input (.json or gzip), or a folder of CSV files")
     parser.add_argument("--out", required=True, help="folder for run.json, changed_lines.csv and kpis.csv")
     parser.add_argument("--time-limit-ms", type=int, default=0, help="override the policy's time limit")
+    # `optimizers.reallocation.problem.COUNTERFACTUALS`, spelt out: importing it would load the engine (HiGHS,
+    # NumPy) for every command the CLI starts.
     parser.add_argument("--counterfactuals", choices=("budget", "all", "none"), default=None,
                         help="override the policy's: how many counterfactuals to verify by re-solving (`all`: "
                         "every one, within the time limit)")  # fmt: skip

@@ -82,9 +82,9 @@ class BatchSolver:
         self._costed = np.zeros(0, np.int32)
         self._scratch_cols = 1 << 62  # what `drop_scratch` deletes: columns from here on, and these rows
         self._scratch_rows: list[np.ndarray] = []
-        # A level solved together with the one before it (`_merge`): the next level's name and coefficients, the
-        # pair once merged into an integer program, and its value once proven.
-        self._next: tuple[str, np.ndarray, np.ndarray] | None = None
+        # A level solved together with the one before it (`_merge`): the next level, its name and coefficients
+        # once merged into an integer program with this one, and its value once proven.
+        self._next: Level | None = None
         self._merged: tuple[str, np.ndarray, np.ndarray] | None = None
         self._settled: tuple[str, int] | None = None
         self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
@@ -97,8 +97,8 @@ class BatchSolver:
         return np.rint(self.x[: len(self.m.arcs)]).astype(np.int64)
 
     def level(self, level: Level, budget: Budget, then: Level | None = None) -> tuple[int, bool]:
-        """Solve a linear level and hold it: (its value on the incumbent, proven). `then`, a maximised level
-        that comes next, is solved in the same integer program when this one needs one (`_merge`)."""
+        """Solve a linear level and hold it: (its value on the incumbent, proven). `then`, the next level when it
+        has the same sense, is solved in the same integer program when this one needs one (`_merge`)."""
         settled, self._settled = self._settled, None
         if settled is not None and settled[0] == level.name:
             return settled[1], True  # proven and held with the level before it
@@ -107,9 +107,7 @@ class BatchSolver:
         if len(cols) == 0:
             return offset, True
         maximise = level.kind == "max"
-        self._next = None
-        if then is not None and then.kind == level.kind:
-            self._next = (then.name, *coefficients(self.rc, self.m, then))
+        self._next = then if then is not None and then.kind == level.kind else None
         proven, face = self.optimise(cols, vals, maximise, budget, primal=level.name not in DUAL_LEVELS)
         value = int(round(float(vals @ self.x[cols])))
         reported = value + offset
@@ -141,7 +139,7 @@ class BatchSolver:
         (above 1e10)."""
         if self._next is None:
             return
-        name, cols2, vals2 = self._next
+        name, (cols2, vals2) = self._next.name, coefficients(self.rc, self.m, self._next)  # only when merging
         weight = self._span(cols2, vals2) + 1
         if weight * self._span(cols, vals) > 1e10:
             return
@@ -154,8 +152,8 @@ class BatchSolver:
 
     def _span(self, cols: np.ndarray, vals: np.ndarray) -> float:
         """How far apart vals.x[cols] can be over the current bounds (x >= 0), at most; a column without an upper
-        bound (stability's v_l) counts its line's cap. With unit coefficients over lines' arcs (a class's units),
-        the lines' caps bound it more tightly."""
+        bound (stability's v_l) counts the largest line cap of the batch. With unit coefficients over lines' arcs
+        (a class's units), the lines' caps bound it more tightly."""
         if len(cols) == 0:
             return 0.0
         arcs = cols < len(self.m.arcs)
@@ -456,7 +454,8 @@ class BatchSolver:
     def drop_scratch(self) -> None:
         """Delete the columns and rows `add_cols` and `add_sum_rows` made: the fill ratio's t and eligibility
         columns and their rows would otherwise stay, inert, in every later LP (the plain 10,000-line book's grew
-        from 10,800 rows to 17,000). Rows held since (`_hold_row`) stay; HiGHS keeps the basis of what is left."""
+        from 10,800 rows to 17,000). Rows held since (`_hold_row`) stay. HiGHS then marks its basis invalid but
+        keeps the status of every remaining column and row, and starts the next solve from them."""
         h = self.m.h
         if self._scratch_rows:
             rows = np.concatenate(self._scratch_rows)

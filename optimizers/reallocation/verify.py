@@ -97,9 +97,11 @@ def verify(
     results = [ln for o in answer.orders for ln in o.lines]  # the run lists lines in the canonical order
     claims = {li: r.explanation.what_if for li, r in enumerate(results) if r.explanation and r.explanation.what_if}
     if answer.solver.degraded or not claims or budget_s == 0:
-        asked = share != 0  # `policy.counterfactuals` none, or a caller's share of 0
-        why = "degraded run" if answer.solver.degraded else None
-        why = why or (("no time left" if asked else "none asked for") if claims else None)
+        why = None
+        if answer.solver.degraded:
+            why = "degraded run"
+        elif claims:  # a share of 0: `policy.counterfactuals` none, or the caller's
+            why = "none asked for" if share == 0 else "no time left"
         done = Verification(len(claims), 0, 0, budget_s * 1000, (time.perf_counter() - start) * 1000, why)
         return replace(answer, counterfactuals=done)
     rc = build(problem) if rc is None else rc

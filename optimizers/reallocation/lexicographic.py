@@ -25,7 +25,7 @@ import numpy as np
 
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.levels import Level, coefficients
-from optimizers.reallocation.model import INF, BatchModel
+from optimizers.reallocation.model import HELD, INF, OVER, SCRATCH, STABILITY, UNDER, BatchModel
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.highs import quiet_highs
 
@@ -70,8 +70,16 @@ Face = tuple[np.ndarray, np.ndarray, np.ndarray]  # an LP optimum's reduced cost
 class BatchSolver:
     """One batch's model, its incumbent, and the levels it holds."""
 
-    def __init__(self, rc: RunCandidates, m: BatchModel) -> None:
+    def __init__(self, rc: RunCandidates, m: BatchModel, warm: Any = None, keep: Any = None) -> None:
+        """`warm`, `keep`: `optimizers.reallocation.warm.Bases` to start each level from (another run's optimal
+        bases) and to record this run's into."""
         self.rc, self.m = rc, m
+        self.warm, self.keep = warm, keep
+        self.warm_started = 0  # levels started from `warm`
+        self.warm_cache: dict[Any, Any] = {}  # `warm`'s and `keep`'s keys of this batch's columns and rows
+        # What the columns and rows added after the model was built stand for, as (kind, entity) (`model`'s kinds)
+        self.extra_cols: list[tuple[int, int]] = []
+        self.extra_rows: list[tuple[int, int]] = []
         self.x = np.zeros(m.n_cols)  # nothing allocated: feasible for every row
         self.confirmed_lines = np.array([rc.lines[li].line.confirmed_qty for li in m.lines.tolist()], np.int64)
         self.confirmed = int(self.confirmed_lines.sum())
@@ -108,7 +116,11 @@ class BatchSolver:
             return offset, True
         maximise = level.kind == "max"
         self._next = then if then is not None and then.kind == level.kind else None
+        if self.warm is not None:
+            self.warm_started += self.warm.start(self, level.name)
         proven, face = self.optimise(cols, vals, maximise, budget, primal=level.name not in DUAL_LEVELS)
+        if self.keep is not None and not self.stopped:
+            self.keep.keep(self, level.name)
         value = int(round(float(vals @ self.x[cols])))
         reported = value + offset
         if level.name == "stability":  # u and v are tight only at this level's optimum: count the incumbent's own
@@ -118,12 +130,12 @@ class BatchSolver:
             if face is not None:
                 self._confine(face)
             else:
-                self._hold_row(self.m.h, self.held[-1])
+                self._hold_row(self.held[-1])
             if self._merged:  # the integer program was lexicographic in both: hold the next level too
                 name, cols2, vals2 = self._merged
                 value2 = int(round(float(vals2 @ self.x[cols2])))
                 self.held.append((cols2, vals2, maximise, value2))
-                self._hold_row(self.m.h, self.held[-1])
+                self._hold_row(self.held[-1])
                 self._settled = (name, value2)
         self._next = self._merged = None
         return reported, proven
@@ -190,6 +202,9 @@ class BatchSolver:
         value[ends] = value[ends + 1] = -1.0
         row_starts = (self._starts[:-1] + 2 * np.arange(n)).astype(np.int32)
         self.m.h.addRows(n, np.zeros(n), np.zeros(n), len(index), row_starts, index, value)
+        mine = self.m.lines.tolist()
+        self.extra_cols += [(UNDER, li) for li in mine] + [(OVER, li) for li in mine]
+        self.extra_rows += [(STABILITY, li) for li in mine]
         return np.concatenate([over, under]), np.append(np.ones(n), -np.ones(n))
 
     def optimise(
@@ -221,7 +236,7 @@ class BatchSolver:
                 self.x = x
                 return True, self._face()
             for h in broken:
-                self._hold_row(self.m.h, h)
+                self._hold_row(h)
 
     def _face(self) -> Face:
         """The current LP optimum's reduced costs, row duals and row activities."""
@@ -344,7 +359,7 @@ class BatchSolver:
                 self.x = x
                 return proven or self._stop(budget)
             for h in broken:
-                self._hold_row(self.m.h, h)
+                self._hold_row(h)
 
     def mip(self, budget: Budget, search: bool = False) -> tuple[highspy.HighsModelStatus, highspy.Highs]:
         """The current objective as an integer program on a copy of the model, warm-started from the incumbent.
@@ -415,6 +430,7 @@ class BatchSolver:
         first = self.m.h.getNumCol()
         self._scratch_cols = min(self._scratch_cols, first)
         self.m.h.addVars(n, np.zeros(n), np.full(n, hi))
+        self.extra_cols += [(SCRATCH, 0)] * n
         self.x = np.append(self.x, np.zeros(n))
         self.m.integer = np.append(self.m.integer, np.zeros(n, bool))
         return np.arange(first, first + n)
@@ -442,6 +458,7 @@ class BatchSolver:
         `drop_scratch`."""
         first = self.m.h.getNumRow()
         self._scratch_rows.append(np.arange(first, first + len(lines), dtype=np.int32))
+        self.extra_rows += [(SCRATCH, 0)] * len(lines)
         idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
         vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
         starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
@@ -461,10 +478,12 @@ class BatchSolver:
             rows = np.concatenate(self._scratch_rows)
             h.deleteRows(len(rows), rows)
             self._scratch_rows = []
+            self.extra_rows = [tag for tag in self.extra_rows if tag[0] != SCRATCH]
         n = h.getNumCol()
         if self._scratch_cols < n:
             cols = np.arange(self._scratch_cols, n, dtype=np.int32)
             h.deleteCols(len(cols), cols)
+            self.extra_cols = [tag for tag in self.extra_cols if tag[0] != SCRATCH]
             self.x, self.m.integer = self.x[: self._scratch_cols], self.m.integer[: self._scratch_cols]
             self._costed = self._costed[self._costed < self._scratch_cols]
         self._scratch_cols = 1 << 62
@@ -488,11 +507,11 @@ class BatchSolver:
         lo, hi = np.ascontiguousarray(lo, float), np.ascontiguousarray(hi, float)
         h.changeRowsBounds(len(rows), np.ascontiguousarray(rows, np.int32), lo, hi)
 
-    @staticmethod
-    def _hold_row(h: highspy.Highs, held: Held) -> None:
+    def _hold_row(self, held: Held) -> None:
         cols, vals, maximise, value = held
         lo, hi = (value, INF) if maximise else (-INF, value)  # integral, or the LP gets half-integral vertices
-        h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
+        self.m.h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
+        self.extra_rows.append((HELD, sum(tag[0] == HELD for tag in self.extra_rows)))
 
     def _stop(self, budget: Budget) -> bool:
         self.stopped = True

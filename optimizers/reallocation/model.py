@@ -32,6 +32,14 @@ from optimizers.solvers.highs import quiet_highs
 
 INF = highspy.kHighsInf
 
+# What each column and row of a batch model stands for, as (kind, entity): `optimizers.reallocation.warm` turns
+# them into keys that name the same column or row in another run's model (a scenario's, say). Entities index the
+# run's candidates: a global arc, a global line, a node, a lane, a protection row; (line, origin) pairs are
+# line * len(locations) + origin, and an order is named by one of its lines.
+ARC, SHIP_COMPLETE, KEPT, CHOSEN, UNDER, OVER = range(6)  # column kinds
+LINE, KEPT_ROW, NODE, LANE, PROTECTION, LINE_ORIGIN, ORDER_LIMIT, STABILITY, HELD = range(9)  # row kinds
+SCRATCH = 15  # a column or row the fill ratio adds and deletes again: it stands for nothing another run has
+
 
 @dataclass
 class BatchModel:
@@ -49,6 +57,8 @@ class BatchModel:
     line_strategy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index in `Strategy`
     line_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # tier class
     line_limited: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # its order's limit can bind
+    col_tags: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int8), np.zeros(0, np.int64))  # (kind, entity)
+    row_tags: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int8), np.zeros(0, np.int64))
 
 
 class _Rows:
@@ -65,25 +75,41 @@ class _Rows:
         self.col_int: list[np.ndarray] = []
         self.n_cols = n_cols
         self.choices: list[tuple[np.ndarray, int]] = []
+        self.col_kind: list[np.ndarray] = []
+        self.col_entity: list[np.ndarray] = []
+        self.row_kind: list[np.ndarray] = []
+        self.row_entity: list[np.ndarray] = []
 
-    def columns(self, hi: np.ndarray, is_int: bool) -> np.ndarray:
-        """New columns in [0, hi]: their indices."""
+    def columns(self, hi: np.ndarray, is_int: bool, kind: int | np.ndarray, entity: np.ndarray) -> np.ndarray:
+        """New columns in [0, hi], standing for (kind, entity): their indices."""
         self.col_hi.append(np.asarray(hi, float))
         self.col_int.append(np.full(len(hi), is_int))
+        _tag(self.col_kind, self.col_entity, kind, entity)
         self.n_cols += len(hi)
         return np.arange(self.n_cols - len(hi), self.n_cols)
 
-    def block(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """New rows with these bounds: their indices (entries are added by `entries`)."""
+    def block(self, lo: np.ndarray, hi: np.ndarray, kind: int | np.ndarray, entity: np.ndarray) -> np.ndarray:
+        """New rows with these bounds, standing for (kind, entity): their indices (entries are added by
+        `entries`)."""
         self.lo.append(np.asarray(lo, float))
         self.hi.append(np.asarray(hi, float))
+        _tag(self.row_kind, self.row_entity, kind, entity)
         self.n_rows += len(lo)
         return np.arange(self.n_rows - len(lo), self.n_rows)
+
+    def tags(self, kinds: list[np.ndarray], entities: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([np.zeros(0, np.int8), *kinds]), np.concatenate([np.zeros(0, np.int64), *entities])
 
     def entries(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | float) -> None:
         self.r.append(np.asarray(rows, np.int64))
         self.c.append(np.asarray(cols, np.int64))
         self.v.append(np.broadcast_to(np.asarray(vals, float), (len(rows),)))
+
+
+def _tag(kinds: list[np.ndarray], entities: list[np.ndarray], kind: int | np.ndarray, entity: np.ndarray) -> None:
+    entity = np.asarray(entity, np.int64)
+    kinds.append(np.broadcast_to(np.asarray(kind, np.int8), entity.shape).copy())
+    entities.append(entity)
 
 
 def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) -> BatchModel:
@@ -98,6 +124,7 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     lane_cap = np.array([c if c is not None else 1 << 40 for _, _, c in rc.lanes] + [1 << 40], np.int64)
     ub = np.minimum(ub, lane_cap[rc.arc_lane[arcs]])
     rows = _Rows(len(arcs))
+    _tag(rows.col_kind, rows.col_entity, ARC, arcs)
     sc = np.array([ref.line.ship_complete for ref in refs], bool)
     qty = np.array([ref.line.qty for ref in refs], float)
     confirmed = np.array([ref.line.confirmed_qty for ref in refs], float)
@@ -110,13 +137,18 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     integral = np.zeros(len(hi), bool)
     hi[z[sc] - len(arcs)], integral[z[sc] - len(arcs)] = 1.0, True
     hi[k[kp] - len(arcs)] = confirmed[kp]
-    rows.col_hi.append(hi)
-    rows.col_int.append(integral)
-    rows.n_cols += len(hi)
+    kind = np.zeros(len(hi), np.int8)
+    kind[z[sc] - len(arcs)], kind[k[kp] - len(arcs)] = SHIP_COMPLETE, KEPT
+    owner = np.repeat(lines, n_extra)  # each z and k column's line, in column order
+    rows.columns(hi, False, kind, owner)
+    rows.col_int[-1] = integral
     n_rows = 1 + kp.astype(np.int64)
-    row = rows.block(np.zeros(int(n_rows.sum())), np.zeros(int(n_rows.sum())))
-    r_line = row[np.cumsum(n_rows) - n_rows]
+    r_line = np.cumsum(n_rows) - n_rows
     r_kept = r_line + 1
+    kind = np.full(int(n_rows.sum()), LINE, np.int8)
+    kind[r_kept[kp]] = KEPT_ROW
+    row = rows.block(np.zeros(len(kind)), np.zeros(len(kind)), kind, np.repeat(lines, n_rows))
+    r_line, r_kept = r_line + row[0], r_kept + row[0]
     rows.lo[-1][r_line[~sc] - row[0]] = -INF
     rows.hi[-1][r_line[~sc] - row[0]] = caps[~sc]
     rows.lo[-1][r_kept[kp] - row[0]] = -INF
@@ -135,7 +167,10 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
     rank = np.array([ref.cls.rank for ref in refs], np.int64)
     limited = np.array([ref.order.id in limits for ref in refs], bool)
-    return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank, limited)
+    cols_tagged = rows.tags(rows.col_kind, rows.col_entity)
+    rows_tagged = rows.tags(rows.row_kind, rows.row_entity)
+    return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank, limited,
+                      cols_tagged, rows_tagged)  # fmt: skip
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,25 +188,25 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
     node = rc.arc_node[arcs]
     order, group, present = _groups(node)
     qty = np.array([n.qty for n in rc.nodes], float)
-    r = rows.block(np.full(len(present), -INF), qty[present])
+    r = rows.block(np.full(len(present), -INF), qty[present], NODE, present)
     rows.entries(r[group], order, 1.0)
     lane = rc.arc_lane[arcs]
     capped = rc.capped_lanes()[lane]
     order, group, present = _groups(lane[capped])
     cap = np.array([c if c is not None else 0 for _, _, c in rc.lanes] + [0], float)
-    r = rows.block(np.full(len(present), -INF), cap[present])
+    r = rows.block(np.full(len(present), -INF), cap[present], LANE, present)
     rows.entries(r[group], np.flatnonzero(capped)[order], 1.0)
     if not rc.protections:
         return
     rank = np.array([ref.cls.rank for ref in rc.lines], np.int64)[rc.arc_line[arcs]]
     starts = np.searchsorted(node[np.argsort(node, kind="stable")], np.arange(len(rc.nodes) + 1))
     by_node = np.argsort(node, kind="stable")
-    for prot in rc.protections:
+    for at, prot in enumerate(rc.protections):
         pool = [by_node[starts[n] : starts[n + 1]] for n in prot.nodes]
         cols = np.sort(np.concatenate(pool))
         cols = cols[rank[cols] >= prot.rank]
         if len(cols):
-            r = rows.block(np.array([-INF]), np.array([float(prot.cap)]))
+            r = rows.block(np.array([-INF]), np.array([float(prot.cap)]), PROTECTION, np.array([at]))
             rows.entries(np.full(len(cols), r[0]), cols, 1.0)
 
 
@@ -200,20 +235,22 @@ def _limit_rows(
     of_key = np.array([o_index[order_of[p]] for p in lf_line.tolist()], np.int64) * n_loc + lf_origin
     _, first_at = np.unique(of_key, return_index=True)
     firsts = np.sort(first_at)  # the (order, origin) pairs by their first (line, origin) row
-    y = rows.columns(np.ones(len(firsts)), True)
+    y = rows.columns(np.ones(len(firsts)), True, CHOSEN, lines[lf_line[firsts]] * n_loc + lf_origin[firsts])
     y_of = dict(zip(of_key[firsts].tolist(), y.tolist(), strict=True))
     ys = np.array([y_of[key] for key in of_key.tolist()], np.int64)
-    r = rows.block(np.full(len(lf_key), -INF), np.zeros(len(lf_key)))
+    r = rows.block(np.full(len(lf_key), -INF), np.zeros(len(lf_key)), LINE_ORIGIN, lines[lf_line] * n_loc + lf_origin)
     rows.entries(r[lf_group], mine[lf_order], 1.0)
     rows.entries(r, ys, -caps[lf_line].astype(float))
     per_order: dict[int, list[int]] = {}
-    for key in of_key[firsts].tolist():
+    named_by: dict[int, int] = {}  # order -> one of its lines (global), which names its limit row
+    for key, p in zip(of_key[firsts].tolist(), lf_line[firsts].tolist(), strict=True):
         per_order.setdefault(key // n_loc, []).append(y_of[key])
+        named_by.setdefault(key // n_loc, int(lines[p]))
     for j, cols in per_order.items():
         k = limits[order_ids[j]]
         rows.choices.append((np.array(cols, np.int64), k))
         if len(cols) > k:
-            rr = rows.block(np.array([-INF]), np.array([float(k)]))
+            rr = rows.block(np.array([-INF]), np.array([float(k)]), ORDER_LIMIT, np.array([named_by[j]]))
             rows.entries(np.full(len(cols), rr[0]), np.array(cols), 1.0)
 
 

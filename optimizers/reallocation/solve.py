@@ -32,6 +32,7 @@ from optimizers.reallocation.proof.greedy import greedy
 from optimizers.reallocation.proof.validation import level_values
 from optimizers.reallocation.result import ObjectiveLevel, ReallocationRun, SolverInfo
 from optimizers.reallocation.verify import verify
+from optimizers.reallocation.warm import Bases
 from optimizers.solvers.budget import Budget
 
 
@@ -43,19 +44,22 @@ def run(
     batch_arcs: int = BATCH_ARCS,
     progress: Callable[[int, int], None] | None = None,
     verify_share: float | None = None,
+    warm: Bases | None = None,
+    keep: Bases | None = None,
 ) -> ReallocationRun:
     """Re-allocate every order's lines: each objective level optimal given the ones before, proven by HiGHS,
     or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded.
     `progress(done, total)` hears of each objective level as it is settled (0 of total before the first).
     Counterfactuals are then re-solved (`verify`) within `verify_share` of the time limit (0: not verified; by
     default as `policy.counterfactuals` says: what the run's own size affords, all within the rest of the limit,
-    or none).
+    or none). `warm`: another run's bases (`optimizers.reallocation.warm`) to start each level from; `keep`:
+    where to record this run's.
 
     NumPy's BLAS runs on one thread meanwhile: OpenBLAS's threads, started for a few dot products, spin on the
     other core between them (the plain 10,000-line book: 5.8 s of CPU in a 4.3 s run, 4.2 in 4.2 without), which
     takes that core from the other worker of a scenario batch or a server."""
     with threadpool_limits(limits=1, user_api="blas"):
-        return _run(problem, time_limit_ms, started, batch_arcs, progress, verify_share)
+        return _run(problem, time_limit_ms, started, batch_arcs, progress, verify_share, warm, keep)
 
 
 def _run(
@@ -65,6 +69,8 @@ def _run(
     batch_arcs: int,
     progress: Callable[[int, int], None] | None,
     verify_share: float | None,
+    warm: Bases | None = None,
+    keep: Bases | None = None,
 ) -> ReallocationRun:
     began = time.perf_counter() if started is None else started
     limit = problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms
@@ -73,11 +79,16 @@ def _run(
     limits = binding_limits(rc)
     comps = components(rc, limits)
     packed = batches(rc, comps, batch_arcs, discrete(rc, limits))
-    solvers = [BatchSolver(rc, build_model(rc, b, limits)) for b in packed]
     present = {ref.cls.rank for ref in rc.lines if ref.cls.strategy in COMPETING}
+    levels = objective_levels(problem, present)
+    plan = tuple(level.name for level in levels)
+    if keep is not None:
+        keep.plan = plan
+    if warm is not None and warm.plan != plan:
+        warm = None  # other levels (a policy changed): a level's record was confined by levels this run lacks
+    solvers = [BatchSolver(rc, build_model(rc, b, limits), warm, keep) for b in packed]
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()
-    levels = objective_levels(problem, present)
     for done, level in enumerate(levels):
         if progress is not None:
             progress(done, len(levels))

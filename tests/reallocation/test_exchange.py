@@ -81,7 +81,7 @@ def test_a_gain_line_at_its_confirmed_units_gives_nothing_away(by_rows: bool) ->
     )
     with pytest.MonkeyPatch.context() as patch:
         if by_rows:
-            patch.setattr(BatchSolver, "_confine", lambda s, face: s._hold_row(s.m.h, s.held[-1]))
+            patch.setattr(BatchSolver, "_confine", lambda s, face: s._hold_row(s.held[-1]))
         got = solved(p, verify_share=0.0)
     assert allocated(got) == {"SO-1": 5, "SO-2": 0}
     assert _eligible(got) == {("SO-1", 1)}

@@ -1,0 +1,147 @@
+"""Warm starts (`optimizers.reallocation.warm`): a run started from another run's bases proves the same value at
+every level as a cold run; on the recorded input itself the start saves most of HiGHS's iterations; keys name the
+same column and row across runs whose lists differ; a record missing columns and rows still gives HiGHS a basis;
+a run with other levels is not started from the record."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizers.reallocation import ReallocationProblem, ReallocationRun
+from optimizers.reallocation import warm as warm_module
+from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.warm import Bases
+from scenarios.orderbook import order_book
+from tests.reallocation.helpers import solved
+
+
+def _values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
+    return [(o.level, o.value, o.proven) for o in answer.objective]
+
+
+def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
+    """The book after what a planner's scenario does to it: stock taken or added, receipts late, demand up or
+    down, an order gone."""
+    rnd = random.Random(seed)
+    net = problem.network
+    stock = tuple(s._replace(qty=max(0, s.qty + rnd.randint(-5, 5))) if rnd.random() < 0.3 else s for s in net.stock)
+    late = rnd.randint(0, 10)
+    inbound = tuple(r._replace(eta=r.eta + timedelta(days=late)) if rnd.random() < 0.5 else r for r in net.inbound)
+    orders = list(problem.orders)
+    if len(orders) > 1 and rnd.random() < 0.5:
+        orders.pop(rnd.randrange(len(orders)))
+    orders = [
+        replace(o, lines=tuple(ln._replace(qty=max(ln.confirmed_qty, ln.qty + rnd.randint(-3, 3))) for ln in o.lines))
+        if rnd.random() < 0.2 else o
+        for o in orders
+    ]  # fmt: skip
+    rnd.shuffle(orders)
+    return replace(problem, network=replace(net, stock=stock, inbound=inbound), orders=tuple(orders))
+
+
+def _started(patch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    calls: list[tuple[str, bool]] = []
+    real = Bases.start
+
+    def start(self: Bases, solver: BatchSolver, level: str) -> bool:
+        ok = real(self, solver, level)
+        calls.append((level, ok))
+        return ok
+
+    patch.setattr(Bases, "start", start)
+    return calls
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 10**6), st.integers(30, 140), st.integers(0, 10**6))
+def test_a_run_started_from_another_runs_bases_proves_the_same_values(seed: int, lines: int, change: int) -> None:
+    base = order_book(seed, lines, max(8, lines // 5), max(3, lines // 40), ship_complete=0.1, limited=0.2)
+    keep = Bases()
+    solved(base, keep=keep, verify_share=0.0)
+    assert keep.plan and keep.levels
+    scenario = modified(base, change)
+    cold = solved(scenario, verify_share=0.0)
+    warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
+    assert _values(warm) == _values(cold)
+    assert warm.input_hash == cold.input_hash
+
+
+def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:
+    problem = order_book(5, 120, 24, 5)
+    iterations = [0]
+    real = BatchSolver.timed
+
+    def timed(self: BatchSolver, budget, h=None):  # type: ignore[no-untyped-def]
+        status = real(self, budget, h)
+        if h is None:
+            iterations[0] += self.m.h.getInfo().simplex_iteration_count
+        return status
+
+    keep = Bases()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BatchSolver, "timed", timed)
+        first = solved(problem, keep=keep, verify_share=0.0)
+        cold, iterations[0] = iterations[0], 0
+        calls = _started(patch)
+        again = solved(problem, warm=keep, verify_share=0.0)
+    assert _values(again) == _values(first)
+    assert calls and all(ok for _, ok in calls)  # every linear level of every batch
+    assert {level for level, _ in calls} == set(keep.levels)
+    assert iterations[0] < cold / 2, (iterations[0], cold)
+
+
+def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gone() -> None:
+    problem = order_book(11, 100, 20, 4)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    fewer = replace(problem, orders=tuple(reversed(problem.orders[1:])))
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        warm = solved(fewer, warm=keep, verify_share=0.0)
+    assert calls and all(ok for _, ok in calls)
+    assert _values(warm) == _values(solved(fewer, verify_share=0.0))
+
+
+def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = order_book(7, 120, 24, 5, ship_complete=0.1, limited=0.2)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    rnd = random.Random(1)
+    for table in (keep.col_ids, keep.row_ids):  # forget a fifth of the keys: their ids now point nowhere
+        for key in rnd.sample(sorted(table, key=repr), len(table) // 5):
+            del table[key]
+    monkeypatch.setattr(warm_module, "MOST_UNKNOWN", 1.0)
+    calls = _started(monkeypatch)
+    warm = solved(problem, warm=keep, verify_share=0.0)
+    assert calls and all(ok for _, ok in calls)
+    assert _values(warm) == _values(solved(problem, verify_share=0.0))
+
+
+def test_a_record_that_knows_too_few_columns_is_not_used() -> None:
+    problem = order_book(7, 120, 24, 5)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    keep.col_ids.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        solved(problem, warm=keep, verify_share=0.0)
+    assert calls and not any(ok for _, ok in calls)
+
+
+def test_a_run_with_other_levels_is_not_started_from_the_record() -> None:
+    problem = order_book(3, 80, 16, 4)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    unfair = replace(problem, policy=replace(problem.policy, fair_share=False))
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        warm = solved(unfair, warm=keep, verify_share=0.0)
+    assert calls == []
+    assert _values(warm) == _values(solved(unfair, verify_share=0.0))

@@ -4,8 +4,8 @@
 Builds a batch over a generated book (`scenarios.orderbook`) whose scenarios cycle through the modifier kinds,
 runs it on each executor with each worker count, and prints one line per (executor, workers):
 
-    batches lines=L scenarios=S runs=R executor=E workers=W median_s=T per_run_s=T/R speedup=T1/T degraded=D
-    identical=yes
+    batches lines=L scenarios=S runs=R executor=E workers=W warm=yes median_s=T per_run_s=T/R speedup=T1/T
+    warm_gain=C/T degraded=D identical=yes
 
 `speedup` is against the same executor's first worker count; `identical` says the results equal the first
 measurement's (they must, unless a run was `degraded`: cut by its time limit, it depends on the machine's speed).
@@ -49,16 +49,19 @@ def modifiers(base: dict[str, Any], k: int) -> list[dict[str, Any]]:
     return [kinds[k % len(kinds)]]
 
 
-def make_batch(lines: int, scenarios: int, seed: int, time_limit_ms: int, plain: bool = False) -> Batch:
+def make_batch(
+    lines: int, scenarios: int, seed: int, time_limit_ms: int, plain: bool = False, warm_start: bool = True
+) -> Batch:
     """A batch of `scenarios` over a generated book of about `lines` lines (`plain`: no ship-complete lines or
-    shipment limits, so every run stays on the LP path and the batch machinery is what is measured)."""
+    shipment limits, so every run stays on the LP path and the batch machinery is what is measured; `warm_start`:
+    the batch setting)."""
     items, locations = max(12, lines // 20), min(20, max(4, lines // 500))
     gen: dict[str, Any] = {"seed": seed, "lines": lines, "items": items, "locations": locations}
     if plain:
         gen |= {"ship_complete": 0.0, "limited": 0.0}
     base = base_input(parse_batch({"base": {"generator": gen}, "scenarios": [{"name": "x"}]}).base)
     doc = {"batch": f"bench {lines} lines", "base": {"generator": gen},
-           "settings": {"time_limit_ms": time_limit_ms, "validate": False},
+           "settings": {"time_limit_ms": time_limit_ms, "validate": False, "warm_start": warm_start},
            "scenarios": [{"name": f"s{k:03d}", "modifiers": modifiers(base, k)} for k in range(scenarios)]}  # fmt: skip
     return parse_batch(doc)
 
@@ -73,13 +76,26 @@ def run_batches_bench(
     seed: int = 1,
     time_limit_ms: int = 60_000,
     plain: bool = False,
+    cold: bool = True,
 ) -> list[dict[str, Any]]:
     """One row per (executor, workers): median wall, per run, speed-up over the executor's first worker count,
     whether the results equal the first measurement's, and how many runs were degraded (a run cut by its time
-    limit depends on the machine's speed, so only proven runs must be identical)."""
+    limit depends on the machine's speed, so only proven runs must be identical). With `cold`, a first row runs
+    the batch without warm starts on the local executor's first worker count: the warm rows' `warm_gain` is its
+    time over theirs, and its `identical` says whether every scenario proved the same objective values (a cold
+    run may break exact ties otherwise, so its results need not be equal)."""
     batch = make_batch(lines, scenarios, seed, time_limit_ms, plain)
     reference: dict[str, Any] | None = None
     rows: list[dict[str, Any]] = []
+    cold_row = None
+    if cold:
+        began = time.perf_counter()
+        cold_result = run_batch(make_batch(lines, scenarios, seed, time_limit_ms, plain, False), workers=workers[0])
+        wall = time.perf_counter() - began
+        runs = cold_result.timings["runs"]
+        cold_row = {"lines": cold_result.body["base"]["lines"], "scenarios": scenarios, "runs": runs, "plain": plain,
+                    "executor": "local", "workers": workers[0], "warm": False, "median_s": wall,
+                    "per_run_s": wall / runs, "degraded": _degraded(cold_result.body)}  # fmt: skip
     for executor in executors:
         first = None
         for count in workers:
@@ -98,10 +114,20 @@ def run_batches_bench(
             first = first or median
             runs = result.timings["runs"]
             rows.append({"lines": result.body["base"]["lines"], "scenarios": scenarios, "runs": runs,
-                         "plain": plain, "executor": executor, "workers": count, "median_s": median,
+                         "plain": plain, "executor": executor, "workers": count, "warm": True, "median_s": median,
                          "per_run_s": median / runs, "speedup": first / median,
                          "identical": result.body == reference, "degraded": _degraded(result.body)})  # fmt: skip
+            if cold_row is not None:
+                rows[-1]["warm_gain"] = cold_row["median_s"] / median
+    if cold_row is not None:
+        assert reference is not None
+        cold_row |= {"speedup": 1.0, "identical": _objectives(cold_result.body) == _objectives(reference)}
+        rows.insert(0, cold_row)
     return rows
+
+
+def _objectives(body: dict[str, Any]) -> list[Any]:
+    return [(r.get("name"), r.get("objective")) for r in [body.get("baseline") or {}, *body.get("scenarios", [])]]
 
 
 def _degraded(body: dict[str, Any]) -> int:
@@ -111,14 +137,20 @@ def _degraded(body: dict[str, Any]) -> int:
 
 
 def format_batches(rows: list[dict[str, Any]]) -> list[str]:
-    """One printed line per (executor, workers)."""
-    return [
+    """One printed line per (executor, workers), and the cold run's first."""
+    return [_line(r) for r in rows]
+
+
+def _line(r: dict[str, Any]) -> str:
+    warm = r.get("warm", True)
+    gain = f"warm_gain={r['warm_gain']:.2f} " if "warm_gain" in r else ""
+    same = f"{'identical' if warm else 'same_values'}={'yes' if r['identical'] else 'NO'}"
+    return (
         f"batches lines={r['lines']} scenarios={r['scenarios']} runs={r['runs']}{' plain' if r['plain'] else ''} "
-        f"executor={r['executor']} workers={r['workers']} median_s={r['median_s']:.2f} "
-        f"per_run_s={r['per_run_s']:.2f} speedup={r['speedup']:.2f} degraded={r['degraded']} "
-        f"identical={'yes' if r['identical'] else 'NO'}"
-        for r in rows
-    ]
+        f"executor={r['executor']} workers={r['workers']} warm={'yes' if warm else 'no'} "
+        f"median_s={r['median_s']:.2f} per_run_s={r['per_run_s']:.2f} speedup={r['speedup']:.2f} {gain}"
+        f"degraded={r['degraded']} {same}"
+    )
 
 
 def main() -> None:
@@ -131,10 +163,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit-ms", type=int, default=60_000, help="per scenario run")
     parser.add_argument("--plain", action="store_true", help="no ship-complete lines or shipment limits")
+    parser.add_argument("--no-cold", action="store_true", help="skip the run without warm starts")
     args = parser.parse_args()
     rows = run_batches_bench(args.lines, args.scenarios, workers=tuple(int(w) for w in args.workers.split(",")),
                              executors=tuple(args.executors.split(",")), repeat=args.repeat, seed=args.seed,
-                             time_limit_ms=args.time_limit_ms, plain=args.plain)  # fmt: skip
+                             time_limit_ms=args.time_limit_ms, plain=args.plain, cold=not args.no_cold)  # fmt: skip
     print("\n".join(format_batches(rows)))
 
 

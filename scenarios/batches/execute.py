@@ -57,8 +57,12 @@ def with_limit(base: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {**base, "policy": {**(base.get("policy") or {}), "time_limit_ms": settings.time_limit_ms}}
 
 
-def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any) -> Outcome:
-    """One scenario's run, summarised; a failure is an outcome with its error, never an exception."""
+def solve_scenario(
+    base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any, warm: Any = None, keep: Any = None
+) -> Outcome:
+    """One scenario's run, summarised; a failure is an outcome with its error, never an exception. `warm`: the
+    baseline's bases to start each level from; `keep`: where the baseline records them
+    (`optimizers.reallocation.warm.Bases`)."""
     from decision_service.codec.encode_run import run_body
     from decision_service.runs.service import read_run, solve_run
     from optimizers.reallocation import validate
@@ -67,7 +71,8 @@ def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings,
     try:
         data = apply(with_limit(base, settings), scenario.modifiers)
         problem, versions = read_run(data, ports)
-        decided = solve_run(problem, versions, run_id=f"scenario:{scenario.name}", started=time.perf_counter())
+        decided = solve_run(problem, versions, run_id=f"scenario:{scenario.name}", started=time.perf_counter(),
+                            warm=warm, keep=keep)  # fmt: skip
         body = run_body(decided)
     except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
         field = getattr(exc, "field", None)
@@ -92,40 +97,43 @@ def solve_scenario(base: dict[str, Any], scenario: Scenario, settings: Settings,
 _WORKER: dict[str, Any] = {}
 
 
-def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory) -> None:
-    _WORKER.update(base=base, settings=settings, ports=ports_factory())
+def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory, warm: Any) -> None:
+    _WORKER.update(base=base, settings=settings, ports=ports_factory(), warm=warm)
 
 
 def _pooled(scenario: Scenario) -> Outcome:
-    return solve_scenario(_WORKER["base"], scenario, _WORKER["settings"], _WORKER["ports"])
+    return solve_scenario(_WORKER["base"], scenario, _WORKER["settings"], _WORKER["ports"], _WORKER["warm"])
 
 
 def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
-              ports_factory: PortsFactory) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+              ports_factory: PortsFactory, warm: Any = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish: in this process for one worker, else on a pool of `workers` fresh processes
-    (spawned, not forked: the caller may be a threaded server)."""
+    (spawned, not forked: the caller may be a threaded server). `warm` travels once per worker, as the base."""
     if workers <= 1:
         ports = ports_factory()
         for index, scenario in jobs.items():
-            yield index, solve_scenario(base, scenario, settings, ports)
+            yield index, solve_scenario(base, scenario, settings, ports, warm)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
+                             initargs=(base, settings, ports_factory, warm)) as pool:  # fmt: skip
         futures = {pool.submit(_pooled, scenario): index for index, scenario in jobs.items()}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
-def _on_ray(base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory) -> Outcome:
+def _on_ray(
+    base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory, warm: Any
+) -> Outcome:
     if _WORKER.get("factory") is not ports_factory:  # Ray reuses its worker processes: read the rules once in each
         _WORKER.update(factory=ports_factory, ports=ports_factory())
-    return solve_scenario(base, scenario, settings, _WORKER["ports"])
+    return solve_scenario(base, scenario, settings, _WORKER["ports"], warm)
 
 
 def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
-            ports_factory: PortsFactory, address: str | None = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+            ports_factory: PortsFactory, address: str | None = None,
+            warm: Any = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish on Ray: the cluster at `address`, the one this process already joined, or a local
     instance of `workers` CPUs started here (and left running for the caller to shut down)."""
     import ray
@@ -133,9 +141,9 @@ def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings,
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False,
                  log_to_driver=False)  # fmt: skip
-    base_ref = ray.put(base)
+    base_ref, warm_ref = ray.put(base), ray.put(warm)
     remote = ray.remote(num_cpus=1)(_on_ray)
-    pending = {remote.remote(base_ref, scenario, settings, ports_factory): index
+    pending = {remote.remote(base_ref, scenario, settings, ports_factory, warm_ref): index
                for index, scenario in jobs.items()}  # fmt: skip
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)

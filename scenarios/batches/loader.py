@@ -152,7 +152,7 @@ def _sweep(r: _Reader, value: Any) -> tuple[Sweep, list[Scenario]]:
 
 
 def _settings(r: _Reader, value: Any) -> Settings:
-    kinds = {"time_limit_ms": "count", "top_changes": "count", "validate": "bool"}
+    kinds = {"time_limit_ms": "count", "top_changes": "count", "validate": "bool", "warm_start": "bool"}
     d = r.obj(value, "settings", kinds)
     return Settings(**{k: r.kind(kinds[k], v, f"settings.{k}") for k, v in d.items()})
 

@@ -40,6 +40,7 @@ class Settings:
     time_limit_ms: int = DEFAULT_TIME_LIMIT_MS  # per scenario run
     top_changes: int = DEFAULT_TOP_CHANGES  # most changed orders reported per scenario
     validate: bool = True  # run the solver-free validator on every scenario's run
+    warm_start: bool = True  # start each scenario's levels from the baseline's bases (`optimizers.reallocation.warm`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,18 @@ from typing import Any
 import orjson
 
 from optimizers.problem import DEFAULT_TIERS
+from optimizers.reallocation.warm import Bases
 from scenarios.batches.base import base_input
 from scenarios.batches.errors import BatchError
-from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray, with_limit
+from scenarios.batches.execute import (
+    EXECUTORS,
+    PortsFactory,
+    default_ports,
+    run_local,
+    run_ray,
+    solve_scenario,
+    with_limit,
+)  # fmt: skip
 from scenarios.batches.model import Batch
 from scenarios.batches.modifiers import apply, check
 from scenarios.batches.results import scenario_entry
@@ -93,15 +102,22 @@ def run_batch(
     first = run_of(batch, base)
     jobs = {k: scenarios[k] for k in sorted(set(first))}
     read = time.perf_counter()
-    if executor == "ray":
-        stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address)
-    else:
-        stream = run_local(base, jobs, batch.settings, workers, ports_factory)
     outcomes: dict[int, dict[str, Any]] = {}
+    warm = None
+    if batch.settings.warm_start and len(jobs) > 1:  # the baseline first, here, recording its bases
+        warm = Bases()
+        outcomes[0] = solve_scenario(base, jobs.pop(0), batch.settings, ports_factory(), keep=warm)
+        if progress is not None:
+            progress(1, len(jobs) + 1, scenarios[0].name)
+    if executor == "ray":
+        stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address, warm)
+    else:
+        stream = run_local(base, jobs, batch.settings, workers, ports_factory, warm)
+    total = len(jobs) + len(outcomes)
     for index, outcome in stream:
         outcomes[index] = outcome
         if progress is not None:
-            progress(len(outcomes), len(jobs), scenarios[index].name)
+            progress(len(outcomes), total, scenarios[index].name)
     solved = time.perf_counter()
     by_scenario = [outcomes[first[k]] for k in range(len(scenarios))]
     baseline = by_scenario[0]
@@ -112,14 +128,14 @@ def run_batch(
         "batch": batch.name,
         "base": _describe(batch, base),
         "settings": {"time_limit_ms": batch.settings.time_limit_ms, "top_changes": top,
-                     "validate": batch.settings.validate},
+                     "validate": batch.settings.validate, "warm_start": batch.settings.warm_start},
         "sweep": None if batch.sweep is None else {"name": batch.sweep.name, "parameter": batch.sweep.parameter,
                                                    "values": list(batch.sweep.values)},
         "baseline": entries[0],
         "scenarios": entries[1:],
         "failed": [e["name"] for e in entries if e["state"] == "failed"],
     }  # fmt: skip
-    timings = {"executor": executor, "workers": workers, "runs": len(jobs), "read_s": read - began,
+    timings = {"executor": executor, "workers": workers, "runs": total, "read_s": read - began,
                "solve_s": solved - read, "total_s": time.perf_counter() - began,
                "scenario_wall_ms": {s.name: o["wall_ms"] for s, o in pairs}}  # fmt: skip
     return BatchResult(body, timings)

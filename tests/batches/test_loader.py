@@ -68,6 +68,7 @@ def test_a_batch_reads_scenarios_modifiers_and_a_sweep(small_text: str) -> None:
             "before",
         ),
         ("settings: {workers: 3}\nscenarios: [{name: a}]\n", "settings.workers", 4, "unknown field"),
+        ("settings: {warm_start: perhaps}\nscenarios: [{name: a}]\n", "settings.warm_start", 4, "true or false"),
         (
             "sweep: {modifier: {type: delay, days: 1}, parameter: weeks, values: [1]}\n",
             "sweep.parameter",

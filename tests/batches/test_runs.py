@@ -63,3 +63,19 @@ def test_a_batch_run_again_on_two_workers_gives_identical_results(small_text: st
     again = run_batch(load_batch(small_text), workers=2)
     assert again.body == small_result.body
     assert again.timings["workers"] == 2 and set(again.timings["scenario_wall_ms"]) == set(by_name(small_result))
+
+
+def test_scenarios_started_from_the_baselines_bases_prove_what_cold_runs_prove(
+    small_text: str, small_result: BatchResult
+) -> None:
+    cold = run_batch(load_batch(small_text.replace("top_changes: 5}", "top_changes: 5, warm_start: false}")))
+    assert small_result.body["settings"]["warm_start"] is True and cold.body["settings"]["warm_start"] is False
+    warm_entries, cold_entries = by_name(small_result), by_name(cold)
+    assert warm_entries.keys() == cold_entries.keys()
+    for name, entry in warm_entries.items():
+        assert entry["state"] == cold_entries[name]["state"]
+        if entry["state"] == "done":
+            assert entry["objective"] == cold_entries[name]["objective"], name
+            assert entry["input_hash"] == cold_entries[name]["input_hash"]
+            assert entry["validation"] == {"checked": True, "errors": []}
+    assert small_result.timings["runs"] == cold.timings["runs"]

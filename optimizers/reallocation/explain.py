@@ -43,7 +43,13 @@ class Explainer:
             self.origins[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
         self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
         self.rank = [priority(ref.cls) for ref in rc.lines]
+        self.node_drawn = np.bincount(rc.arc_node, weights=flow, minlength=len(rc.nodes))
+        via = rc.arc_lane >= 0
+        self.lane_drawn = np.bincount(rc.arc_lane[via], weights=flow[via], minlength=len(rc.lanes))
         self._ranked: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        # Per (node or lane, the asking line's rank, the asking line when it is among the first TAKERS named):
+        # the lines named. Most short lines on a full pool name the same ten.
+        self._named: dict[tuple[tuple[str, int], tuple[int, int], int], tuple[TakenBy, ...]] = {}
         # Built on the first claim (`_index_places`): per (item, location) its lines, and per line its units, cap
         # and rank.
         self._places: dict[tuple[str, str], int] | None = None
@@ -94,11 +100,11 @@ class Explainer:
         self._place_start = np.searchsorted(pairs // len(rc.lines), np.arange(len(self._places) + 1))
 
     def _node_full(self, n: int) -> bool:
-        return sum(self.on_node[n].values()) >= self.rc.nodes[n].qty
+        return bool(self.node_drawn[n] >= self.rc.nodes[n].qty)
 
     def _lane_full(self, k: int) -> bool:
         cap = self.rc.lanes[k][2]
-        return cap is not None and sum(self.on_lane[k].values()) >= cap
+        return cap is not None and bool(self.lane_drawn[k] >= cap)
 
     def _policy(self, li: int) -> list[Reason]:
         ref = self.rc.lines[li]
@@ -136,11 +142,11 @@ class Explainer:
         if ranked is None:
             ranked = self._ranked[key] = sorted(drawn.items(), key=lambda oq: (self.rank[oq[0]], -oq[1], oq[0]))
         mine, lines = self.rank[li], self.rc.lines
-        named: list[TakenBy] = []
-        for o, q in ranked:
-            if len(named) == TAKERS:
-                break
-            if o != li:
-                named.append(TakenBy(lines[o].order.id, lines[o].line.line, q, self.rank[o] < mine))
+        asking = li if any(o == li for o, _ in ranked[:TAKERS]) else -1  # else the same ten for every line
+        named = self._named.get((key, mine, asking))
+        if named is None:
+            others = [(o, q) for o, q in ranked[: TAKERS + 1] if o != li][:TAKERS]
+            named = tuple(TakenBy(lines[o].order.id, lines[o].line.line, q, self.rank[o] < mine) for o, q in others)
+            self._named[(key, mine, asking)] = named
         more = len(ranked) - len(named) - (li in drawn)
-        return Reason(code.value, where + (f"; {more} more lines drew on it" if more else ""), tuple(named))
+        return Reason(code.value, where + (f"; {more} more lines drew on it" if more else ""), named)

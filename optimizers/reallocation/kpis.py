@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from optimizers.reallocation.problem import ReallocationProblem, RunOrder
+from optimizers.reallocation.problem import ReallocationProblem
 from optimizers.reallocation.result import Figures, Kpis, RunLineResult, RunOrderResult
 
 AGING = (("0-7", 7), ("8-30", 30), ("31-90", 90), ("90+", None))
@@ -27,18 +27,18 @@ class _Acc:
         self.n = defaultdict(float)  # type: defaultdict[str, float]
         self.aging = {name: 0 for name, _ in AGING}
 
-    def add(self, line: RunLineResult, order: RunOrder, as_of: date, leak: float) -> None:
+    def add(self, line: RunLineResult, bucket: str, on_time: int, margin: float, leak: float) -> None:
+        """One line, with its aging bucket, on-time units, margin and leakage (worked out once for every scope)."""
         n = self.n
         n["lines"] += 1
         n["requested"] += line.requested_qty
         n["allocated"] += line.allocated_qty
-        on_time = sum(f.qty for f in line.fills if f.on_time)
         n["on_time"] += on_time
         n["otif"] += line.allocated_qty == line.requested_qty and on_time == line.allocated_qty
         n["bo_units"] += line.backorder_qty
         n["bo_lines"] += line.backorder_qty > 0
-        self.aging[_bucket(order.created, as_of)] += line.backorder_qty
-        n["margin"] += sum(f.qty * f.unit_margin for f in line.fills)
+        self.aging[bucket] += line.backorder_qty
+        n["margin"] += margin
         n["leakage"] += leak
         n["gained"] += line.change > 0
         n["lost"] += line.change < 0
@@ -80,12 +80,16 @@ def kpis(problem: ReallocationProblem, orders: tuple[RunOrderResult, ...]) -> Kp
     for res in orders:
         order = source[res.id]
         lines = {ln.line: ln for ln in order.lines}
+        bucket = _bucket(order.created, problem.as_of)
+        scopes = (total, tiers[res.tier], segments[res.segment])
         for line in res.lines:
             price = lines[line.line].unit_price
             base = price - cost.get(line.item, 0.0) - cheapest.get(order.ship_to_region, 0.0)
             leak = sum(f.qty * (base - f.unit_margin) for f in line.fills)
-            for acc in (total, tiers[res.tier], segments[res.segment]):
-                acc.add(line, order, problem.as_of, leak)
+            on_time = sum(f.qty for f in line.fills if f.on_time)
+            margin = sum(f.qty * f.unit_margin for f in line.fills)
+            for acc in scopes:
+                acc.add(line, bucket, on_time, margin, leak)
     return Kpis(
         total.figures(),
         {k: v.figures() for k, v in sorted(tiers.items())},

@@ -58,11 +58,16 @@ def _record_fields(kind: type) -> tuple[str, ...] | None:
 def run_body(decided: RunDecision) -> dict[str, Any]:
     """The run as the API answers it."""
     body: dict[str, Any] = plain(decided.run)
-    kpis = body["kpis"]
-    body["kpis"] = {**kpis["total"], "by_tier": kpis["by_tier"], "by_segment": kpis["by_segment"]}
+    body["kpis"] = kpis_body(body["kpis"])
     body["rules_versions"] = dict(decided.rules_versions)
     body["versions"] = dict(decided.versions)
     return body
+
+
+def kpis_body(kpis: Any) -> dict[str, Any]:
+    """The KPIs as the API shows them: the whole run's figures at the top, per tier and per segment beside."""
+    plain_kpis = plain(kpis)
+    return {**plain_kpis["total"], "by_tier": plain_kpis["by_tier"], "by_segment": plain_kpis["by_segment"]}
 
 
 def run_json(decided: RunDecision) -> bytes:

@@ -3,7 +3,8 @@ the baseline's optimal basis at each level is a near-optimal start for the same 
 
 `Bases` records, per linear level, the status HiGHS gave each column and row at that level's LP optimum, under a
 key that names the same column or row in another run's model whatever its batches and numbering: an arc is its
-line (order id, line number), its supply node (item, location, date, source) and its lane; a row is its kind and
+line (order id, line number), its supply node (item, location, source, and its place among that pool's dates from
+that source, so that a delayed receipt is still the same node) and its lane; a row is its kind and
 what it stands for (a line, a node, a lane, a protection, a line's ship-from location, an order's limit, the
 n-th level held by a row in the batch of a given first line). `start` gives a batch of another run, before the
 same level, the recorded status of each column and row it shares with the recorded run; a column the record
@@ -19,6 +20,7 @@ input; its every objective level is the same.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +114,7 @@ class Bases:
         batch of a run, so computed once per run."""
         global _LAST
         rc = solver.rc
-        if _LAST is not None and _LAST[0] is rc and _LAST[1] is self and _LAST[2] == grow:
+        if _LAST is not None and _LAST[0]() is rc and _LAST[1] is self and _LAST[2] == grow:
             return _LAST[3]
         nodes = node_keys(rc)
         keys: dict[str, list[Hashable]] = {
@@ -124,15 +126,17 @@ class Bases:
             "protection": [(tuple(nodes[n] for n in row.nodes), row.rank) for row in rc.protections],
         }
         ids = {kind: _ids(self.names[kind], keys[kind], grow=grow) for kind in _ENTITIES}
-        _LAST = (rc, self, grow, ids)
+        _LAST = (weakref.ref(rc), self, grow, ids)
         return ids
 
 
 _ENTITIES = ("line", "order", "node", "lane", "location", "protection")
-_LAST: tuple[RunCandidates, Bases, bool, dict[str, np.ndarray]] | None = None  # the last run's entity ids
+# The last run's entity ids (its candidates by a weak reference: a finished run's are not kept alive for this).
+_LAST: tuple[weakref.ref[RunCandidates], Bases, bool, dict[str, np.ndarray]] | None = None
 
 # A column's or row's code: its kind in the top bits, then the ids of what it stands for. Limits: 2^26 lines and
-# orders, 2^20 nodes, 2^12 - 1 lanes, 2^12 locations, 2^20 rows held in a batch.
+# orders, 2^20 nodes, 2^12 - 1 lanes, 2^12 locations, 2^20 rows held in a batch; past them codes could collide,
+# which would only make a start worse (a start never changes what is proven).
 _KIND = 58
 COLUMN_CODES, ROW_CODES = 0, 1
 

@@ -10,12 +10,16 @@ answered first or how many there were.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 from optimizers.reallocation.result import LineExplanation, Reason, RunLineResult, RunOrderResult
+from optimizers.reallocation.warm import Bases
 from scenarios.batches.model import Scenario, Settings
 from scenarios.batches.modifiers import apply
 
@@ -97,33 +101,73 @@ def solve_scenario(
     }  # fmt: skip
 
 
+# -- the baseline first: it records its bases (`optimizers.reallocation.warm`) for every other scenario -----------
+def _records(jobs: dict[int, Scenario], warm_start: bool) -> bool:
+    """Does the baseline (index 0) run first, here, recording the bases the other scenarios start from?"""
+    return warm_start and 0 in jobs and len(jobs) > 1
+
+
+def _baseline(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings,
+              ports: Any) -> tuple[Outcome, Bases]:  # fmt: skip
+    keep = Bases()
+    return solve_scenario(base, jobs[0], settings, ports, keep=keep), keep
+
+
+def _ready() -> None:
+    """Nothing: submitted once per worker so that the pool starts its processes while the baseline runs."""
+
+
 # -- the local process pool: each worker keeps the base and the ports it was started with --------------------------
 _WORKER: dict[str, Any] = {}
 
 
-def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory, warm: Any) -> None:
-    _WORKER.update(base=base, settings=settings, ports=ports_factory(), warm=warm)
+def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory) -> None:
+    _WORKER.update(base=base, settings=settings, ports=ports_factory(), bases_file=None, warm=None)
 
 
-def _pooled(scenario: Scenario) -> Outcome:
+def _pooled(scenario: Scenario, bases_file: str | None) -> Outcome:
+    if _WORKER["bases_file"] != bases_file:  # read once per worker
+        _WORKER["warm"] = None if bases_file is None else pickle.loads(Path(bases_file).read_bytes())
+        _WORKER["bases_file"] = bases_file
     return solve_scenario(_WORKER["base"], scenario, _WORKER["settings"], _WORKER["ports"], _WORKER["warm"])
 
 
 def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
-              ports_factory: PortsFactory, warm: Any = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+              ports_factory: PortsFactory, warm_start: bool = False) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish: in this process for one worker, else on a pool of `workers` fresh processes
-    (spawned, not forked: the caller may be a threaded server). `warm` travels once per worker, as the base."""
+    (spawned, not forked: the caller may be a threaded server). With `warm_start`, the baseline runs first in this
+    process (the pool starting meanwhile) and every other scenario starts from its bases, which reach each
+    worker once, through a file, as the base does through the pool's initializer."""
+    rest, warm = dict(jobs), None
     if workers <= 1:
         ports = ports_factory()
-        for index, scenario in jobs.items():
+        if _records(jobs, warm_start):
+            outcome, warm = _baseline(base, rest, settings, ports)
+            del rest[0]
+            yield 0, outcome
+        for index, scenario in rest.items():
             yield index, solve_scenario(base, scenario, settings, ports, warm)
         return
     context = multiprocessing.get_context("spawn")
+    bases_file = None
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(base, settings, ports_factory, warm)) as pool:  # fmt: skip
-        futures = {pool.submit(_pooled, scenario): index for index, scenario in jobs.items()}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+                             initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
+        try:
+            if _records(jobs, warm_start):
+                for _ in range(workers):
+                    pool.submit(_ready)
+                outcome, warm = _baseline(base, rest, settings, ports_factory())
+                del rest[0]
+                with tempfile.NamedTemporaryFile("wb", suffix=".bases", delete=False) as out:
+                    out.write(pickle.dumps(warm, protocol=pickle.HIGHEST_PROTOCOL))
+                    bases_file = out.name
+                yield 0, outcome
+            futures = {pool.submit(_pooled, scenario, bases_file): index for index, scenario in rest.items()}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            if bases_file is not None:
+                Path(bases_file).unlink(missing_ok=True)
 
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
@@ -137,18 +181,25 @@ def _on_ray(
 
 def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
             ports_factory: PortsFactory, address: str | None = None,
-            warm: Any = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+            warm_start: bool = False) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish on Ray: the cluster at `address`, the one this process already joined, or a local
-    instance of `workers` CPUs started here (and left running for the caller to shut down)."""
+    instance of `workers` CPUs started here (and left running for the caller to shut down). With `warm_start`, the
+    baseline runs first in this process, once Ray is up, and its bases travel once through the object store."""
     import ray
 
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False,
                  log_to_driver=False)  # fmt: skip
-    base_ref, warm_ref = ray.put(base), ray.put(warm)
+    rest, warm = dict(jobs), None
+    base_ref = ray.put(base)
+    if _records(jobs, warm_start):
+        outcome, warm = _baseline(base, rest, settings, ports_factory())
+        del rest[0]
+        yield 0, outcome
+    warm_ref = ray.put(warm)
     remote = ray.remote(num_cpus=1)(_on_ray)
     pending = {remote.remote(base_ref, scenario, settings, ports_factory, warm_ref): index
-               for index, scenario in jobs.items()}  # fmt: skip
+               for index, scenario in rest.items()}  # fmt: skip
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
         for ref in done:

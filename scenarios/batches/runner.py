@@ -12,18 +12,9 @@ from typing import Any
 import orjson
 
 from optimizers.problem import DEFAULT_TIERS
-from optimizers.reallocation.warm import Bases
 from scenarios.batches.base import base_input
 from scenarios.batches.errors import BatchError
-from scenarios.batches.execute import (
-    EXECUTORS,
-    PortsFactory,
-    default_ports,
-    run_local,
-    run_ray,
-    solve_scenario,
-    with_limit,
-)  # fmt: skip
+from scenarios.batches.execute import EXECUTORS, PortsFactory, default_ports, run_local, run_ray, with_limit
 from scenarios.batches.model import Batch
 from scenarios.batches.modifiers import apply, check
 from scenarios.batches.results import scenario_entry
@@ -103,21 +94,15 @@ def run_batch(
     jobs = {k: scenarios[k] for k in sorted(set(first))}
     read = time.perf_counter()
     outcomes: dict[int, dict[str, Any]] = {}
-    warm = None
-    if batch.settings.warm_start and len(jobs) > 1:  # the baseline first, here, recording its bases
-        warm = Bases()
-        outcomes[0] = solve_scenario(base, jobs.pop(0), batch.settings, ports_factory(), keep=warm)
-        if progress is not None:
-            progress(1, len(jobs) + 1, scenarios[0].name)
+    warm = batch.settings.warm_start
     if executor == "ray":
         stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address, warm)
     else:
         stream = run_local(base, jobs, batch.settings, workers, ports_factory, warm)
-    total = len(jobs) + len(outcomes)
     for index, outcome in stream:
         outcomes[index] = outcome
         if progress is not None:
-            progress(len(outcomes), total, scenarios[index].name)
+            progress(len(outcomes), len(jobs), scenarios[index].name)
     solved = time.perf_counter()
     by_scenario = [outcomes[first[k]] for k in range(len(scenarios))]
     baseline = by_scenario[0]
@@ -135,7 +120,7 @@ def run_batch(
         "scenarios": entries[1:],
         "failed": [e["name"] for e in entries if e["state"] == "failed"],
     }  # fmt: skip
-    timings = {"executor": executor, "workers": workers, "runs": total, "read_s": read - began,
+    timings = {"executor": executor, "workers": workers, "runs": len(jobs), "read_s": read - began,
                "solve_s": solved - read, "total_s": time.perf_counter() - began,
                "scenario_wall_ms": {s.name: o["wall_ms"] for s, o in pairs}}  # fmt: skip
     return BatchResult(body, timings)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
@@ -28,6 +28,9 @@ from optimizers.reallocation.levels import Level, coefficients
 from optimizers.reallocation.model import HELD, INF, OVER, SCRATCH, STABILITY, UNDER, BatchModel
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.highs import quiet_highs
+
+if TYPE_CHECKING:
+    from optimizers.reallocation.warm import Bases
 
 _MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
 _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
@@ -70,12 +73,11 @@ Face = tuple[np.ndarray, np.ndarray, np.ndarray]  # an LP optimum's reduced cost
 class BatchSolver:
     """One batch's model, its incumbent, and the levels it holds."""
 
-    def __init__(self, rc: RunCandidates, m: BatchModel, warm: Any = None, keep: Any = None) -> None:
-        """`warm`, `keep`: `optimizers.reallocation.warm.Bases` to start each level from (another run's optimal
-        bases) and to record this run's into."""
+    def __init__(self, rc: RunCandidates, m: BatchModel, warm: Bases | None = None, keep: Bases | None = None) -> None:
+        """`warm`, `keep`: another run's optimal bases to start each level from, and where to record this run's
+        (`optimizers.reallocation.warm`)."""
         self.rc, self.m = rc, m
         self.warm, self.keep = warm, keep
-        self.warm_started = 0  # levels started from `warm`
         self.warm_cache: dict[Any, Any] = {}  # `warm`'s and `keep`'s keys of this batch's columns and rows
         # What the columns and rows added after the model was built stand for, as (kind, entity) (`model`'s kinds)
         self.extra_cols: list[tuple[int, int]] = []
@@ -117,7 +119,7 @@ class BatchSolver:
         maximise = level.kind == "max"
         self._next = then if then is not None and then.kind == level.kind else None
         if self.warm is not None:
-            self.warm_started += self.warm.start(self, level.name)
+            self.warm.start(self, level.name)
         proven, face = self.optimise(cols, vals, maximise, budget, primal=level.name not in DUAL_LEVELS)
         if self.keep is not None and not self.stopped:
             self.keep.keep(self, level.name)

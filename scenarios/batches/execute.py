@@ -3,8 +3,10 @@
 Each scenario is `solve_scenario`: its modifiers applied to the base, then one run exactly as the API makes it
 (`decision_service.runs.service`: the pricing and credit tables on every order, then the core), checked by the
 solver-free validator. The base travels once per worker (the pool's initializer, Ray's object store), not once
-per scenario. Outcomes are keyed by the scenario's index, so a batch's results never depend on which worker
-answered first or how many there were.
+per scenario. With warm starts (the batch's default) the baseline runs first, here, while the workers start, and
+records its optimal bases (`optimizers.reallocation.warm`); every other scenario starts its levels from them,
+which reach each worker once too. Outcomes are keyed by the scenario's index, and every scenario starts from the
+same record, so a batch's results never depend on which worker answered first or how many there were.
 """
 
 from __future__ import annotations
@@ -66,7 +68,12 @@ def with_limit(base: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 
 def solve_scenario(
-    base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any, warm: Any = None, keep: Any = None
+    base: dict[str, Any],
+    scenario: Scenario,
+    settings: Settings,
+    ports: Any,
+    warm: Bases | None = None,
+    keep: Bases | None = None,
 ) -> Outcome:
     """One scenario's run, summarised; a failure is an outcome with its error, never an exception. `warm`: the
     baseline's bases to start each level from; `keep`: where the baseline records them
@@ -172,7 +179,7 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
 def _on_ray(
-    base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory, warm: Any
+    base: dict[str, Any], scenario: Scenario, settings: Settings, ports_factory: PortsFactory, warm: Bases | None
 ) -> Outcome:
     if _WORKER.get("factory") is not ports_factory:  # Ray reuses its worker processes: read the rules once in each
         _WORKER.update(factory=ports_factory, ports=ports_factory())

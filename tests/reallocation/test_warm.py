@@ -1,7 +1,7 @@
 """Warm starts (`optimizers.reallocation.warm`): a run started from another run's bases proves the same value at
 every level as a cold run; on the recorded input itself the start saves most of HiGHS's iterations; keys name the
 same column and row across runs whose lists differ; a record missing columns and rows still gives HiGHS a basis;
-a run with other levels is not started from the record."""
+a run with other levels, and a batch with binaries, is not started from the record."""
 
 from __future__ import annotations
 
@@ -46,13 +46,20 @@ def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
     return replace(problem, network=replace(net, stock=stock, inbound=inbound), orders=tuple(orders))
 
 
-def _started(patch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+def plain(seed: int, lines: int, items: int, locations: int) -> ReallocationProblem:
+    """A generated book without ship-complete lines or shipment limits: its batches have no binaries."""
+    return order_book(seed, lines, items, locations, ship_complete=0.0, limited=0.0)
+
+
+def _started(patch: pytest.MonkeyPatch, binaries: list[bool] | None = None) -> list[tuple[str, bool]]:
     calls: list[tuple[str, bool]] = []
     real = Bases.start
 
     def start(self: Bases, solver: BatchSolver, level: str) -> bool:
         ok = real(self, solver, level)
         calls.append((level, ok))
+        if binaries is not None:
+            binaries.append(bool(solver.m.integer[len(solver.m.arcs) :].any()))
         return ok
 
     patch.setattr(Bases, "start", start)
@@ -60,12 +67,15 @@ def _started(patch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 10**6), st.integers(30, 140), st.integers(0, 10**6))
-def test_a_run_started_from_another_runs_bases_proves_the_same_values(seed: int, lines: int, change: int) -> None:
-    base = order_book(seed, lines, max(8, lines // 5), max(3, lines // 40), ship_complete=0.1, limited=0.2)
+@given(st.integers(1, 10**6), st.integers(30, 140), st.integers(0, 10**6), st.booleans())
+def test_a_run_started_from_another_runs_bases_proves_the_same_values(
+    seed: int, lines: int, change: int, binaries: bool
+) -> None:
+    share = 0.1 if binaries else 0.0
+    base = order_book(seed, lines, max(8, lines // 5), max(3, lines // 40), ship_complete=share, limited=2 * share)
     keep = Bases()
     solved(base, keep=keep, verify_share=0.0)
-    assert keep.plan and keep.levels
+    assert keep.plan and (keep.levels or binaries)
     scenario = modified(base, change)
     cold = solved(scenario, verify_share=0.0)
     warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
@@ -74,7 +84,7 @@ def test_a_run_started_from_another_runs_bases_proves_the_same_values(seed: int,
 
 
 def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:
-    problem = order_book(5, 120, 24, 5)
+    problem = plain(5, 120, 24, 5)
     iterations = [0]
     real = BatchSolver.timed
 
@@ -98,7 +108,7 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
 
 
 def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gone() -> None:
-    problem = order_book(11, 100, 20, 4)
+    problem = plain(11, 100, 20, 4)
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
     fewer = replace(problem, orders=tuple(reversed(problem.orders[1:])))
@@ -110,7 +120,7 @@ def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gon
 
 
 def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monkeypatch: pytest.MonkeyPatch) -> None:
-    problem = order_book(7, 120, 24, 5, ship_complete=0.1, limited=0.2)
+    problem = plain(7, 120, 24, 5)
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
     rnd = random.Random(1)
@@ -125,7 +135,7 @@ def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monke
 
 
 def test_a_record_that_knows_too_few_columns_is_not_used() -> None:
-    problem = order_book(7, 120, 24, 5)
+    problem = plain(7, 120, 24, 5)
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
     keep.col_ids.clear()
@@ -136,7 +146,7 @@ def test_a_record_that_knows_too_few_columns_is_not_used() -> None:
 
 
 def test_a_run_with_other_levels_is_not_started_from_the_record() -> None:
-    problem = order_book(3, 80, 16, 4)
+    problem = plain(3, 80, 16, 4)
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
     unfair = replace(problem, policy=replace(problem.policy, fair_share=False))
@@ -145,3 +155,16 @@ def test_a_run_with_other_levels_is_not_started_from_the_record() -> None:
         warm = solved(unfair, warm=keep, verify_share=0.0)
     assert calls == []
     assert _values(warm) == _values(solved(unfair, verify_share=0.0))
+
+
+def test_a_batch_with_binaries_is_neither_recorded_nor_started() -> None:
+    problem = order_book(9, 150, 30, 5, ship_complete=0.2, limited=0.3)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    binaries: list[bool] = []
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch, binaries)
+        warm = solved(problem, warm=keep, verify_share=0.0)
+    assert any(binaries), "the book should have a batch with binaries"
+    assert not any(ok for (_, ok), has in zip(calls, binaries, strict=True) if has)
+    assert _values(warm) == _values(solved(problem, verify_share=0.0))

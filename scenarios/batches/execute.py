@@ -109,15 +109,16 @@ def solve_scenario(
 
 
 # -- the baseline first: it records its bases (`optimizers.reallocation.warm`) for every other scenario -----------
-def _records(jobs: dict[int, Scenario], warm_start: bool) -> bool:
+def _records(jobs: dict[int, Scenario], settings: Settings) -> bool:
     """Does the baseline (index 0) run first, here, recording the bases the other scenarios start from?"""
-    return warm_start and 0 in jobs and len(jobs) > 1
+    return settings.warm_start and 0 in jobs and len(jobs) > 1
 
 
-def _baseline(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings,
+def _baseline(base: dict[str, Any], rest: dict[int, Scenario], settings: Settings,
               ports: Any) -> tuple[Outcome, Bases]:  # fmt: skip
+    """Run the baseline, taking it out of `rest`: its outcome, and the bases it recorded."""
     keep = Bases()
-    return solve_scenario(base, jobs[0], settings, ports, keep=keep), keep
+    return solve_scenario(base, rest.pop(0), settings, ports, keep=keep), keep
 
 
 def _ready() -> None:
@@ -140,17 +141,16 @@ def _pooled(scenario: Scenario, bases_file: str | None) -> Outcome:
 
 
 def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
-              ports_factory: PortsFactory, warm_start: bool = False) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+              ports_factory: PortsFactory) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish: in this process for one worker, else on a pool of `workers` fresh processes
-    (spawned, not forked: the caller may be a threaded server). With `warm_start`, the baseline runs first in this
-    process (the pool starting meanwhile) and every other scenario starts from its bases, which reach each
+    (spawned, not forked: the caller may be a threaded server). With `settings.warm_start`, the baseline runs first
+    in this process (the pool starting meanwhile) and every other scenario starts from its bases, which reach each
     worker once, through a file, as the base does through the pool's initializer."""
     rest, warm = dict(jobs), None
     if workers <= 1:
         ports = ports_factory()
-        if _records(jobs, warm_start):
+        if _records(jobs, settings):
             outcome, warm = _baseline(base, rest, settings, ports)
-            del rest[0]
             yield 0, outcome
         for index, scenario in rest.items():
             yield index, solve_scenario(base, scenario, settings, ports, warm)
@@ -160,11 +160,10 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                              initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
         try:
-            if _records(jobs, warm_start):
+            if _records(jobs, settings):
                 for _ in range(workers):
                     pool.submit(_ready)
                 outcome, warm = _baseline(base, rest, settings, ports_factory())
-                del rest[0]
                 with tempfile.NamedTemporaryFile("wb", suffix=".bases", delete=False) as out:
                     out.write(pickle.dumps(warm, protocol=pickle.HIGHEST_PROTOCOL))
                     bases_file = out.name
@@ -187,11 +186,11 @@ def _on_ray(
 
 
 def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
-            ports_factory: PortsFactory, address: str | None = None,
-            warm_start: bool = False) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+            ports_factory: PortsFactory, address: str | None = None) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     """Outcomes as they finish on Ray: the cluster at `address`, the one this process already joined, or a local
-    instance of `workers` CPUs started here (and left running for the caller to shut down). With `warm_start`, the
-    baseline runs first in this process, once Ray is up, and its bases travel once through the object store."""
+    instance of `workers` CPUs started here (and left running for the caller to shut down). With
+    `settings.warm_start`, the baseline runs first in this process, once Ray is up, and its bases travel once
+    through the object store."""
     import ray
 
     if not ray.is_initialized():
@@ -199,9 +198,8 @@ def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings,
                  log_to_driver=False)  # fmt: skip
     rest, warm = dict(jobs), None
     base_ref = ray.put(base)
-    if _records(jobs, warm_start):
+    if _records(jobs, settings):
         outcome, warm = _baseline(base, rest, settings, ports_factory())
-        del rest[0]
         yield 0, outcome
     warm_ref = ray.put(warm)
     remote = ray.remote(num_cpus=1)(_on_ray)

@@ -94,11 +94,10 @@ def run_batch(
     jobs = {k: scenarios[k] for k in sorted(set(first))}
     read = time.perf_counter()
     outcomes: dict[int, dict[str, Any]] = {}
-    warm = batch.settings.warm_start
     if executor == "ray":
-        stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address, warm)
+        stream = run_ray(base, jobs, batch.settings, workers, ports_factory, address)
     else:
-        stream = run_local(base, jobs, batch.settings, workers, ports_factory, warm)
+        stream = run_local(base, jobs, batch.settings, workers, ports_factory)
     for index, outcome in stream:
         outcomes[index] = outcome
         if progress is not None:

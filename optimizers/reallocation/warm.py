@@ -53,6 +53,12 @@ class Bases:
         self.row_ids: dict[int, int] = {}
         self.levels: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> status per col id, per row id
         self.plan: tuple[str, ...] = ()  # the recorded run's levels, in order
+        # The entity ids of the run last mapped (its candidates by a weak reference, so that a finished run's are
+        # not kept alive), shared by its batches; not pickled.
+        self._run: tuple[weakref.ref[RunCandidates], bool, dict[str, np.ndarray]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_run": None}
 
     def keep(self, solver: BatchSolver, level: str) -> None:
         """Record the batch's basis as it is now, at `level`'s optimum (not for a batch with binaries)."""
@@ -114,10 +120,9 @@ class Bases:
     def _entity_ids(self, solver: BatchSolver, grow: bool) -> dict[str, np.ndarray]:
         """Per kind of entity, the id of each of the run's (index -> id, -1 when unknown); the same for every
         batch of a run, so computed once per run."""
-        global _LAST
         rc = solver.rc
-        if _LAST is not None and _LAST[0]() is rc and _LAST[1] is self and _LAST[2] == grow:
-            return _LAST[3]
+        if self._run is not None and self._run[0]() is rc and self._run[1] == grow:
+            return self._run[2]
         nodes = node_keys(rc)
         keys: dict[str, list[Hashable]] = {
             "line": [(ref.order.id, ref.line.line) for ref in rc.lines],
@@ -128,13 +133,11 @@ class Bases:
             "protection": [(tuple(nodes[n] for n in row.nodes), row.rank) for row in rc.protections],
         }
         ids = {kind: _ids(self.names[kind], keys[kind], grow=grow) for kind in _ENTITIES}
-        _LAST = (weakref.ref(rc), self, grow, ids)
+        self._run = (weakref.ref(rc), grow, ids)
         return ids
 
 
 _ENTITIES = ("line", "order", "node", "lane", "location", "protection")
-# The last run's entity ids (its candidates by a weak reference: a finished run's are not kept alive for this).
-_LAST: tuple[weakref.ref[RunCandidates], Bases, bool, dict[str, np.ndarray]] | None = None
 
 # A column's or row's code: its kind in the top bits, then the ids of what it stands for. Limits: 2^26 lines and
 # orders, 2^20 nodes, 2^12 - 1 lanes, 2^12 locations, 2^20 rows held in a batch; past them codes could collide,

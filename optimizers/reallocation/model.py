@@ -80,10 +80,12 @@ class _Rows:
         self.row_kind: list[np.ndarray] = []
         self.row_entity: list[np.ndarray] = []
 
-    def columns(self, hi: np.ndarray, is_int: bool, kind: int | np.ndarray, entity: np.ndarray) -> np.ndarray:
-        """New columns in [0, hi], standing for (kind, entity): their indices."""
+    def columns(
+        self, hi: np.ndarray, is_int: bool | np.ndarray, kind: int | np.ndarray, entity: np.ndarray
+    ) -> np.ndarray:
+        """New columns in [0, hi], integral where `is_int` says, standing for (kind, entity): their indices."""
         self.col_hi.append(np.asarray(hi, float))
-        self.col_int.append(np.full(len(hi), is_int))
+        self.col_int.append(np.broadcast_to(np.asarray(is_int, bool), (len(hi),)).copy())
         _tag(self.col_kind, self.col_entity, kind, entity)
         self.n_cols += len(hi)
         return np.arange(self.n_cols - len(hi), self.n_cols)
@@ -97,9 +99,6 @@ class _Rows:
         self.n_rows += len(lo)
         return np.arange(self.n_rows - len(lo), self.n_rows)
 
-    def tags(self, kinds: list[np.ndarray], entities: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        return np.concatenate([np.zeros(0, np.int8), *kinds]), np.concatenate([np.zeros(0, np.int64), *entities])
-
     def entries(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | float) -> None:
         self.r.append(np.asarray(rows, np.int64))
         self.c.append(np.asarray(cols, np.int64))
@@ -110,6 +109,11 @@ def _tag(kinds: list[np.ndarray], entities: list[np.ndarray], kind: int | np.nda
     entity = np.asarray(entity, np.int64)
     kinds.append(np.broadcast_to(np.asarray(kind, np.int8), entity.shape).copy())
     entities.append(entity)
+
+
+def _joined(kinds: list[np.ndarray], entities: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks of (kind, entity) tags as one pair of arrays, in column (or row) order."""
+    return np.concatenate([np.zeros(0, np.int8), *kinds]), np.concatenate([np.zeros(0, np.int64), *entities])
 
 
 def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) -> BatchModel:
@@ -140,8 +144,7 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     kind = np.zeros(len(hi), np.int8)
     kind[z[sc] - len(arcs)], kind[k[kp] - len(arcs)] = SHIP_COMPLETE, KEPT
     owner = np.repeat(lines, n_extra)  # each z and k column's line, in column order
-    rows.columns(hi, False, kind, owner)
-    rows.col_int[-1] = integral
+    rows.columns(hi, integral, kind, owner)
     n_rows = 1 + kp.astype(np.int64)
     r_line = np.cumsum(n_rows) - n_rows
     r_kept = r_line + 1
@@ -167,10 +170,8 @@ def build_model(rc: RunCandidates, lines: np.ndarray, limits: dict[str, int]) ->
     strategy = np.array([list(Strategy).index(ref.cls.strategy) for ref in refs], np.int64)
     rank = np.array([ref.cls.rank for ref in refs], np.int64)
     limited = np.array([ref.order.id in limits for ref in refs], bool)
-    cols_tagged = rows.tags(rows.col_kind, rows.col_entity)
-    rows_tagged = rows.tags(rows.row_kind, rows.row_entity)
     return BatchModel(h, lines, arcs, pos, kept, line_row, rows.n_cols, integer, rows.choices, strategy, rank, limited,
-                      cols_tagged, rows_tagged)  # fmt: skip
+                      _joined(rows.col_kind, rows.col_entity), _joined(rows.row_kind, rows.row_entity))  # fmt: skip
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ from typing import Any
 from scenarios.batches.base import base_input
 from scenarios.batches.loader import parse_batch
 from scenarios.batches.model import Batch
-from scenarios.batches.runner import run_batch
+from scenarios.batches.runner import BatchResult, run_batch
 
 
 def modifiers(base: dict[str, Any], k: int) -> list[dict[str, Any]]:
@@ -87,43 +87,49 @@ def run_batches_bench(
     batch = make_batch(lines, scenarios, seed, time_limit_ms, plain)
     reference: dict[str, Any] | None = None
     rows: list[dict[str, Any]] = []
-    cold_row = None
+    cold_row = cold_result = None
     if cold:
-        began = time.perf_counter()
-        cold_result = run_batch(make_batch(lines, scenarios, seed, time_limit_ms, plain, False), workers=workers[0])
-        wall = time.perf_counter() - began
-        runs = cold_result.timings["runs"]
-        cold_row = {"lines": cold_result.body["base"]["lines"], "scenarios": scenarios, "runs": runs, "plain": plain,
-                    "executor": "local", "workers": workers[0], "warm": False, "median_s": wall,
-                    "per_run_s": wall / runs, "degraded": _degraded(cold_result.body)}  # fmt: skip
+        cold_batch = make_batch(lines, scenarios, seed, time_limit_ms, plain, warm_start=False)
+        wall, cold_result = _measured(cold_batch, "local", workers[0], 1)
+        cold_row = _row(cold_result, scenarios, plain, "local", workers[0], False, wall)
     for executor in executors:
         first = None
         for count in workers:
-            walls, result = [], None
-            for _ in range(repeat):
-                began = time.perf_counter()
-                result = run_batch(batch, workers=count, executor=executor)
-                walls.append(time.perf_counter() - began)
-                if executor == "ray":
-                    import ray
-
-                    ray.shutdown()  # the next worker count starts its own local instance
-            assert result is not None
+            median, result = _measured(batch, executor, count, repeat)
             reference = reference or result.body
-            median = statistics.median(walls)
             first = first or median
-            runs = result.timings["runs"]
-            rows.append({"lines": result.body["base"]["lines"], "scenarios": scenarios, "runs": runs,
-                         "plain": plain, "executor": executor, "workers": count, "warm": True, "median_s": median,
-                         "per_run_s": median / runs, "speedup": first / median,
-                         "identical": result.body == reference, "degraded": _degraded(result.body)})  # fmt: skip
+            rows.append(_row(result, scenarios, plain, executor, count, True, median)
+                        | {"speedup": first / median, "identical": result.body == reference})  # fmt: skip
             if cold_row is not None:
                 rows[-1]["warm_gain"] = cold_row["median_s"] / median
-    if cold_row is not None:
+    if cold_row is not None and cold_result is not None:
         assert reference is not None
         cold_row |= {"speedup": 1.0, "identical": _objectives(cold_result.body) == _objectives(reference)}
         rows.insert(0, cold_row)
     return rows
+
+
+def _measured(batch: Batch, executor: str, workers: int, repeat: int) -> tuple[float, BatchResult]:
+    """The median wall of `repeat` runs of the batch, and the last run's result."""
+    walls, result = [], None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = run_batch(batch, workers=workers, executor=executor)
+        walls.append(time.perf_counter() - began)
+        if executor == "ray":
+            import ray
+
+            ray.shutdown()  # the next worker count starts its own local instance
+    assert result is not None
+    return statistics.median(walls), result
+
+
+def _row(result: BatchResult, scenarios: int, plain: bool, executor: str, workers: int, warm: bool,
+         median: float) -> dict[str, Any]:  # fmt: skip
+    runs = result.timings["runs"]
+    return {"lines": result.body["base"]["lines"], "scenarios": scenarios, "runs": runs, "plain": plain,
+            "executor": executor, "workers": workers, "warm": warm, "median_s": median, "per_run_s": median / runs,
+            "degraded": _degraded(result.body)}  # fmt: skip
 
 
 def _objectives(body: dict[str, Any]) -> list[Any]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.levels import Level, coefficients
-from optimizers.reallocation.model import HELD, INF, OVER, SCRATCH, STABILITY, UNDER, BatchModel
+from optimizers.reallocation.model import HELD, INF, OVER, SCRATCH_COLS, SCRATCH_ROWS, STABILITY, UNDER, BatchModel
 from optimizers.solvers.budget import Budget
 from optimizers.solvers.highs import quiet_highs
 
@@ -40,6 +40,12 @@ NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual fe
 # Levels whose LP dual simplex solves faster from the last basis than primal: margin (every arc costed) took
 # 1.08 s and 7,124 primal iterations on the plain 10,000-line book, and the run 5.3 s against 4.5 s with dual
 # (alternating runs, 2026-12-04). Dual was slower on the unit levels (the run 7.1 s) and no faster elsewhere.
+# A fill-ratio solve starts from the record only while the run follows the recorded one: its last level's LP,
+# started from the record, took at most this many iterations. Once a scenario's data have moved its levels' faces
+# away from the baseline's, the record's bases for the ratio's added columns and rows start off the face and cost
+# more than the run's own (plain 20,000-line book, 2026-12-04: a lane's cost changed, every level on the record,
+# the ratio levels' HiGHS time 1.2 -> 0.5 s; demand and delay scenarios, started regardless, 1.6 -> 2.4 s).
+ON_TRACK = 50
 DUAL_LEVELS = frozenset({"margin", "stability"})
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
@@ -82,11 +88,15 @@ class BatchSolver:
         # What the columns and rows added after the model was built stand for, as (kind, entity) (`model`'s kinds)
         self.extra_cols: list[tuple[int, int]] = []
         self.extra_rows: list[tuple[int, int]] = []
+        self.extra_version = 0  # counts changes to them, so that `warm` knows when its keys of them are stale
         self.x = np.zeros(m.n_cols)  # nothing allocated: feasible for every row
         self.confirmed_lines = np.array([rc.lines[li].line.confirmed_qty for li in m.lines.tolist()], np.int64)
         self.confirmed = int(self.confirmed_lines.sum())
         self.held: list[Held] = []
         self.stopped = False  # a limit ran out: the incumbent stands from here on
+        # The last level started from `warm` and took it at most `ON_TRACK` iterations further: this run still
+        # follows the recorded one, so the record's fill-ratio solves are good starts too.
+        self.on_track = False
         self.solves = self.mip_solves = 0
         self.solver_seconds = 0.0
         self._costed = np.zeros(0, np.int32)
@@ -118,11 +128,10 @@ class BatchSolver:
             return offset, True
         maximise = level.kind == "max"
         self._next = then if then is not None and then.kind == level.kind else None
-        if self.warm is not None:
-            self.warm.start(self, level.name)
+        started = self.start_from(level.name)
         proven, face = self.optimise(cols, vals, maximise, budget, primal=level.name not in DUAL_LEVELS)
-        if self.keep is not None and not self.stopped:
-            self.keep.keep(self, level.name)
+        self.record(level.name)
+        self.on_track = started and self.m.h.getInfo().simplex_iteration_count <= ON_TRACK
         value = int(round(float(vals @ self.x[cols])))
         reported = value + offset
         if level.name == "stability":  # u and v are tight only at this level's optimum: count the incumbent's own
@@ -141,6 +150,18 @@ class BatchSolver:
                 self._settled = (name, value2)
         self._next = self._merged = None
         return reported, proven
+
+    def start_from(self, name: str, *, following: bool = False) -> bool:
+        """Start the next solve from the basis `warm` recorded under `name` (a level, or one of the fill ratio's
+        solves) when it has one; with `following`, only while this run follows the recorded one (`on_track`)."""
+        if self.warm is None or (following and not self.on_track):
+            return False
+        return self.warm.start(self, name)
+
+    def record(self, name: str) -> None:
+        """Record the basis of the solve just done under `name` into `keep`."""
+        if self.keep is not None and not self.stopped:
+            self.keep.keep(self, name)
 
     def _merge(self, cols: np.ndarray, vals: np.ndarray, maximise: bool) -> None:
         """Before an integer program for level k, when level k + 1 (`_next`) has the same sense (a class's units
@@ -207,6 +228,7 @@ class BatchSolver:
         mine = self.m.lines.tolist()
         self.extra_cols += [(UNDER, li) for li in mine] + [(OVER, li) for li in mine]
         self.extra_rows += [(STABILITY, li) for li in mine]
+        self.extra_version += 1
         return np.concatenate([over, under]), np.append(np.ones(n), -np.ones(n))
 
     def optimise(
@@ -427,12 +449,14 @@ class BatchSolver:
         self.solver_seconds += time.perf_counter() - began
         return h.getModelStatus()
 
-    def add_cols(self, n: int, hi: float) -> np.ndarray:
-        """n new continuous columns in [0, hi], until `drop_scratch`."""
+    def add_cols(self, kind: int, entities: list[int], hi: float) -> np.ndarray:
+        """New continuous columns in [0, hi], one per entity, of a kind in `SCRATCH_COLS`, until `drop_scratch`."""
+        n = len(entities)
         first = self.m.h.getNumCol()
         self._scratch_cols = min(self._scratch_cols, first)
         self.m.h.addVars(n, np.zeros(n), np.full(n, hi))
-        self.extra_cols += [(SCRATCH, 0)] * n
+        self.extra_cols += [(kind, e) for e in entities]
+        self.extra_version += 1
         self.x = np.append(self.x, np.zeros(n))
         self.m.integer = np.append(self.m.integer, np.zeros(n, bool))
         return np.arange(first, first + n)
@@ -455,12 +479,13 @@ class BatchSolver:
         """The arc columns of the batch's line at position p (arcs are sorted by line)."""
         return np.arange(self._starts[p], self._starts[p + 1])
 
-    def add_sum_rows(self, lines: list[int], extra: np.ndarray, coef: list[float]) -> None:
-        """One row per line, added at once: sum of the line's arcs + coef * extra column >= 0, until
-        `drop_scratch`."""
+    def add_sum_rows(self, kind: int, lines: list[int], extra: np.ndarray, coef: list[float]) -> None:
+        """One row per line (positions), of a kind in `SCRATCH_ROWS`, added at once: sum of the line's arcs +
+        coef * extra column >= 0, until `drop_scratch`."""
         first = self.m.h.getNumRow()
         self._scratch_rows.append(np.arange(first, first + len(lines), dtype=np.int32))
-        self.extra_rows += [(SCRATCH, 0)] * len(lines)
+        self.extra_rows += [(kind, int(self.m.lines[p])) for p in lines]
+        self.extra_version += 1
         idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
         vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
         starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
@@ -480,15 +505,16 @@ class BatchSolver:
             rows = np.concatenate(self._scratch_rows)
             h.deleteRows(len(rows), rows)
             self._scratch_rows = []
-            self.extra_rows = [tag for tag in self.extra_rows if tag[0] != SCRATCH]
+            self.extra_rows = [tag for tag in self.extra_rows if tag[0] not in SCRATCH_ROWS]
         n = h.getNumCol()
         if self._scratch_cols < n:
             cols = np.arange(self._scratch_cols, n, dtype=np.int32)
             h.deleteCols(len(cols), cols)
-            self.extra_cols = [tag for tag in self.extra_cols if tag[0] != SCRATCH]
+            self.extra_cols = [tag for tag in self.extra_cols if tag[0] not in SCRATCH_COLS]
             self.x, self.m.integer = self.x[: self._scratch_cols], self.m.integer[: self._scratch_cols]
             self._costed = self._costed[self._costed < self._scratch_cols]
         self._scratch_cols = 1 << 62
+        self.extra_version += 1
 
     def _confine(self, face: Face) -> None:
         """Confine the LP to the optimal face of the level just solved (complementary slackness): every optimal
@@ -514,6 +540,7 @@ class BatchSolver:
         lo, hi = (value, INF) if maximise else (-INF, value)  # integral, or the LP gets half-integral vertices
         self.m.h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
         self.extra_rows.append((HELD, sum(tag[0] == HELD for tag in self.extra_rows)))
+        self.extra_version += 1
 
     def _stop(self, budget: Budget) -> bool:
         self.stopped = True

@@ -38,7 +38,11 @@ INF = highspy.kHighsInf
 # line * len(locations) + origin, and an order is named by one of its lines.
 ARC, SHIP_COMPLETE, KEPT, CHOSEN, UNDER, OVER = range(6)  # column kinds
 LINE, KEPT_ROW, NODE, LANE, PROTECTION, LINE_ORIGIN, ORDER_LIMIT, STABILITY, HELD = range(9)  # row kinds
-SCRATCH = 15  # a column or row the fill ratio adds and deletes again: it stands for nothing another run has
+# The fill ratio's columns and rows, added for one solve and deleted again (`BatchSolver.drop_scratch`): a line's
+# eligibility column e_l and its row, the ratio's t (entity 0: one per batch) and a line's row x_l >= qty_l t.
+ELIGIBLE, RATIO = 6, 7  # column kinds
+ELIGIBLE_ROW, RATIO_ROW = 9, 10  # row kinds
+SCRATCH_COLS, SCRATCH_ROWS = frozenset({ELIGIBLE, RATIO}), frozenset({ELIGIBLE_ROW, RATIO_ROW})
 
 
 @dataclass

@@ -29,6 +29,7 @@ import numpy as np
 from optimizers.reallocation.exchange import exchangeable
 from optimizers.reallocation.levels import Level, ratio_lines
 from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.model import ELIGIBLE, ELIGIBLE_ROW, RATIO, RATIO_ROW
 from optimizers.solvers.budget import Budget
 
 Bounds = tuple[np.ndarray, np.ndarray]  # the line rows' lower and upper bounds
@@ -45,15 +46,19 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     alloc = s.allocated()
     known = [p for p in lines if alloc[p] >= 1]
     unknown = _open([p for p in lines if alloc[p] < 1], s)
+    rounds = 0
     while unknown:
         shown = set(exchangeable(s, level, unknown))  # no solve needed for these
         known += sorted(shown)
         unknown = [p for p in unknown if p not in shown]
         if not unknown:
             break
-        e = s.add_cols(len(unknown), 1.0)
-        s.add_sum_rows(unknown, e, [-1.0] * len(unknown))
+        e = s.add_cols(ELIGIBLE, [int(s.m.lines[p]) for p in unknown], 1.0)
+        s.add_sum_rows(ELIGIBLE_ROW, unknown, e, [-1.0] * len(unknown))
+        name, rounds = f"{level.name}#eligible{rounds}", rounds + 1
+        s.start_from(name, following=True)
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))
+        s.record(name)
         got = _served(s, unknown, s.x)
         s.drop_scratch()
         if not got:
@@ -87,10 +92,10 @@ def _open(lines: list[int], s: BatchSolver) -> list[int]:
     return [p for p, r in zip(lines, room.tolist(), strict=True) if r >= 1]
 
 
-def max_min(s: BatchSolver, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
+def max_min(s: BatchSolver, level: Level, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
     """The batch's best minimum fill ratio over `lines` (positions), and whether it is proven."""
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
-    bound, t_col = _lp_bound(s, lines, qty, budget)
+    bound, t_col = _lp_bound(s, f"{level.name}#bound", lines, qty, budget)
     if bound is None:
         s.drop_scratch()
         return _ratio(s, lines, qty), False
@@ -154,14 +159,17 @@ def _ceil_times(t: Fraction, qty: list[int]) -> np.ndarray:
     return -((-t.numerator * np.asarray(qty, np.int64)) // t.denominator)
 
 
-def _lp_bound(s: BatchSolver, lines: list[int], qty: list[int], budget: Budget) -> tuple[float | None, int]:
-    """max t on the LP: x_l >= qty_l t for the lines; and t's column."""
+def _lp_bound(s: BatchSolver, name: str, lines: list[int], qty: list[int], budget: Budget) -> tuple[float | None, int]:
+    """max t on the LP: x_l >= qty_l t for the lines; and t's column. `name`: the solve's, for warm starts."""
     if s.stopped or budget.time_up():
         return None, -1
-    t = int(s.add_cols(1, 1.0)[0])
-    s.add_sum_rows(lines, np.full(len(lines), t), [-float(q) for q in qty])
+    t = int(s.add_cols(RATIO, [0], 1.0)[0])
+    s.add_sum_rows(RATIO_ROW, lines, np.full(len(lines), t), [-float(q) for q in qty])
+    s.start_from(name, following=True)
     s.objective(np.array([t]), np.ones(1), True)
     status = s.timed(budget)
+    if status == highspy.HighsModelStatus.kOptimal:
+        s.record(name)
     bound = s.m.h.getInfo().objective_function_value
     s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0 until `drop_scratch` deletes them
     return (float(bound) if status == highspy.HighsModelStatus.kOptimal else None), t

@@ -147,7 +147,7 @@ def _ratio_level(solvers: list[BatchSolver], level: Level, budget: Budget, eligi
     """The class's minimum fill ratio over the run: each batch's best, the least of them held everywhere."""
     found = [ratio.eligible(s, level, budget) for s in solvers]
     best: list[tuple[Fraction, bool]] = [
-        ratio.max_min(s, lines, budget) for s, (lines, _) in zip(solvers, found, strict=True) if lines
+        ratio.max_min(s, level, lines, budget) for s, (lines, _) in zip(solvers, found, strict=True) if lines
     ]
     if not best:
         return []  # no eligible line anywhere: the spec leaves the level out

@@ -256,7 +256,7 @@ class _Context:
             raise _Unknown
         if not lines:
             return True
-        own, proven = ratio.max_min(s, lines, budget)
+        own, proven = ratio.max_min(s, level, lines, budget)
         if not proven:
             raise _Unknown
         t = self._run_ratio(level, k, own, budget)
@@ -297,7 +297,7 @@ class _Context:
                 if not proven:
                     raise _Unknown
                 if lines:
-                    best, proven = ratio.max_min(s, lines, budget)
+                    best, proven = ratio.max_min(s, level, lines, budget)
                     if not proven:
                         raise _Unknown
                     own[level.name] = best

@@ -1,16 +1,17 @@
 """Warm starts across runs over one base: a scenario of a batch differs from its baseline by a few modifiers, so
 the baseline's optimal basis at each level is a near-optimal start for the same level of the scenario.
 
-`Bases` records, per linear level, the status HiGHS gave each column and row at that level's LP optimum, under a
-key that names the same column or row in another run's model whatever its batches and numbering: an arc is its
-line (order id, line number), its supply node (item, location, source, and its place among that pool's dates from
-that source, so that a delayed receipt is still the same node) and its lane; a row is its kind and
-what it stands for (a line, a node, a lane, a protection, a line's ship-from location, an order's limit, the
-n-th level held by a row in the batch of a given first line). `start` gives a batch of another run, before the
-same level, the recorded status of each column and row it shares with the recorded run; a column the record
-lacks starts at its lower bound (0) and a row with its slack basic. HiGHS needs as many basic variables as rows,
-so the count is then made right (rows the record lacked leave the basis first, then the latest rows), and it
-replaces what is singular in a basis by slacks itself.
+`Bases` records, per linear level and per LP of a fill-ratio level (its eligibility rounds, its bound), the status
+HiGHS gave each column and row at that LP's optimum, under a key that names the same column or row in another
+run's model whatever its batches and numbering: an arc is its line (order id, line number), its supply node (item,
+location, source, and its place among that pool's dates from that source, so that a delayed receipt is still the
+same node) and its lane; a row is its kind and what it stands for (a line, a node, a lane, a protection, a line's
+ship-from location, an order's limit, the n-th level held by a row in the batch of a given first line); the fill
+ratio's columns and rows are named by their line, its t by the batch's first line. `start` gives a batch of
+another run, before the same LP, the recorded status of each column and row it shares with the recorded run; a
+column the record lacks starts at its lower bound (0) and a row with its slack basic. HiGHS needs as many basic
+variables as rows, so the count is then made right (rows the record lacked leave the basis first, then the latest
+rows), and it replaces what is singular in a basis by slacks itself.
 
 A start changes how fast a level is solved, never what is proven: every level is still optimal given the ones
 before, and the validator checks every run. Where a level has several optimal answers, the one HiGHS returns can
@@ -96,12 +97,12 @@ class Bases:
 
     def _ids(self, solver: BatchSolver, *, grow: bool) -> tuple[np.ndarray, np.ndarray]:
         """The ids of the batch's columns and rows as the model stands: those the model was built with are looked
-        up once, those added since (stability's, rows held) whenever they change."""
+        up once, those added since (stability's, rows held, the fill ratio's) whenever they change."""
         cache = solver.warm_cache
         if (self, "built") not in cache:
             cache[(self, "built")] = self._numbered(solver, solver.m.col_tags, solver.m.row_tags, grow)
         built: tuple[np.ndarray, np.ndarray] = cache[(self, "built")]
-        extra = (len(solver.extra_cols), len(solver.extra_rows))
+        extra = solver.extra_version
         if cache.get((self, "extra")) is None or cache[(self, "extra")][0] != extra:
             more = self._numbered(solver, _tags(solver.extra_cols), _tags(solver.extra_rows), grow)
             cache[(self, "extra")] = (extra, *more)
@@ -160,8 +161,8 @@ def _codes(
         parts: list[tuple[np.ndarray, int]]  # (id, bits it is shifted by)
         if which == COLUMN_CODES and code == m.ARC:
             parts = [(ids["line"][rc.arc_line[e]], 32), (ids["node"][rc.arc_node[e]], 12), (lane_id[rc.arc_lane[e]], 0)]
-        elif (which == COLUMN_CODES and code in (m.SHIP_COMPLETE, m.KEPT, m.UNDER, m.OVER)) or (
-            which == ROW_CODES and code in (m.LINE, m.KEPT_ROW, m.STABILITY)
+        elif (which == COLUMN_CODES and code in (m.SHIP_COMPLETE, m.KEPT, m.UNDER, m.OVER, m.ELIGIBLE)) or (
+            which == ROW_CODES and code in (m.LINE, m.KEPT_ROW, m.STABILITY, m.ELIGIBLE_ROW, m.RATIO_ROW)
         ):
             parts = [(ids["line"][e], 0)]
         elif (which == COLUMN_CODES and code == m.CHOSEN) or (which == ROW_CODES and code == m.LINE_ORIGIN):
@@ -172,8 +173,10 @@ def _codes(
             parts = [(ids[table][e], 0)]
         elif which == ROW_CODES and code == m.HELD:
             parts = [(np.full(len(e), anchor, np.int64), 20), (e, 0)]
+        elif which == COLUMN_CODES and code == m.RATIO:
+            parts = [(np.full(len(e), anchor, np.int64), 0)]
         else:
-            continue  # scratch: stands for nothing another run has
+            continue  # stands for nothing another run has
         known = np.all([p >= 0 for p, _ in parts], axis=0)
         value = np.full(len(e), code << _KIND, np.int64)
         for p, shift in parts:

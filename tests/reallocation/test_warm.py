@@ -1,7 +1,8 @@
 """Warm starts (`optimizers.reallocation.warm`): a run started from another run's bases proves the same value at
-every level as a cold run; on the recorded input itself the start saves most of HiGHS's iterations; keys name the
-same column and row across runs whose lists differ; a record missing columns and rows still gives HiGHS a basis;
-a run with other levels, and a batch with binaries, is not started from the record."""
+every level as a cold run; on the recorded input itself the start saves most of HiGHS's iterations, the fill
+ratio's solves included, which start from the record only while the run follows it; keys name the same column
+and row across runs whose lists differ; a record missing columns and rows still gives HiGHS a basis; a run with
+other levels, and a batch with binaries, is not started from the record."""
 
 from __future__ import annotations
 
@@ -107,6 +108,26 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
     assert iterations[0] < cold / 2, (iterations[0], cold)
 
 
+def test_the_fill_ratios_solves_start_from_the_record_only_while_the_run_follows_it() -> None:
+    problem = plain(5, 120, 24, 5)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    ratio_solves = {name for name in keep.levels if "#" in name}
+    assert ratio_solves, "the book should have fill-ratio levels with an LP"
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        solved(problem, warm=keep, verify_share=0.0)
+    assert {name for name, ok in calls if ok and "#" in name} == ratio_solves  # every level on the record
+    # A record that knows none of the columns starts no level, so the run never follows it: the ratio's solves
+    # are not even tried from it.
+    other = pickle.loads(pickle.dumps(keep))
+    other.col_ids.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        solved(problem, warm=other, verify_share=0.0)
+    assert calls and not any(ok for _, ok in calls) and not any("#" in name for name, _ in calls)
+
+
 def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gone() -> None:
     problem = plain(11, 100, 20, 4)
     keep = Bases()
@@ -115,7 +136,7 @@ def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gon
     with pytest.MonkeyPatch.context() as patch:
         calls = _started(patch)
         warm = solved(fewer, warm=keep, verify_share=0.0)
-    assert calls and all(ok for _, ok in calls)
+    assert calls and all(ok for name, ok in calls if "#" not in name)  # a ratio's round the record lacks is not
     assert _values(warm) == _values(solved(fewer, verify_share=0.0))
 
 
@@ -130,7 +151,7 @@ def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monke
     monkeypatch.setattr(warm_module, "MOST_UNKNOWN", 1.0)
     calls = _started(monkeypatch)
     warm = solved(problem, warm=keep, verify_share=0.0)
-    assert calls and all(ok for _, ok in calls)
+    assert calls and all(ok for name, ok in calls if "#" not in name)
     assert _values(warm) == _values(solved(problem, verify_share=0.0))
 
 

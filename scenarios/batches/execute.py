@@ -3,20 +3,25 @@
 Each scenario is `solve_scenario`: its modifiers applied to the base, then one run exactly as the API makes it
 (`decision_service.runs.service`: the pricing and credit tables on every order, then the core), checked by the
 solver-free validator. The base travels once per worker (the pool's initializer, Ray's object store), not once
-per scenario. With warm starts (the batch's default) the baseline runs first, here, while the workers start, and
-records its optimal bases (`optimizers.reallocation.warm`); every other scenario starts its levels from them,
-which reach each worker once too. Outcomes are keyed by the scenario's index, and every scenario starts from the
-same record, so a batch's results never depend on which worker answered first or how many there were.
+per scenario. Locally, `workers` counts this process: it and `workers - 1` pool processes each take the next
+scenario when free. With warm starts (the batch's default) the baseline runs first, here, while the pool's
+processes start, and records its optimal bases (`optimizers.reallocation.warm`); every other scenario starts its
+levels from them, which reach each worker once too. Outcomes are keyed by the scenario's index, and every
+scenario starts from the same record, so a batch's results never depend on which worker answered first or how
+many there were.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import pickle
+import queue
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +130,11 @@ def _ready() -> None:
     """Nothing: submitted once per worker so that the pool starts its processes while the baseline runs."""
 
 
+def _start(pool: ProcessPoolExecutor, processes: int) -> None:
+    for _ in range(processes):
+        pool.submit(_ready)
+
+
 # -- the local process pool: each worker keeps the base and the ports it was started with --------------------------
 _WORKER: dict[str, Any] = {}
 
@@ -142,13 +152,15 @@ def _pooled(scenario: Scenario, bases_file: str | None) -> Outcome:
 
 def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
               ports_factory: PortsFactory) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
-    """Outcomes as they finish: in this process for one worker, else on a pool of `workers` fresh processes
-    (spawned, not forked: the caller may be a threaded server). With `settings.warm_start`, the baseline runs first
-    in this process (the pool starting meanwhile) and every other scenario starts from its bases, which reach each
-    worker once, through a file, as the base does through the pool's initializer."""
+    """Outcomes as they finish, from `workers` workers: this process and `workers - 1` fresh processes of a pool
+    (spawned, not forked: the caller may be a threaded server), each taking the next scenario when it is free.
+    With `settings.warm_start`, the baseline runs first here while the pool's processes start on the other cores
+    (measured on the bench's 2,000-line batch: two pool processes starting beside the baseline doubled its time,
+    0.7 to 1.5 s, and that is the batch's critical path), and every other scenario starts from its bases, which
+    reach each pool process once, through a file, as the base does through the pool's initializer."""
     rest, warm = dict(jobs), None
+    ports = ports_factory()
     if workers <= 1:
-        ports = ports_factory()
         if _records(jobs, settings):
             outcome, warm = _baseline(base, rest, settings, ports)
             yield 0, outcome
@@ -157,23 +169,92 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
         return
     context = multiprocessing.get_context("spawn")
     bases_file = None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init,
                              initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
         try:
             if _records(jobs, settings):
-                for _ in range(workers):
-                    pool.submit(_ready)
-                outcome, warm = _baseline(base, rest, settings, ports_factory())
+                # Starting a process blocks until it has read the base, after its own start-up (0.4 s for a
+                # 2,000-line book): a thread waits for that, so that the baseline starts at once.
+                starting = threading.Thread(target=_start, args=(pool, workers - 1), daemon=True)
+                starting.start()
+                outcome, warm = _baseline(base, rest, settings, ports)
+                starting.join()
                 with tempfile.NamedTemporaryFile("wb", suffix=".bases", delete=False) as out:
                     out.write(pickle.dumps(warm, protocol=pickle.HIGHEST_PROTOCOL))
                     bases_file = out.name
                 yield 0, outcome
-            futures = {pool.submit(_pooled, scenario, bases_file): index for index, scenario in rest.items()}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            here = _Shared(pool, workers - 1, rest, bases_file)
+            yield from here.run(lambda scenario: solve_scenario(base, scenario, settings, ports, warm))
         finally:
             if bases_file is not None:
                 Path(bases_file).unlink(missing_ok=True)
+
+
+class _Shared:
+    """Scenarios shared between this process and a pool's processes, each taking the next when it is free. A pool
+    process gets its next scenario from its last one's completion callback, so it never waits for this process to
+    finish one of its own; this process takes one whenever it has handed over what finished meanwhile."""
+
+    def __init__(self, pool: ProcessPoolExecutor, helpers: int, jobs: dict[int, Scenario],
+                 bases_file: str | None) -> None:  # fmt: skip
+        self.pool, self.bases_file = pool, bases_file
+        self.todo = deque(jobs.items())
+        self.lock = threading.Lock()
+        self.finished: queue.Queue[tuple[int, Future[Outcome]]] = queue.Queue()
+        self.submitted = 0  # counted under the lock with the scenario taken, so the count is never behind
+        self.closed = False
+        # The first submissions may start the pool's processes, which blocks (`run_local`): not this thread.
+        threading.Thread(target=self._submit_first, args=(helpers,), daemon=True).start()
+
+    def _submit_first(self, helpers: int) -> None:
+        for _ in range(helpers):
+            self._submit_next_or_stop()
+
+    def _take(self, pooled: bool) -> tuple[int, Scenario] | None:
+        with self.lock:
+            if not self.todo or self.closed:
+                return None
+            self.submitted += pooled
+            return self.todo.popleft()
+
+    def _submit_next(self) -> None:
+        item = self._take(pooled=True)
+        if item is not None:
+            index, scenario = item
+            future = self.pool.submit(_pooled, scenario, self.bases_file)
+            future.add_done_callback(lambda done: self._finished(index, done))
+
+    def _finished(self, index: int, future: Future[Outcome]) -> None:
+        """The pool's callback (on its own thread): hand the outcome over and give that process the next one."""
+        self.finished.put((index, future))
+        self._submit_next_or_stop()
+
+    def _submit_next_or_stop(self) -> None:
+        try:
+            self._submit_next()
+        except RuntimeError:  # the pool is shutting down: the caller stopped listening
+            pass
+
+    def run(self, here: Callable[[Scenario], Outcome]) -> Generator[tuple[int, Outcome], None, None]:
+        """Outcomes as they finish, `here` answering whatever this process takes."""
+        received = 0
+        try:
+            while (item := self._take(pooled=False)) is not None:
+                yield item[0], here(item[1])
+                while True:
+                    try:
+                        index, future = self.finished.get_nowait()
+                    except queue.Empty:
+                        break
+                    received += 1
+                    yield index, future.result()
+            while received < self.submitted:
+                index, future = self.finished.get()
+                received += 1
+                yield index, future.result()
+        finally:
+            with self.lock:
+                self.closed = True
 
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------

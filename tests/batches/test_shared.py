@@ -1,0 +1,66 @@
+"""The local executor's sharing of scenarios between the calling process and its pool (`execute._Shared`): every
+scenario is answered exactly once, both sides work, and a pool process never waits for the caller to finish a
+scenario of its own before it gets its next one. A thread pool stands in for the process pool (the sharing is
+the same; `test_runs` runs a real batch on two workers)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from scenarios.batches import execute
+from scenarios.batches.model import Scenario
+
+
+def _jobs(n: int) -> dict[int, Scenario]:
+    return {k: Scenario(f"s{k:02d}") for k in range(1, n + 1)}
+
+
+def _answered(pool_seconds: float, here_seconds: float, jobs: int, helpers: int,
+              monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, dict[str, Any]]]:  # fmt: skip
+    def pooled(scenario: Scenario, bases_file: str | None) -> dict[str, Any]:
+        time.sleep(pool_seconds)
+        return {"name": scenario.name, "by": "pool", "thread": threading.get_ident()}
+
+    def here(scenario: Scenario) -> dict[str, Any]:
+        time.sleep(here_seconds)
+        return {"name": scenario.name, "by": "here", "thread": threading.get_ident()}
+
+    monkeypatch.setattr(execute, "_pooled", pooled)
+    with ThreadPoolExecutor(helpers) as pool:
+        return list(execute._Shared(pool, helpers, _jobs(jobs), None).run(here))  # type: ignore[arg-type]
+
+
+def test_every_scenario_is_answered_once_by_the_caller_or_the_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _answered(0.02, 0.02, 12, 2, monkeypatch)
+    assert sorted(index for index, _ in out) == list(range(1, 13))
+    assert all(outcome["name"] == f"s{index:02d}" for index, outcome in out)
+    assert {outcome["by"] for _, outcome in out} == {"pool", "here"}
+
+
+def test_the_pool_takes_its_next_scenario_while_the_caller_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The caller takes 0.4 s a scenario, the pool 0.01 s: the pool finishes nearly all of them during the
+    # caller's first one. Were the pool fed only when the caller came back, the two would alternate.
+    out = _answered(0.01, 0.4, 20, 1, monkeypatch)
+    here = [index for index, outcome in out if outcome["by"] == "here"]
+    assert len(here) <= 2, here
+    assert sorted(index for index, _ in out) == list(range(1, 21))
+
+
+def test_a_caller_that_stops_listening_leaves_nothing_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    def pooled(scenario: Scenario, bases_file: str | None) -> dict[str, Any]:
+        time.sleep(0.01)
+        return {"name": scenario.name}
+
+    monkeypatch.setattr(execute, "_pooled", pooled)
+    with ThreadPoolExecutor(1) as pool:
+        shared = execute._Shared(pool, 1, _jobs(30), None)  # type: ignore[arg-type]
+        stream = shared.run(lambda scenario: {"name": scenario.name})
+        next(stream)
+        stream.close()
+        assert shared.closed
+    assert len(shared.todo) > 0  # what was not taken stays untaken: no callback submitted more after the close

@@ -208,7 +208,7 @@ class _Shared:
 
     def _submit_first(self, helpers: int) -> None:
         for _ in range(helpers):
-            self._submit_next_or_stop()
+            self._submit_next()
 
     def _take(self, pooled: bool) -> tuple[int, Scenario] | None:
         with self.lock:
@@ -219,21 +219,24 @@ class _Shared:
 
     def _submit_next(self) -> None:
         item = self._take(pooled=True)
-        if item is not None:
-            index, scenario = item
+        if item is None:
+            return
+        index, scenario = item
+        try:
             future = self.pool.submit(_pooled, scenario, self.bases_file)
-            future.add_done_callback(lambda done: self._finished(index, done))
+        except RuntimeError as exc:  # the pool is shut down or broken: the caller hears of it with this scenario
+            failed: Future[Outcome] = Future()
+            failed.set_exception(exc)
+            self.finished.put((index, failed))
+            return
+        future.add_done_callback(lambda done: self._finished(index, done))
 
     def _finished(self, index: int, future: Future[Outcome]) -> None:
-        """The pool's callback (on its own thread): hand the outcome over and give that process the next one."""
+        """The pool's callback (on its own thread): hand the outcome over and, when the scenario was answered (a
+        scenario's own failure is an outcome; an exception means the pool broke), give that process the next."""
         self.finished.put((index, future))
-        self._submit_next_or_stop()
-
-    def _submit_next_or_stop(self) -> None:
-        try:
+        if not future.cancelled() and future.exception() is None:
             self._submit_next()
-        except RuntimeError:  # the pool is shutting down: the caller stopped listening
-            pass
 
     def run(self, here: Callable[[Scenario], Outcome]) -> Generator[tuple[int, Outcome], None, None]:
         """Outcomes as they finish, `here` answering whatever this process takes."""

@@ -64,3 +64,43 @@ def test_a_caller_that_stops_listening_leaves_nothing_running(monkeypatch: pytes
         stream.close()
         assert shared.closed
     assert len(shared.todo) > 0  # what was not taken stays untaken: no callback submitted more after the close
+
+
+class _Breaking(ThreadPoolExecutor):
+    """A pool that breaks at its third scenario, as a process pool does when a process dies."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.calls = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls >= 3:
+            raise RuntimeError("the pool broke")
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_pool_that_breaks_is_reported_to_the_caller_instead_of_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
+    def pooled(scenario: Scenario, bases_file: str | None) -> dict[str, Any]:
+        time.sleep(0.01)
+        return {"name": scenario.name}
+
+    monkeypatch.setattr(execute, "_pooled", pooled)
+    caught: list[BaseException] = []
+
+    def here(scenario: Scenario) -> dict[str, Any]:
+        time.sleep(0.05)
+        return {"name": scenario.name}
+
+    def listen() -> None:
+        with _Breaking() as pool:
+            try:
+                list(execute._Shared(pool, 1, _jobs(10), None).run(here))  # type: ignore[arg-type]
+            except RuntimeError as exc:
+                caught.append(exc)
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    listener.join(10)
+    assert not listener.is_alive(), "the caller is still waiting for a scenario the broken pool never took"
+    assert caught and "broke" in str(caught[0])

@@ -10,6 +10,7 @@ import pickle
 import random
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -82,6 +83,32 @@ def test_a_run_started_from_another_runs_bases_proves_the_same_values(
     warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
     assert _values(warm) == _values(cold)
     assert warm.input_hash == cold.input_hash
+
+
+def repriced(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
+    """The book with some lines' prices moved by up to 10%: only the margin and what follows it change, so a run
+    follows the recorded one through the fill ratios and starts their LPs from the record."""
+    rnd = random.Random(seed)
+
+    def line(ln: Any) -> Any:
+        if rnd.random() >= 0.3:
+            return ln
+        return ln._replace(unit_price=round(ln.unit_price * (1 + rnd.uniform(-0.1, 0.1)), 2))
+
+    return replace(problem, orders=tuple(replace(o, lines=tuple(line(ln) for ln in o.lines)) for o in problem.orders))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 10**6), st.integers(30, 140), st.integers(0, 10**6))
+def test_a_run_that_follows_the_record_starts_the_fill_ratios_solves_from_it_and_proves_the_same_values(
+    seed: int, lines: int, change: int
+) -> None:
+    base = plain(seed, lines, max(8, lines // 5), max(3, lines // 40))
+    keep = Bases()
+    solved(base, keep=keep, verify_share=0.0)
+    scenario = repriced(base, change)
+    warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
+    assert _values(warm) == _values(solved(scenario, verify_share=0.0))
 
 
 def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:

@@ -486,14 +486,18 @@ class BatchSolver:
         self._scratch_rows.append(np.arange(first, first + len(lines), dtype=np.int32))
         self.extra_rows += [(kind, int(self.m.lines[p])) for p in lines]
         self.extra_version += 1
-        idx = [np.append(self.cols_of(p), e) for p, e in zip(lines, extra.tolist(), strict=True)]
-        vals = [np.append(np.ones(len(i) - 1), c) for i, c in zip(idx, coef, strict=True)]
-        starts = np.cumsum([0] + [len(i) for i in idx[:-1]]).astype(np.int32)
-        n = len(idx)
+        at = np.asarray(lines, np.int64)
+        first_arc, counts = self._starts[at], self._starts[at + 1] - self._starts[at] + 1  # its arcs, then `extra`
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        row = np.repeat(np.arange(len(at)), counts)
+        index = first_arc[row] + np.arange(int(counts.sum())) - starts[row]
+        value = np.ones(len(index))
+        ends = starts + counts - 1
+        index[ends], value[ends] = extra, coef
+        n = len(at)
         self.m.h.addRows(
-            n, np.zeros(n), np.full(n, INF), int(sum(len(i) for i in idx)), starts,
-            np.concatenate(idx).astype(np.int32), np.concatenate(vals),
-        )  # fmt: skip
+            n, np.zeros(n), np.full(n, INF), len(index), starts.astype(np.int32), index.astype(np.int32), value
+        )
 
     def drop_scratch(self) -> None:
         """Delete the columns and rows `add_cols` and `add_sum_rows` made: the fill ratio's t and eligibility

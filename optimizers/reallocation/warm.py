@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from optimizers.reallocation.lexicographic import BatchSolver
 
 LOWER, BASIC, UPPER, ZERO = 0, 1, 2, 3  # HiGHS's basis statuses
-_STATUS = list(highspy.HighsBasisStatus.__members__.values())  # by value: kLower, kBasic, kUpper, kZero, kNonbasic
+# By value (kLower, kBasic, kUpper, kZero, kNonbasic), as an object array: statuses are looked up by indexing it
+# with a whole basis at once (a list comprehension over 130,000 statuses took 2.5 ms a start).
+_STATUS = np.array(list(highspy.HighsBasisStatus.__members__.values()), dtype=object)
 UNKNOWN = -1
 # A start is used only when the record knows all but this share of the batch's columns. Measured on the plain
 # 20,000-line book (2026-12-04): a location closed for a week left 3.1% of the columns unknown and its run took
@@ -90,8 +92,8 @@ class Bases:
         row[unknown_rows] = BASIC
         _balance(solver, col, row, unknown_rows)
         basis = highspy.HighsBasis()
-        basis.col_status = [_STATUS[v] for v in col.tolist()]
-        basis.row_status = [_STATUS[v] for v in row.tolist()]
+        basis.col_status = _STATUS[col].tolist()
+        basis.row_status = _STATUS[row].tolist()
         basis.valid = True
         return bool(solver.m.h.setBasis(basis) == highspy.HighsStatus.kOk)
 

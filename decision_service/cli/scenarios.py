@@ -64,7 +64,12 @@ def add_commands(commands: Any) -> None:
     run = sub.add_parser("run", help="run a batch file and write its results and report")
     run.add_argument("batch", help="the batch file (YAML; docs/scenario-batches.md)")
     run.add_argument("--out", required=True, help="folder for report.html, results.json and the CSV tables")
-    run.add_argument("--workers", type=int, default=1, help="processes (local) or CPUs of a local Ray instance")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="local: this process and N-1 pool processes; ray: CPUs of a local Ray instance",
+    )
     run.add_argument("--executor", choices=("local", "ray"), default="local")
     run.add_argument("--address", default=None, help="a Ray cluster to join (with --executor ray)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -132,14 +132,18 @@ def _row(result: BatchResult, scenarios: int, plain: bool, executor: str, worker
             "degraded": _degraded(result.body)}  # fmt: skip
 
 
+def _runs(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The batch's entries: the baseline, then the scenarios."""
+    return [body.get("baseline") or {}, *body.get("scenarios", [])]
+
+
 def _objectives(body: dict[str, Any]) -> list[Any]:
-    return [(r.get("name"), r.get("objective")) for r in [body.get("baseline") or {}, *body.get("scenarios", [])]]
+    return [(r.get("name"), r.get("objective")) for r in _runs(body)]
 
 
 def _degraded(body: dict[str, Any]) -> int:
     """Runs of the batch (baseline and scenarios) whose solver was cut by the time limit."""
-    runs = [body.get("baseline") or {}, *body.get("scenarios", [])]
-    return sum(bool((r.get("solver") or {}).get("degraded")) for r in runs)
+    return sum(bool((r.get("solver") or {}).get("degraded")) for r in _runs(body))
 
 
 def format_batches(rows: list[dict[str, Any]]) -> list[str]:

@@ -40,13 +40,14 @@ NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual fe
 # Levels whose LP dual simplex solves faster from the last basis than primal: margin (every arc costed) took
 # 1.08 s and 7,124 primal iterations on the plain 10,000-line book, and the run 5.3 s against 4.5 s with dual
 # (alternating runs, 2026-12-04). Dual was slower on the unit levels (the run 7.1 s) and no faster elsewhere.
+DUAL_LEVELS = frozenset({"margin", "stability"})
 # A fill-ratio solve starts from the record only while the run follows the recorded one: its last level's LP,
 # started from the record, took at most this many iterations. Once a scenario's data have moved its levels' faces
 # away from the baseline's, the record's bases for the ratio's added columns and rows start off the face and cost
 # more than the run's own (plain 20,000-line book, 2026-12-04: a lane's cost changed, every level on the record,
-# the ratio levels' HiGHS time 1.2 -> 0.5 s; demand and delay scenarios, started regardless, 1.6 -> 2.4 s).
+# the ratio levels' HiGHS time 1.08 -> 0.37 s; the demand and delay scenarios, started regardless, took about
+# twice as long in their ratio levels).
 ON_TRACK = 50
-DUAL_LEVELS = frozenset({"margin", "stability"})
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
 # cost time, and so do its restarts after root fixing: on the 10 integer programs over 0.3 s of a generated

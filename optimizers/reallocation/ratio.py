@@ -167,12 +167,12 @@ def _lp_bound(s: BatchSolver, name: str, lines: list[int], qty: list[int], budge
     s.add_sum_rows(RATIO_ROW, lines, np.full(len(lines), t), [-float(q) for q in qty])
     s.start_from(name, following=True)
     s.objective(np.array([t]), np.ones(1), True)
-    status = s.timed(budget)
-    if status == highspy.HighsModelStatus.kOptimal:
+    optimal = s.timed(budget) == highspy.HighsModelStatus.kOptimal
+    if optimal:
         s.record(name)
     bound = s.m.h.getInfo().objective_function_value
     s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0 until `drop_scratch` deletes them
-    return (float(bound) if status == highspy.HighsModelStatus.kOptimal else None), t
+    return (float(bound) if optimal else None), t
 
 
 def _lower(s: BatchSolver, lines: list[int], lows: np.ndarray, saved: Bounds) -> None:

@@ -152,7 +152,7 @@ COLUMN_CODES, ROW_CODES = 0, 1
 def _codes(
     rc: RunCandidates, ids: dict[str, np.ndarray], kind: np.ndarray, entity: np.ndarray, anchor: int, which: int
 ) -> np.ndarray:
-    """Each (kind, entity)'s code, -1 when the record has no id for a part of it (or for scratch)."""
+    """Each (kind, entity)'s code, -1 when the record has no id for a part of it."""
     out = np.full(len(kind), -1, np.int64)
     n_loc = len(rc.locations)
     lane_id = np.append(ids["lane"] + 1, 0)  # a direct arc's lane -1 is 0
@@ -178,7 +178,7 @@ def _codes(
         elif which == COLUMN_CODES and code == m.RATIO:
             parts = [(np.full(len(e), anchor, np.int64), 0)]
         else:
-            continue  # stands for nothing another run has
+            continue  # a kind given no key here: its columns or rows start as the record lacked them
         known = np.all([p >= 0 for p, _ in parts], axis=0)
         value = np.full(len(e), code << _KIND, np.int64)
         for p, shift in parts:
@@ -234,7 +234,7 @@ def _lookup(status: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 def _ids(table: dict[Any, int], keys: Any, *, grow: bool) -> np.ndarray:
     """Each key's id in `table` (new keys get the next, when `grow`); UNKNOWN for the code -1 (a key with an
-    unknown part, or scratch) and, unless growing, for keys the table lacks."""
+    unknown part) and, unless growing, for keys the table lacks."""
     keys = keys.tolist() if isinstance(keys, np.ndarray) else keys
     if grow:
         return np.array([UNKNOWN if key == -1 else table.setdefault(key, len(table)) for key in keys], np.int64)

@@ -210,3 +210,25 @@ def test_the_policy_asks_for_every_counterfactual_or_none() -> None:
     assert runs["none"].counterfactuals.checked == 0 and runs["none"].counterfactuals.skipped == "none asked for"
     assert len({r.input_hash for r in runs.values()}) == 1
     assert runs["all"].kpis == runs["none"].kpis == runs["budget"].kpis
+
+
+def test_a_line_is_explained_alike_whichever_lines_were_explained_before() -> None:
+    """The explainer shares the lines it names between lines (`Explainer._reason`): each line's explanation is
+    the one a fresh explainer gives it alone, on a generated book's greedy answer (many short lines on full
+    pools). Caught leaving the asking line's rank out of what is shared."""
+    from optimizers.reallocation.build import build
+    from optimizers.reallocation.decompose import binding_limits
+    from optimizers.reallocation.explain import Explainer
+    from optimizers.reallocation.output import orders_of
+    from optimizers.reallocation.proof.greedy import greedy
+
+    rc = build(order_book(6, 300, 20, 4))
+    limits = binding_limits(rc)
+    flow = greedy(rc, limits)
+    results = [ln for o in orders_of(rc, flow, set(), Explainer(rc, flow, limits)) for ln in o.lines]
+    explained = [li for li, res in enumerate(results) if res.explanation is not None]
+    naming = [res for res in results if res.explanation and any(r.taken_by for r in res.explanation.reasons)]
+    assert len(naming) > 20
+    for li in reversed(explained):
+        alone = Explainer(rc, flow, limits)(li, results[li]._replace(explanation=None))
+        assert alone == results[li].explanation

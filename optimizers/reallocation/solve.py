@@ -131,8 +131,9 @@ def reserve(rc: RunCandidates, limit_ms: int) -> float:
 
 
 def _merges(level: Level) -> bool:
-    """Levels that share an integer program with the next when they need one (`BatchSolver._merge`): a class's
-    on-time units with its units, stability with the tie-break."""
+    """Levels solved together with the next (`BatchSolver._merged_objective`): a class's on-time units with its
+    units (one LP, or one integer program), stability with the tie-break (when stability needs an integer
+    program)."""
     return (level.on_time and level.rank is not None) or level.name == "stability"
 
 

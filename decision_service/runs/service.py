@@ -14,6 +14,7 @@ from decision_service.orders.ports import Ports
 from decision_service.runs.policy import apply_rules
 from decision_service.runs.terms import split_terms
 from optimizers.reallocation import ReallocationProblem, ReallocationRun, parse, run
+from optimizers.reallocation.output import Selector
 from optimizers.reallocation.warm import Bases
 
 
@@ -39,13 +40,14 @@ def read_run(data: Any, ports: Ports) -> tuple[ReallocationProblem, dict[str, st
 def solve_run(
     problem: ReallocationProblem, rules_versions: dict[str, str], *, run_id: str | None = None,
     started: float | None = None, progress: Callable[[int, int], None] | None = None, warm: Bases | None = None,
-    keep: Bases | None = None,
+    keep: Bases | None = None, explain: Selector | None = None,
 ) -> RunDecision:  # fmt: skip
     """Run the core on a read run; its time limit (the policy's, default 60 s) counts from `started`;
     `progress(levels settled, levels)` hears how far the solve has got; `warm`, `keep`: bases to start from and
-    to record into (a scenario batch's, `optimizers.reallocation.warm`)."""
+    to record into (a scenario batch's, `optimizers.reallocation.warm`); `explain`: which short lines to explain
+    (all by default; a scenario batch's, `optimizers.reallocation.run`)."""
     began = time.perf_counter() if started is None else started
-    answer = run(problem, started=began, progress=progress, warm=warm, keep=keep)
+    answer = run(problem, started=began, progress=progress, warm=warm, keep=keep, explain=explain)
     if run_id is not None:
         answer = replace(answer, run_id=run_id)
     return RunDecision(problem, answer, rules_versions, software_versions())

@@ -11,6 +11,8 @@ from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.result import LineExplanation, RunFill, RunLineResult, RunOrderResult
 
 Explainer = Callable[[int, RunLineResult], LineExplanation | None]
+# Which short lines to explain, by order id and the line's result: all of them unless a caller says otherwise.
+Selector = Callable[[str, RunLineResult], bool]
 
 
 def fills_of(rc: RunCandidates, flow: np.ndarray) -> list[list[RunFill]]:
@@ -41,9 +43,10 @@ def fills_of(rc: RunCandidates, flow: np.ndarray) -> list[list[RunFill]]:
 
 
 def orders_of(
-    rc: RunCandidates, flow: np.ndarray, eligible: set[int], explain: Explainer
+    rc: RunCandidates, flow: np.ndarray, eligible: set[int], explain: Explainer, select: Selector | None = None
 ) -> tuple[RunOrderResult, ...]:
-    """Every order with its lines, in canonical order; lines that lost units or are backordered explained."""
+    """Every order with its lines, in canonical order; lines that lost units or are backordered explained (those
+    `select` takes, when given)."""
     fills = fills_of(rc, flow)
     out: list[RunOrderResult] = []
     lines: list[RunLineResult] = []
@@ -62,7 +65,7 @@ def orders_of(
             li in eligible,
             ln.rejection,
         )
-        if got < ln.qty or got < ln.confirmed_qty:
+        if (got < ln.qty or got < ln.confirmed_qty) and (select is None or select(ref.order.id, res)):
             res = res._replace(explanation=explain(li, res))
         lines.append(res)
         last = li + 1 == len(rc.lines) or rc.lines[li + 1].order.id != ref.order.id

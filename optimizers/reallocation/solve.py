@@ -26,7 +26,7 @@ from optimizers.reallocation.kpis import kpis
 from optimizers.reallocation.levels import COMPETING, Level, objective_levels
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.model import build_model
-from optimizers.reallocation.output import orders_of
+from optimizers.reallocation.output import Selector, orders_of
 from optimizers.reallocation.problem import ReallocationProblem
 from optimizers.reallocation.proof.greedy import greedy
 from optimizers.reallocation.proof.validation import level_values
@@ -46,6 +46,7 @@ def run(
     verify_share: float | None = None,
     warm: Bases | None = None,
     keep: Bases | None = None,
+    explain: Selector | None = None,
 ) -> ReallocationRun:
     """Re-allocate every order's lines: each objective level optimal given the ones before, proven by HiGHS,
     or, when `time_limit_ms` (default: the policy's) runs out, the best feasible answer marked degraded.
@@ -53,13 +54,14 @@ def run(
     Counterfactuals are then re-solved (`verify`) within `verify_share` of the time limit (0: not verified; by
     default as `policy.counterfactuals` says: what the run's own size affords, all within the rest of the limit,
     or none). `warm`: another run's bases (`optimizers.reallocation.warm`) to start each level from; `keep`:
-    where to record this run's.
+    where to record this run's. `explain(order id, line result)`: which of the lines that lost units or are
+    backordered to explain (and so whose counterfactuals to verify); all of them by default.
 
     NumPy's BLAS runs on one thread meanwhile: OpenBLAS's threads, started for a few dot products, spin on the
     other core between them (the plain 10,000-line book: 5.8 s of CPU in a 4.3 s run, 4.2 in 4.2 without), which
     takes that core from the other worker of a scenario batch or a server."""
     with threadpool_limits(limits=1, user_api="blas"):
-        return _run(problem, time_limit_ms, started, batch_arcs, progress, verify_share, warm, keep)
+        return _run(problem, time_limit_ms, started, batch_arcs, progress, verify_share, warm, keep, explain)
 
 
 def _run(
@@ -71,6 +73,7 @@ def _run(
     verify_share: float | None,
     warm: Bases | None = None,
     keep: Bases | None = None,
+    explain: Selector | None = None,
 ) -> ReallocationRun:
     began = time.perf_counter() if started is None else started
     limit = problem.policy.time_limit_ms if time_limit_ms is None else time_limit_ms
@@ -105,7 +108,7 @@ def _run(
     if progress is not None:
         progress(len(levels), len(levels))
     flow, fallback = _flows(rc, solvers, limits)
-    answer = _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback)
+    answer = _answer(rc, flow, eligible, limits, objective, solvers, len(comps), began, fallback, explain)
     share = _VERIFY_SHARE[problem.policy.counterfactuals] if verify_share is None else verify_share
     return verify(problem, answer, began=began, time_limit_ms=limit, share=share, rc=rc)
 
@@ -192,8 +195,9 @@ def _answer(
     n_comps: int,
     began: float,
     fallback: bool,
+    explain: Selector | None,
 ) -> ReallocationRun:
-    orders = orders_of(rc, flow, eligible, Explainer(rc, flow, limits))
+    orders = orders_of(rc, flow, eligible, Explainer(rc, flow, limits), explain)
     if fallback:  # the completion changed values the solves reached: take them from the answer
         values = level_values(rc.problem, orders)
         objective = [_recomputed(o, values.get(o.level, 0.0)) for o in objective]

@@ -89,8 +89,9 @@ class FromBaseline:
 
     @classmethod
     def of(cls, outcome: Outcome, bases: Bases) -> FromBaseline:
-        lines = {key: (facts[ALLOC], facts[ON_TIME]) for key, facts in outcome["lines"].items()}
-        return cls(bases, lines if outcome["ok"] else None)
+        if not outcome["ok"]:
+            return cls(bases, None)
+        return cls(bases, {key: (facts[ALLOC], facts[ON_TIME]) for key, facts in outcome["lines"].items()})
 
     def needs_why(self, order: str, line: RunLineResult) -> bool:
         """Whether the comparison with the baseline reads this short line's reasons."""

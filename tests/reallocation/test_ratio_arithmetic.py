@@ -1,15 +1,20 @@
 """The fill ratio's exact arithmetic (`optimizers.reallocation.ratio`): the candidate fractions between the
-incumbent's minimum and the LP's bound, and ceil(t q), against their plain definitions."""
+incumbent's minimum and the LP's bound, the least one above the incumbent's, and ceil(t q), against their plain
+definitions; and the least candidate tried before the LP bound gives the values the bound and bisection give."""
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from optimizers.reallocation.ratio import _candidates, _ceil_times
+from optimizers.reallocation import ratio
+from optimizers.reallocation.ratio import _candidates, _ceil_times, _least_above
+from scenarios.orderbook import order_book
+from tests.reallocation.helpers import solved
 
 quantities = st.lists(st.integers(1, 400), min_size=1, max_size=12)
 ratios = st.fractions(min_value=0, max_value=1, max_denominator=400)
@@ -33,3 +38,32 @@ def test_a_candidate_at_the_bound_is_kept(qty: list[int], t: Fraction) -> None:
 @given(quantities, ratios)
 def test_ceil_times_is_exact(qty: list[int], t: Fraction) -> None:
     assert _ceil_times(t, qty).tolist() == [math.ceil(t * q) for q in qty]
+
+
+@given(quantities, st.fractions(min_value=0, max_value=1, max_denominator=400))
+def test_the_least_candidate_above_is_the_first_of_them(qty: list[int], low: Fraction) -> None:
+    above = _candidates(qty, low, 1.0)
+    assert _least_above(qty, low) == (above[0] if above else None)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5])
+def test_trying_the_least_candidate_first_gives_the_values_of_the_bound_and_bisection(seed: int) -> None:
+    """On plain books (every batch on the LP path) the check settles some classes and hands others on."""
+    problem = order_book(seed, 400, 80, 5, ship_complete=0.0, limited=0.0)
+    outcomes: list[bool] = []
+    real = ratio._above_incumbent
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        found = real(*args)
+        outcomes.append(found is None)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ratio, "_above_incumbent", counted)
+        first = solved(problem, verify_share=0.0)
+        patch.setattr(ratio, "_above_incumbent", lambda *args: None)
+        bisected = solved(problem, verify_share=0.0)
+    assert [(o.level, o.value, o.proven) for o in first.objective] == [
+        (o.level, o.value, o.proven) for o in bisected.objective
+    ]
+    assert outcomes and not all(outcomes)  # settled somewhere without the bound

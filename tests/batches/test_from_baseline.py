@@ -51,3 +51,8 @@ def test_the_comparison_reads_the_same_reasons_with_every_line_explained() -> No
         assert explained < sum(bool(facts[7]) for facts in every["lines"].values()) or scenario.name.endswith("0")
         compared += 1
     assert compared >= 5
+
+
+def test_a_failed_baseline_gives_its_bases_and_every_line_explained() -> None:
+    given = FromBaseline.of({"ok": False, "error": "InvalidRun: orders[0].customer: unknown"}, None)  # type: ignore[arg-type]
+    assert given.lines is None and given.needs_why("SO-1", _line(0, 0))

@@ -87,8 +87,8 @@ def _run(
     plan = tuple(level.name for level in levels)
     if keep is not None:
         keep.plan = plan
-    if warm is not None and warm.plan != plan:
-        warm = None  # other levels (a policy changed): a level's record was confined by levels this run lacks
+    if warm is not None and not warm.follows(plan):
+        warm = None  # the levels both have come in another order (a policy reordered the tiers)
     solvers = [BatchSolver(rc, build_model(rc, b, limits), warm, keep) for b in packed]
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()

@@ -66,6 +66,17 @@ class Bases:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_run": None}
 
+    def follows(self, plan: tuple[str, ...]) -> bool:
+        """Whether a run with these levels may start from this record: the levels both have come in the same
+        order. A run with fewer or more levels (fair share off or on: the fill-ratio levels) starts each level it
+        shares from the record, though the record's was confined by levels the run lacks; a start only changes
+        where the simplex begins. Measured on the plain 20,000-line book (2026-12-05): four scenarios turning fair
+        share off took 3.09, 1.40, 2.98 and 1.42 s of HiGHS from the record against 3.27, 3.68, 4.02 and 3.71 s
+        with none. Tiers in another order would start each class from another class's face: not used."""
+        mine = set(self.plan)
+        theirs = set(plan)
+        return [name for name in plan if name in mine] == [name for name in self.plan if name in theirs]
+
     def keep(self, solver: BatchSolver, level: str) -> None:
         """Record the batch's basis as it is now, at `level`'s optimum (not for a batch with binaries)."""
         if _binaries(solver):

@@ -30,7 +30,7 @@ def _values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
 
 def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
     """The book after what a planner's scenario does to it: stock taken or added, receipts late, demand up or
-    down, an order gone."""
+    down, an order gone, fair share turned off (the run then lacks the fill-ratio levels the record has)."""
     rnd = random.Random(seed)
     net = problem.network
     stock = tuple(s._replace(qty=max(0, s.qty + rnd.randint(-5, 5))) if rnd.random() < 0.3 else s for s in net.stock)
@@ -45,7 +45,8 @@ def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
         for o in orders
     ]  # fmt: skip
     rnd.shuffle(orders)
-    return replace(problem, network=replace(net, stock=stock, inbound=inbound), orders=tuple(orders))
+    policy = replace(problem.policy, fair_share=not problem.policy.fair_share) if rnd.random() < 0.2 else problem.policy
+    return replace(problem, network=replace(net, stock=stock, inbound=inbound), orders=tuple(orders), policy=policy)
 
 
 def plain(seed: int, lines: int, items: int, locations: int) -> ReallocationProblem:
@@ -193,7 +194,7 @@ def test_a_record_that_knows_too_few_columns_is_not_used() -> None:
     assert calls and not any(ok for _, ok in calls)
 
 
-def test_a_run_with_other_levels_is_not_started_from_the_record() -> None:
+def test_a_run_without_the_fill_ratios_starts_the_levels_it_shares_from_the_record() -> None:
     problem = plain(3, 80, 16, 4)
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
@@ -201,8 +202,21 @@ def test_a_run_with_other_levels_is_not_started_from_the_record() -> None:
     with pytest.MonkeyPatch.context() as patch:
         calls = _started(patch)
         warm = solved(unfair, warm=keep, verify_share=0.0)
-    assert calls == []
+    assert calls and all(ok for _, ok in calls)
+    assert not any(level.endswith("min_fill_ratio") or "#" in level for level, _ in calls)
     assert _values(warm) == _values(solved(unfair, verify_share=0.0))
+
+
+def test_a_run_with_its_tiers_in_another_order_is_not_started_from_the_record() -> None:
+    problem = plain(3, 80, 16, 4)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    turned = replace(problem, policy=replace(problem.policy, tiers=tuple(reversed(problem.policy.tiers))))
+    with pytest.MonkeyPatch.context() as patch:
+        calls = _started(patch)
+        warm = solved(turned, warm=keep, verify_share=0.0)
+    assert calls == []
+    assert _values(warm) == _values(solved(turned, verify_share=0.0))
 
 
 def test_a_batch_with_binaries_is_neither_recorded_nor_started() -> None:

@@ -132,7 +132,7 @@ class BatchSolver:
         maximise = level.kind == "max"
         self._next = then if then is not None and then.kind == level.kind else None
         objective = (cols, vals)
-        if self._next is not None and level.name != "stability":
+        if level.name != "stability":  # stability merges the tie-break only into an integer program (`_merge`)
             objective = self._merged_objective(cols, vals) or objective
         started = self.start_from(level.name)
         proven, face = self.optimise(*objective, maximise, budget, primal=level.name not in DUAL_LEVELS)

@@ -155,8 +155,13 @@ def _above_incumbent(s: BatchSolver, lines: list[int], qty: list[int], budget: B
 
 def _least_above(qty: list[int], low: Fraction) -> Fraction | None:
     """The least k / q with q in qty and k <= q that is above `low`, or None."""
-    above = [Fraction(low.numerator * q // low.denominator + 1, q) for q in set(qty)]
+    above = [Fraction(_least_k_above(low, q), q) for q in set(qty)]
     return min((c for c in above if c <= 1), default=None)
+
+
+def _least_k_above(low: Fraction, q: int) -> int:
+    """The least integer k with k / q > low."""
+    return low.numerator * q // low.denominator + 1
 
 
 def hold(s: BatchSolver, lines: list[int], t: Fraction) -> None:
@@ -177,7 +182,7 @@ def _candidates(qty: list[int], low: Fraction, high: float) -> list[Fraction]:
     """Every k / q with q in qty, 0 <= k <= q and low < k / q <= high, in order."""
     out: set[Fraction] = set()
     for q in set(qty):
-        first = max(0, low.numerator * q // low.denominator + 1)  # the least k >= 0 with k / q > low
+        first = max(0, _least_k_above(low, q))
         last = min(q, math.floor(high * q) + 1)
         while last >= first and not Fraction(last, q) <= high:  # the float floor may be one off either way
             last -= 1

@@ -49,6 +49,13 @@ DUAL_LEVELS = frozenset({"margin", "stability"})
 # the ratio levels' HiGHS time 1.08 -> 0.37 s; the demand and delay scenarios, started regardless, took about
 # twice as long in their ratio levels).
 ON_TRACK = 50
+# A level started from a record made on another LP goes to dual simplex: a record that lacks `PATCHED` of the
+# batch's columns or more (a location closed: its supply's arcs are new), or one made under levels the run lacks
+# (fair share turned off). Measured on the plain 20,000-line book (2026-12-05, alternating, whole scenario): a
+# location closed for 2, 10 and 18 days, 3-9% of the columns unknown, 7.12 -> 6.05 s, 6.9 -> 6.4 s together for
+# the other two; fair share off 6.8 -> 6.2 s. Where the record knows the LP (a delay, a demand change, prices,
+# costs: their levels mostly start primal feasible or nearly so) dual simplex from it was 0.3-0.5 s slower.
+PATCHED = 0.01
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
 # cost time, and so do its restarts after root fixing: on the 10 integer programs over 0.3 s of a generated
@@ -81,11 +88,17 @@ Face = tuple[np.ndarray, np.ndarray, np.ndarray]  # an LP optimum's reduced cost
 class BatchSolver:
     """One batch's model, its incumbent, and the levels it holds."""
 
-    def __init__(self, rc: RunCandidates, m: BatchModel, warm: Bases | None = None, keep: Bases | None = None) -> None:
+    def __init__(
+        self, rc: RunCandidates, m: BatchModel, warm: Bases | None = None, keep: Bases | None = None,
+        warm_levels_differ: bool = False,
+    ) -> None:  # fmt: skip
         """`warm`, `keep`: another run's optimal bases to start each level from, and where to record this run's
-        (`optimizers.reallocation.warm`)."""
+        (`optimizers.reallocation.warm`); `warm_levels_differ`: `warm` was recorded under levels this run lacks
+        or has more of (`Bases.follows`)."""
         self.rc, self.m = rc, m
         self.warm, self.keep = warm, keep
+        self.warm_levels_differ = warm_levels_differ
+        self.start_lacks = 0.0  # the share of the columns the last start's record lacked (`Bases.start`)
         self.warm_cache: dict[Any, Any] = {}  # `warm`'s and `keep`'s keys of this batch's columns and rows
         # What the columns and rows added after the model was built stand for, as (kind, entity) (`model`'s kinds)
         self.extra_cols: list[tuple[int, int]] = []
@@ -135,7 +148,9 @@ class BatchSolver:
         if level.name != "stability":  # stability merges the tie-break only into an integer program (`_merge`)
             objective = self._merged_objective(cols, vals) or objective
         started = self.start_from(level.name)
-        proven, face = self.optimise(*objective, maximise, budget, primal=level.name not in DUAL_LEVELS)
+        patched = started and (self.warm_levels_differ or self.start_lacks >= PATCHED)
+        primal = level.name not in DUAL_LEVELS and not patched
+        proven, face = self.optimise(*objective, maximise, budget, primal=primal)
         self.record(level.name)
         self.on_track = started and self.m.h.getInfo().simplex_iteration_count <= ON_TRACK
         value = int(round(float(vals @ self.x[cols])))

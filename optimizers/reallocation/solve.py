@@ -89,7 +89,8 @@ def _run(
         keep.plan = plan
     if warm is not None and not warm.follows(plan):
         warm = None  # the levels both have come in another order (a policy reordered the tiers)
-    solvers = [BatchSolver(rc, build_model(rc, b, limits), warm, keep) for b in packed]
+    differ = warm is not None and warm.plan != plan
+    solvers = [BatchSolver(rc, build_model(rc, b, limits), warm, keep, differ) for b in packed]
     objective: list[ObjectiveLevel] = []
     eligible: set[int] = set()
     for done, level in enumerate(levels):

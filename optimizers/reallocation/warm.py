@@ -93,14 +93,17 @@ class Bases:
     def start(self, solver: BatchSolver, level: str) -> bool:
         """Give the batch the recorded basis of `level`, mapped onto its columns and rows; False (the batch keeps
         its own basis) when nothing was recorded for that level, the batch has binaries, the record lacks too
-        many of the batch's columns, or HiGHS refuses the basis."""
+        many of the batch's columns, or HiGHS refuses the basis. The share of columns it lacks is left in
+        `solver.start_lacks`."""
         if level not in self.levels or _binaries(solver):
             return False
         col_at, row_at = self._ids(solver, grow=False)
         col_status, row_status = self.levels[level]
         col, row = _lookup(col_status, col_at), _lookup(row_status, row_at)
-        if (col == UNKNOWN).mean() > MOST_UNKNOWN:
+        lacking = float((col == UNKNOWN).mean())
+        if lacking > MOST_UNKNOWN:
             return False
+        solver.start_lacks = lacking
         col[col == UNKNOWN] = LOWER
         unknown_rows = row == UNKNOWN
         row[unknown_rows] = BASIC
@@ -232,7 +235,8 @@ def _balance(solver: BatchSolver, col: np.ndarray, row: np.ndarray, unknown_rows
 
 
 def _statuses(values: list[highspy.HighsBasisStatus], n: int) -> np.ndarray:
-    return np.fromiter((int(v) for v in values), np.int8, n)
+    # `.value` rather than int(): 10.5 against 18.6 ms for 120,000 statuses (the baseline records some 30 bases)
+    return np.fromiter((v.value for v in values), np.int8, n)
 
 
 def _grown(status: np.ndarray, n: int) -> np.ndarray:

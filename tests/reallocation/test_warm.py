@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation import warm as warm_module
-from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.lexicographic import DUAL_LEVELS, BatchSolver
 from optimizers.reallocation.warm import Bases
 from scenarios.orderbook import order_book
 from tests.reallocation.helpers import solved
@@ -67,6 +67,29 @@ def _started(patch: pytest.MonkeyPatch, binaries: list[bool] | None = None) -> l
 
     patch.setattr(Bases, "start", start)
     return calls
+
+
+def _simplex(patch: pytest.MonkeyPatch) -> dict[str, bool]:
+    """Each linear level's last solve: primal simplex (True) or dual."""
+    seen: dict[str, bool] = {}
+    real_level, real_optimise = BatchSolver.level, BatchSolver.optimise
+    current = [""]
+
+    def level(self: BatchSolver, lv: Any, budget: Any, then: Any = None) -> Any:
+        current[0] = lv.name
+        try:
+            return real_level(self, lv, budget, then)
+        finally:
+            current[0] = ""
+
+    def optimise(self: BatchSolver, *args: Any, primal: bool = True, **kwargs: Any) -> Any:
+        if current[0]:  # not the fill ratio's solves
+            seen[current[0]] = primal
+        return real_optimise(self, *args, primal=primal, **kwargs)
+
+    patch.setattr(BatchSolver, "level", level)
+    patch.setattr(BatchSolver, "optimise", optimise)
+    return seen
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,9 +152,12 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
         first = solved(problem, keep=keep, verify_share=0.0)
         cold, iterations[0] = iterations[0], 0
         calls = _started(patch)
+        simplex = _simplex(patch)
         again = solved(problem, warm=keep, verify_share=0.0)
     assert _values(again) == _values(first)
     assert calls and all(ok for _, ok in calls)  # every linear level of every batch
+    # the record knows this LP: each level goes on by primal simplex, but those that always take dual
+    assert simplex and all(primal == (name not in DUAL_LEVELS) for name, primal in simplex.items()), simplex
     assert {level for level, _ in calls} == set(keep.levels)
     assert iterations[0] < cold / 2, (iterations[0], cold)
 
@@ -178,8 +204,10 @@ def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monke
             del table[key]
     monkeypatch.setattr(warm_module, "MOST_UNKNOWN", 1.0)
     calls = _started(monkeypatch)
+    simplex = _simplex(monkeypatch)
     warm = solved(problem, warm=keep, verify_share=0.0)
     assert calls and all(ok for name, ok in calls if "#" not in name)
+    assert simplex and not any(simplex.values()), simplex  # a patched basis: dual simplex from it
     assert _values(warm) == _values(solved(problem, verify_share=0.0))
 
 
@@ -201,8 +229,10 @@ def test_a_run_without_the_fill_ratios_starts_the_levels_it_shares_from_the_reco
     unfair = replace(problem, policy=replace(problem.policy, fair_share=False))
     with pytest.MonkeyPatch.context() as patch:
         calls = _started(patch)
+        simplex = _simplex(patch)
         warm = solved(unfair, warm=keep, verify_share=0.0)
     assert calls and all(ok for _, ok in calls)
+    assert simplex and not any(simplex.values())  # the record was made under other levels: dual simplex
     assert not any(level.endswith("min_fill_ratio") or "#" in level for level, _ in calls)
     assert _values(warm) == _values(solved(unfair, verify_share=0.0))
 

@@ -14,6 +14,7 @@ many there were.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import queue
@@ -23,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,7 +126,14 @@ def solve_scenario(
 ) -> Outcome:
     """One scenario's run, summarised; a failure is an outcome with its error, never an exception. `start`: what
     the baseline gives it (bases to start each level from, the lines to explain); `keep`: where the baseline
-    records its bases (`optimizers.reallocation.warm.Bases`)."""
+    records its bases (`optimizers.reallocation.warm.Bases`). Python's cyclic collector waits until it is done
+    (`collected_after`)."""
+    with collected_after():
+        return _solved(base, scenario, settings, ports, start, keep)
+
+
+def _solved(base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any, start: FromBaseline | None,
+            keep: Bases | None) -> Outcome:  # fmt: skip
     from decision_service.codec.encode_run import kpis_body, plain
     from decision_service.runs.service import read_run, solve_run
     from optimizers.reallocation import validate
@@ -154,6 +163,22 @@ def solve_scenario(
                   for ln in o.lines},
         "wall_ms": (time.perf_counter() - began) * 1000, "solver_ms": solver["solver_ms"],
     }  # fmt: skip
+
+
+@contextmanager
+def collected_after() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a scenario's run, then run once: a run of the plain
+    20,000-line book makes some 500-800 young collections and 3-6 full ones, each full one walking every object of
+    the base, the record and the run (0.27-0.36 s a scenario, 2026-12-05; 0.04-0.08 s for the one collection
+    after). Memory is freed by reference counting meanwhile (the peak was the same)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
 
 
 # -- the baseline first: it records its bases (`optimizers.reallocation.warm`) for every other scenario -----------
@@ -191,6 +216,7 @@ def _pooled(scenario: Scenario, bases_file: str | None) -> Outcome:
     if _WORKER["bases_file"] != bases_file:  # read once per worker
         _WORKER["start"] = None if bases_file is None else pickle.loads(Path(bases_file).read_bytes())
         _WORKER["bases_file"] = bases_file
+        gc.freeze()  # the base and the record live as long as the worker: no collection need walk them again
     return solve_scenario(_WORKER["base"], scenario, _WORKER["settings"], _WORKER["ports"], _WORKER["start"])
 
 

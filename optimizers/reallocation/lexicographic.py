@@ -52,9 +52,9 @@ ON_TRACK = 50
 # A level started from a record made on another LP goes to dual simplex: a record that lacks `PATCHED` of the
 # batch's columns or more (a location closed: its supply's arcs are new), or one made under levels the run lacks
 # (fair share turned off). Measured on the plain 20,000-line book (2026-12-05, alternating, whole scenario): a
-# location closed for 2, 10 and 18 days, 3-9% of the columns unknown, 7.12 -> 6.05 s, 6.9 -> 6.4 s together for
-# the other two; fair share off 6.8 -> 6.2 s. Where the record knows the LP (a delay, a demand change, prices,
-# costs: their levels mostly start primal feasible or nearly so) dual simplex from it was 0.3-0.5 s slower.
+# location closed for 2 days (3.2% of the columns unknown) 7.12 -> 6.05 s, for 10 and 18 days 7.1 -> 6.4 s on
+# average; fair share off 6.8 -> 6.2 s. Where the record knows every column (a delay, a demand change, prices,
+# costs) dual simplex from it was 0.3-0.5 s slower a scenario.
 PATCHED = 0.01
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only

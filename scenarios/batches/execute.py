@@ -170,7 +170,9 @@ def collected_after() -> Iterator[None]:
     """Python's cyclic garbage collector paused for a scenario's run, then run once: a run of the plain
     20,000-line book makes some 500-800 young collections and 3-6 full ones, each full one walking every object of
     the base, the record and the run (0.27-0.36 s a scenario, 2026-12-05; 0.04-0.08 s for the one collection
-    after). Memory is freed by reference counting meanwhile (the peak was the same)."""
+    after). Memory is freed by reference counting meanwhile (the peak was the same). The pause is the process's:
+    a server running a batch in a thread pauses the collector for its other requests too, a run at a time. A
+    caller that had it off keeps it off."""
     enabled = gc.isenabled()
     gc.disable()
     try:

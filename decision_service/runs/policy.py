@@ -35,21 +35,15 @@ def apply_rules(problem: ReallocationProblem, terms: RunTerms, rules: PinnedRule
     shipping: dict[str, list[ShippingRoute]] = defaultdict(list)
     for route in net.shipping:
         shipping[route.region].append(route)
-    service = Remembered(rules).as_service()
+    remembered = Remembered(rules)
     orders = []
     for k, order in enumerate(problem.orders):
         view = _view(problem, order, items, customers.get(order.customer, Customer(order.customer)), shipping)
         order_terms = OrderTerms(terms.channels.get(order.id, OrderTerms().channel),
                                  (terms.credit.get(order.customer) or OrderTerms().credit_of(order.customer),),
                                  tuple(terms.prices.get(order.id, ())))  # fmt: skip
-        tier = rule_tier(view.customer().tier)
         try:
-            pricing = price_lines(service, view, order_terms, tier, problem.as_of)
-            rejected = {p.line: f"pricing rule {p.decision.rule_id}: {p.decision.reason}"
-                        for p in pricing if p.rejected}  # fmt: skip
-            kept = view if not rejected else replace(view, order=replace(view.order, lines=tuple(
-                ln for ln in view.order.lines if ln.line not in rejected)))  # fmt: skip
-            held = check_credit(service, OrderRequest(view, order_terms), tier, kept).held
+            rejected, held = remembered.order(view, order_terms, problem.as_of)
         except InputError as exc:
             raise InvalidRun(_path(k, exc.field), exc.message) from None
         if rejected or any(ln.rejection is not None for ln in order.lines):
@@ -66,9 +60,35 @@ class Remembered:
 
     LIMIT = 200_000
     _memory: dict[tuple[Any, ...], EvaluationResult] = {}
+    # Per order: what the tables decided of its view (rejected lines, held), by (versions, day, view, terms).
+    _orders: dict[tuple[Any, ...], tuple[dict[int, str], bool]] = {}
 
     def __init__(self, rules: PinnedRules) -> None:
         self.rules = rules
+        self._versions = tuple(sorted((key, v.version) for key, v in rules.versions.items()))
+
+    def order(self, view: AllocationProblem, terms: OrderTerms, as_of: date) -> tuple[dict[int, str], bool]:
+        """The order's rejected lines (line -> reason) and whether credit holds it, decided once per (table
+        versions, date, view, terms): the view holds everything the pricing and credit helpers read of the run
+        (the order, its items, its region's shipping, its customer), so a scenario batch's runs ask again only of
+        orders their modifiers changed (the plain 20,000-line book's 4,007 orders: 0.28 s a scenario before)."""
+        memo = (self._versions, self.rules.day, as_of, view, terms)
+        found = self._orders.get(memo)
+        if found is None:
+            found = self._decide(view, terms, as_of)
+            if len(self._orders) >= self.LIMIT // 4:
+                self._orders.clear()
+            self._orders[memo] = found
+        return found
+
+    def _decide(self, view: AllocationProblem, terms: OrderTerms, as_of: date) -> tuple[dict[int, str], bool]:
+        service = self.as_service()
+        tier = rule_tier(view.customer().tier)
+        pricing = price_lines(service, view, terms, tier, as_of)
+        rejected = {p.line: f"pricing rule {p.decision.rule_id}: {p.decision.reason}" for p in pricing if p.rejected}
+        kept = view if not rejected else replace(view, order=replace(view.order, lines=tuple(
+            ln for ln in view.order.lines if ln.line not in rejected)))  # fmt: skip
+        return rejected, check_credit(service, OrderRequest(view, terms), tier, kept).held
 
     def evaluate(self, key: str, inputs: Mapping[str, Any], as_of: date | None = None) -> EvaluationResult:
         """The pinned version of `key` on these inputs, evaluated once."""

@@ -3,7 +3,8 @@ lines (allocated nothing, reported with the rule), the credit table holds orders
 change a run's allocation). Each order is evaluated on a view of its own: its lines' items and the shipping
 rates to its region, so a run of many orders costs one table evaluation per line, not a scan of the network.
 Evaluations are remembered by table version, inputs and date (`Remembered`): a table's answer is a function of
-those alone, and the runs of a scenario batch ask the same questions of most lines again."""
+those alone, and the runs of a scenario batch ask the same questions of most lines again. So is each order's
+decision, by the table versions, the date, the order's view and its terms."""
 
 from __future__ import annotations
 

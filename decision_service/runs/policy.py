@@ -3,8 +3,7 @@ lines (allocated nothing, reported with the rule), the credit table holds orders
 change a run's allocation). Each order is evaluated on a view of its own: its lines' items and the shipping
 rates to its region, so a run of many orders costs one table evaluation per line, not a scan of the network.
 Evaluations are remembered by table version, inputs and date (`Remembered`): a table's answer is a function of
-those alone, and the runs of a scenario batch ask the same questions of most lines again. So is each order's
-decision, by the table versions, the date, the order's view and its terms."""
+those alone, and the runs of a scenario batch ask the same questions of most lines again."""
 
 from __future__ import annotations
 
@@ -36,15 +35,21 @@ def apply_rules(problem: ReallocationProblem, terms: RunTerms, rules: PinnedRule
     shipping: dict[str, list[ShippingRoute]] = defaultdict(list)
     for route in net.shipping:
         shipping[route.region].append(route)
-    remembered = Remembered(rules)
+    service = Remembered(rules).as_service()
     orders = []
     for k, order in enumerate(problem.orders):
         view = _view(problem, order, items, customers.get(order.customer, Customer(order.customer)), shipping)
         order_terms = OrderTerms(terms.channels.get(order.id, OrderTerms().channel),
                                  (terms.credit.get(order.customer) or OrderTerms().credit_of(order.customer),),
                                  tuple(terms.prices.get(order.id, ())))  # fmt: skip
+        tier = rule_tier(view.customer().tier)
         try:
-            rejected, held = remembered.order(view, order_terms, problem.as_of)
+            pricing = price_lines(service, view, order_terms, tier, problem.as_of)
+            rejected = {p.line: f"pricing rule {p.decision.rule_id}: {p.decision.reason}"
+                        for p in pricing if p.rejected}  # fmt: skip
+            kept = view if not rejected else replace(view, order=replace(view.order, lines=tuple(
+                ln for ln in view.order.lines if ln.line not in rejected)))  # fmt: skip
+            held = check_credit(service, OrderRequest(view, order_terms), tier, kept).held
         except InputError as exc:
             raise InvalidRun(_path(k, exc.field), exc.message) from None
         if rejected or any(ln.rejection is not None for ln in order.lines):
@@ -61,35 +66,9 @@ class Remembered:
 
     LIMIT = 200_000
     _memory: dict[tuple[Any, ...], EvaluationResult] = {}
-    # Per order: what the tables decided of its view (rejected lines, held), by (versions, day, view, terms).
-    _orders: dict[tuple[Any, ...], tuple[dict[int, str], bool]] = {}
 
     def __init__(self, rules: PinnedRules) -> None:
         self.rules = rules
-        self._versions = tuple(sorted((key, v.version) for key, v in rules.versions.items()))
-
-    def order(self, view: AllocationProblem, terms: OrderTerms, as_of: date) -> tuple[dict[int, str], bool]:
-        """The order's rejected lines (line -> reason) and whether credit holds it, decided once per (table
-        versions, date, view, terms): the view holds everything the pricing and credit helpers read of the run
-        (the order, its items, its region's shipping, its customer), so a scenario batch's runs ask again only of
-        orders their modifiers changed (the plain 20,000-line book's 4,007 orders: 0.28 s a scenario before)."""
-        memo = (self._versions, self.rules.day, as_of, view, terms)
-        found = self._orders.get(memo)
-        if found is None:
-            found = self._decide(view, terms, as_of)
-            if len(self._orders) >= self.LIMIT // 4:
-                self._orders.clear()
-            self._orders[memo] = found
-        return found
-
-    def _decide(self, view: AllocationProblem, terms: OrderTerms, as_of: date) -> tuple[dict[int, str], bool]:
-        service = self.as_service()
-        tier = rule_tier(view.customer().tier)
-        pricing = price_lines(service, view, terms, tier, as_of)
-        rejected = {p.line: f"pricing rule {p.decision.rule_id}: {p.decision.reason}" for p in pricing if p.rejected}
-        kept = view if not rejected else replace(view, order=replace(view.order, lines=tuple(
-            ln for ln in view.order.lines if ln.line not in rejected)))  # fmt: skip
-        return rejected, check_credit(service, OrderRequest(view, terms), tier, kept).held
 
     def evaluate(self, key: str, inputs: Mapping[str, Any], as_of: date | None = None) -> EvaluationResult:
         """The pinned version of `key` on these inputs, evaluated once."""

@@ -1,6 +1,5 @@
 """The order-level rules on every order of a run (`decision_service.runs.policy`): remembered answers are the
-tables' own, whatever the memory held before (the tables' answers, and each order's decision); an order whose
-input changed is decided again, and a table's other version is asked again."""
+tables' own, whatever the memory held before, and a table's other version is asked again."""
 
 from __future__ import annotations
 
@@ -30,35 +29,15 @@ def _outcome(data: dict[str, Any]) -> list[tuple[str, bool, tuple[str | None, ..
     return [(o.id, o.held, tuple(ln.rejection for ln in o.lines)) for o in problem.orders]
 
 
-def _forget() -> None:
-    Remembered._memory.clear()
-    Remembered._orders.clear()
-
-
 def test_remembered_answers_are_the_tables_own() -> None:
     body = _book()
-    _forget()
+    Remembered._memory.clear()
     cold = _outcome(body)
     assert any(held for _, held, _ in cold) and any(r for *_, rs in cold for r in rs)
-    assert Remembered._memory and len(Remembered._orders) == len(body["orders"])  # remembered, each order once
+    assert Remembered._memory  # the run's questions are remembered
     assert _outcome(body) == cold  # answered from memory
-    Remembered._orders.clear()
-    assert _outcome(body) == cold  # the orders decided again from the remembered table answers
-    _forget()
+    Remembered._memory.clear()
     assert _outcome(body) == cold
-
-
-def test_an_order_the_input_changed_is_decided_again() -> None:
-    body = _book()
-    _forget()
-    before = _outcome(body)
-    assert before[0][2][0] is not None  # its first line is rejected for its price
-    body["orders"][0]["lines"][0].update(unit_price=10_000)  # at its list price now
-    after = _outcome(body)
-    assert after[0][2][0] is None
-    assert after[1:] == before[1:]
-    _forget()
-    assert _outcome(body) == after
 
 
 def test_a_changed_input_or_table_version_is_asked_again() -> None:

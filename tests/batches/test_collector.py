@@ -71,8 +71,7 @@ def test_a_failing_run_leaves_the_collector_on(
     assert seen == [False] and gc.isenabled()
 
 
-def test_a_caller_with_the_collector_off_keeps_it_off(small: tuple[dict[str, Any], Any]) -> None:
-    base, settings = small
+def test_a_caller_with_the_collector_off_keeps_it_off() -> None:
     gc.disable()
     try:
         with execute.collected_after():

@@ -1,11 +1,12 @@
 """The fill-ratio level of a tier class on one batch: its eligible lines, its best minimum, holding the run's.
 
 Eligible lines E (lines that some allocation keeping every earlier level optimal gives a unit): the lines the
-incumbent serves, then those a one-unit exchange with a served line shows (`optimizers.reallocation.exchange`),
-then, for the others U, max sum_{l in U} e_l with 0 <= e_l <= 1, e_l <= x_l (x integral makes
-e_l = min(1, x_l), so e needs no integrality), repeated on the lines not yet shown eligible until that maximum
-is 0, the exchange tried again on each round's answer. Each e_l is one column in one row, so the LP stays as
-integral as it was.
+incumbent serves, then those a one-unit exchange with a served line shows (`optimizers.reallocation.exchange`);
+the lines the residual graph of the node and line rows shows no such allocation serves are not
+(`optimizers.reallocation.reach`); for the others U, max sum_{l in U} e_l with 0 <= e_l <= 1, e_l <= x_l (x
+integral makes e_l = min(1, x_l), so e needs no integrality), repeated on the lines not yet settled until U is
+empty or that maximum is 0, the exchange and the graph tried again on each round's answer. Each e_l is one
+column in one row, so the LP stays as integral as it was.
 
 Best minimum: the LP max t with x_l >= qty_l t (l in E) bounds it from above and the incumbent's minimum from
 below; the optimum is some k / qty_l, so the candidates k / qty_l between are bisected, each tried as the
@@ -26,6 +27,7 @@ from functools import partial
 import highspy
 import numpy as np
 
+from optimizers.reallocation import reach
 from optimizers.reallocation.exchange import exchangeable
 from optimizers.reallocation.levels import Level, ratio_lines
 from optimizers.reallocation.lexicographic import BatchSolver
@@ -49,8 +51,11 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     rounds = 0
     while unknown:
         shown = set(exchangeable(s, level, unknown))  # no solve needed for these
+        served, unserved = reach.settled(s, [p for p in unknown if p not in shown])  # nor for these
+        shown.update(served)
         known += sorted(shown)
-        unknown = [p for p in unknown if p not in shown]
+        dead = set(unserved)
+        unknown = [p for p in unknown if p not in shown and p not in dead]
         if not unknown:
             break
         e = s.add_cols(ELIGIBLE, [int(s.m.lines[p]) for p in unknown], 1.0)

@@ -1,0 +1,138 @@
+"""Eligibility settled on the residual graph (`optimizers.reallocation.reach`) is exactly what the solve would
+find: runs with the graph and without it give the same eligible lines and the same value at every level, on the
+small hypothesis books and on generator books; and each line it settles is checked by an LP of its own (the most
+units the line gets on the face: at least one for a line it shows served, none for one it shows unserved)."""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import optimizers.reallocation.reach as reach_module
+from optimizers.reallocation import ReallocationProblem
+from optimizers.reallocation.build import build
+from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.model import build_model
+from optimizers.reallocation.problem import RunOrder, Strategy
+from optimizers.reallocation.result import ReallocationRun
+from optimizers.solvers.highs import quiet_highs
+from scenarios.orderbook import order_book
+from tests.reallocation.helpers import allocated, network, order, problem, segment, solved
+from tests.reallocation.strategies import order_books
+
+_settled = reach_module.settled
+
+
+def _eligible(answer: ReallocationRun) -> set[tuple[str, int]]:
+    return {(o.id, ln.line) for o in answer.orders for ln in o.lines if ln.eligible}
+
+
+def _most(s: BatchSolver, p: int) -> float:
+    """The most units line p gets on the batch's current face (every level held so far), by an LP on a copy of
+    the batch's model."""
+    h = quiet_highs()
+    h.passModel(s.m.h.getLp())
+    n = h.getNumCol()
+    cost = np.zeros(n)
+    cost[s.cols_of(p)] = 1.0
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return float(h.getInfo().objective_function_value)
+
+
+def _same_both_ways(problem: ReallocationProblem, check: bool = False) -> tuple[int, int]:
+    """Solve with and without the graph: the lines it showed served, and unserved. `check`: solve each of them
+    for its most units on the face too."""
+    counts = [0, 0]
+
+    def counted(s: BatchSolver, lines: list[int]) -> tuple[list[int], list[int]]:
+        served, unserved = _settled(s, lines)
+        counts[0] += len(served)
+        counts[1] += len(unserved)
+        if check:
+            assert all(_most(s, p) >= 1 - 1e-6 for p in served)
+            assert all(_most(s, p) <= 1e-6 for p in unserved)
+        return served, unserved
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reach_module, "settled", counted)
+        fast = solved(problem, verify_share=0.0)
+        patch.setattr(reach_module, "settled", lambda *args: ([], []))
+        slow = solved(problem, verify_share=0.0)
+    assert _eligible(fast) == _eligible(slow)
+    assert [(o.level, o.value, o.proven) for o in fast.objective] == [
+        (o.level, pytest.approx(o.value), o.proven) for o in slow.objective
+    ]
+    return counts[0], counts[1]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(order_books())
+def test_the_graph_settles_lines_as_the_solve_would(problem: ReallocationProblem) -> None:
+    _same_both_ways(problem, check=True)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 10**6), st.integers(40, 160), st.booleans())
+def test_the_graph_settles_lines_as_the_solve_would_on_generated_books(seed: int, lines: int, plain: bool) -> None:
+    share = {"ship_complete": 0.0, "limited": 0.0} if plain else {}
+    _same_both_ways(order_book(seed, lines, 10, 5, **share), check=True)
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_the_graph_settles_lines_on_a_generated_book(seed: int) -> None:
+    """Not vacuous: on these books it settles lines both ways that LP rounds would otherwise have had to."""
+    served, unserved = _same_both_ways(order_book(seed, 400, 60, 6, ship_complete=0.0, limited=0.0), check=True)
+    assert served > 0 and unserved > 0
+
+
+def test_a_gain_line_at_its_confirmed_units_serves_no_other_line() -> None:
+    """SO-1 (gold, `gain`, 5 confirmed) keeps its 5 units in every answer that keeps `gain.kept_units`; SO-2 (gold)
+    draws on the same 5 units, so no such answer serves it: a cycle that moves a unit from SO-1 to SO-2 would
+    lower SO-1's units below its kept ones, and the graph must not take it."""
+    p = problem(
+        network(5),
+        order("SO-1", "gold", 5, confirmed=5),
+        order("SO-2", "gold", 5),
+        segments=(segment(Strategy.GAIN, "SO-1"),),
+    )
+    _same_both_ways(p, check=True)
+    got = solved(p, verify_share=0.0)
+    assert allocated(got) == {"SO-1": 5, "SO-2": 0}
+    assert _eligible(got) == {("SO-1", 1)}
+
+
+def _state(*orders: RunOrder, stock: int, lane_cap: int | None = None, gain: tuple[str, ...] = ()) -> BatchSolver:
+    """One batch of every line of the book with nothing held yet, for the graph on a state set by hand."""
+    p = problem(network(stock, lane_cap=lane_cap), *orders, segments=(segment(Strategy.GAIN, *gain),) if gain else ())
+    rc = build(p)
+    return BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))
+
+
+def _set(s: BatchSolver, flows: dict[int, float], fixed: tuple[int, ...] = ()) -> None:
+    """The incumbent's columns set by hand; `fixed` columns held at their value, as a face fixes them."""
+    for col, value in flows.items():
+        s.x[col] = value
+    for col in fixed:
+        s.m.h.changeColBounds(col, s.x[col], s.x[col])
+
+
+def test_the_graph_moves_a_unit_to_an_unserved_line_only_past_no_dropped_row() -> None:
+    """SO-1 and SO-2 (both gold) draw on WH-A's 5 units; SO-1 holds them all. With nothing else held, SO-2 is
+    served by moving a unit from SO-1; once SO-1 is a `gain` line whose 5 kept units are held, it is not."""
+    book = (order("SO-1", "gold", 5, confirmed=5), order("SO-2", "gold", 5))
+    s = _state(*book, stock=5)
+    a1 = s.cols_of(0)[0]
+    _set(s, {a1: 5.0})
+    assert reach_module.settled(s, [1]) == ([1], [])
+    s = _state(*book, stock=5, gain=("SO-1",))
+    a1, kept = s.cols_of(0)[0], s.m.kept[0]
+    _set(s, {a1: 5.0, kept: 5.0}, fixed=(kept,))
+    assert reach_module.settled(s, [1]) == ([], [])
+    _set(s, {}, fixed=(s.cols_of(1)[0],))  # SO-2's arc fixed at 0: no answer on this face serves it
+    assert reach_module.settled(s, [1]) == ([], [1])

@@ -3,138 +3,222 @@
 Eligibility (`optimizers.reallocation.ratio`) asks, for lines the incumbent x does not serve, whether some answer
 keeping every earlier level serves them. On a batch without binaries every level held by its optimal face is held
 by bounds: every feasible point within the bounds as they stand keeps it (complementary slackness with the
-level's own optimal dual). Take the node rows (a node's arcs within its row's bounds) and the line rows (a line's
-arcs within its row's bounds) with the column bounds: a circulation on the graph super node -> supply node ->
+level's own optimal dual). The node rows (a node's arcs within its row's bounds) and the line rows (a line's arcs
+within its row's bounds), with the column bounds, make a circulation on the graph super node -> supply node ->
 line -> super node, with x one circulation in it. Another feasible circulation differs from x by a sum of cycles
-of the residual graph (an arc forward where it may rise by a unit, backward where it may fall by one; bounds and
-x are integers), each following the difference's signs.
+of its residual graph (an edge forward where its flow may rise by a unit, backward where it may fall by one;
+bounds and x are integers), each following the difference's signs.
 
-- **Not eligible**: with every other row dropped (lanes, protections, kept units, levels held by rows), the
-  graph is a relaxation of the face. If some answer gives line l a unit that x does not, a residual cycle runs
-  forward along one of l's arcs (node -> line), so that node and l are in one strongly connected component. A
-  line none of whose rising arcs has its node and itself in one component gets nothing in any answer.
-- **Eligible**: with the arcs that sit in a dropped row taken out (arcs via a capacitated lane, arcs in a
-  protection row) and a `gain` line's units lowered only down to its kept units, no cycle of the graph that is
-  left touches a dropped row. When no level is held by a row, x plus one unit around such a cycle is an integral
-  answer on the face, so a line with a rising arc whose node and itself are in one component of that graph is
-  served by an answer that keeps every level: it is eligible.
+- **Not eligible.** Aggregate the capacitated lanes and the nested protection rows into the graph as well: an arc
+  runs from its node through the protection rows over it (a pool's rows nest by class rank, so they chain: the
+  draw of classes >= t passes the row of t, then that of the next class), then through its lane's row when the
+  lane has a capacity, to its line; a row is an edge in, through, out of two vertices, bounded by the row's
+  bounds, and the arcs sharing a stretch of path are summed into one edge with their bounds summed. Every answer
+  keeping the earlier levels maps onto a feasible circulation of that graph with the same units per line (the
+  kept and held rows are dropped, so it is a relaxation). If one gives line l a unit that x does not, a residual
+  cycle runs forward along an edge into l, whose ends are then in one strongly connected component. A line none
+  of whose rising edges has its ends in one component gets nothing in any answer.
+- **Eligible.** Take out the arcs that sit in a lane or protection row, and let a `gain` line's units fall only
+  down to its kept units: no cycle of what is left touches a row but node and line rows. When no level is held
+  by a row, x plus one unit around such a cycle is an integral answer on the face, so a line with a rising arc
+  whose ends are in one component of that graph is served by an answer that keeps every level.
 
 Lines neither settles go to the LP as before. A batch with binaries is not tested (its levels are held by rows).
-The one-unit exchange (`optimizers.reallocation.exchange`) is the special case of a four-arc cycle through two
-lines of the class; it also follows cycles through a capacitated lane, which the graph does not.
+The one-unit exchange (`optimizers.reallocation.exchange`) follows some cycles through a capacitated lane, which
+the second graph does not.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from optimizers.reallocation.model import HELD, NODE
+from optimizers.reallocation.model import HELD, LANE, NODE, PROTECTION
 
 if TYPE_CHECKING:
     from optimizers.reallocation.lexicographic import BatchSolver
 
 _SLACK = 0.5  # every bound and the incumbent are integers: a residual is there when it is at least one unit
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # tails, heads, flows, lower, upper
 
 
 def settled(s: BatchSolver, lines: list[int]) -> tuple[list[int], list[int]]:
     """Of `lines` (positions in the batch, each unserved by the incumbent): those some answer on the current face
-    serves, and those none does, as far as the residual graph shows; ([], []) for a batch with binaries."""
+    serves, and those none does, as far as the residual graphs show; ([], []) for a batch with binaries."""
     if not lines or s.stopped or s.m.integer[len(s.m.arcs) :].any():
         return [], []
     graph = _Residual(s)
-    dead = graph.unserved(lines)
-    rest = [p for p in lines if p not in set(dead)]
+    dead = set(graph.unserved(lines))
+    rest = [p for p in lines if p not in dead]
     if not rest or any(kind == HELD for kind, _ in s.extra_rows):
-        return [], dead
-    return graph.served(rest), dead
+        return [], sorted(dead)
+    return graph.served(rest), sorted(dead)
 
 
 class _Residual:
-    """The residual graph of the batch's node and line rows at the incumbent: vertex 0 the super node, then the
-    batch's node rows, then its lines."""
+    """The batch at the incumbent, as flows on edges. Vertex 0 is the super node, then one per node row and one
+    per line; the aggregated graph adds two per lane and protection row (in, out)."""
 
     def __init__(self, s: BatchSolver) -> None:
+        self.s = s
         m, rc, h = s.m, s.rc, s.m.h
         n = len(m.arcs)
         _, _, _, col_lo, col_hi, _ = h.getCols(n, np.arange(n, dtype=np.int32))
-        flow = np.rint(s.x[:n])
+        self.flow, self.col_lo, self.col_hi = np.rint(s.x[:n]), np.asarray(col_lo), np.asarray(col_hi)
+        self.arc_values = (self.flow, self.col_lo, self.col_hi)
+        self._segments: tuple[np.ndarray, np.ndarray, np.ndarray, Edges] | None = None
         kinds, entities = m.row_tags
         node_rows = np.flatnonzero(kinds == NODE)
-        node_of_row = entities[node_rows]
-        order = np.argsort(node_of_row)
-        at = order[np.searchsorted(node_of_row, rc.arc_node[m.arcs], sorter=order)]
+        at = _positions(entities[node_rows], rc.arc_node[m.arcs])
         n_nodes, n_lines = len(node_rows), len(m.lines)
-        self.size = 1 + n_nodes + n_lines
         self.node_v, self.line_v = 1 + at, 1 + n_nodes + m.arc_line
-        self.arc_line = m.arc_line
-        _, _, node_lo, node_hi, _ = h.getRows(n_nodes, node_rows.astype(np.int32))
-        node_act = np.bincount(at, weights=flow, minlength=n_nodes)
+        self.first_line, self.n_lines = 1 + n_nodes, n_lines
+        self.size = 1 + n_nodes + n_lines
+        lo, hi = _row_bounds(s, node_rows)
+        activity = np.bincount(at, weights=self.flow, minlength=n_nodes)
+        self.nodes: Edges = (np.zeros(n_nodes, np.int64), 1 + np.arange(n_nodes), activity, lo, hi)
         line_lo, line_hi = np.zeros(n_lines), np.zeros(n_lines)  # a line without a row (ship-complete) is shut
         with_row = np.array(sorted(m.line_row), np.int64)
-        if len(with_row):
-            rows = np.array([m.line_row[p] for p in with_row.tolist()], np.int32)
-            _, _, lo, hi, _ = h.getRows(len(rows), rows)
-            line_lo[with_row], line_hi[with_row] = lo, hi
-        line_act = np.bincount(m.arc_line, weights=flow, minlength=n_lines)
-        self.rises = flow < np.asarray(col_hi) - _SLACK
-        self.falls = flow > np.asarray(col_lo) + _SLACK
-        self.node_up, self.node_down = node_act < np.asarray(node_hi) - _SLACK, node_act > np.asarray(node_lo) + _SLACK
-        self.line_up, self.line_down = line_act < line_hi - _SLACK, line_act > line_lo + _SLACK
-        # For `served`: the arcs in no dropped row, and the lines whose units may fall (kept units stay).
-        capped = rc.capped_lanes()[rc.arc_lane[m.arcs]]
-        self.free = ~capped & ~_protected(s)
-        kept = np.full(n_lines, -np.inf)
-        for p, col in m.kept.items():
-            kept[p] = np.rint(s.x[col])
-        self.line_down_kept = self.line_down & (line_act - 1 >= kept)
-
-    def _components(self, arcs: np.ndarray, line_down: np.ndarray) -> np.ndarray:
-        """Strongly connected components of the residual graph of `arcs` (a mask of the arc columns)."""
-        nodes = 1 + np.arange(len(self.node_up))
-        lines = 1 + len(self.node_up) + np.arange(len(self.line_up))
-        rises, falls = self.rises & arcs, self.falls & arcs
-        edges = [  # (tails, heads): an arc rises, falls; a node row's activity rises, falls; a line's
-            (self.node_v[rises], self.line_v[rises]),
-            (self.line_v[falls], self.node_v[falls]),
-            (np.zeros(int(self.node_up.sum()), np.int64), nodes[self.node_up]),
-            (nodes[self.node_down], np.zeros(int(self.node_down.sum()), np.int64)),
-            (lines[self.line_up], np.zeros(int(self.line_up.sum()), np.int64)),
-            (np.zeros(int(line_down.sum()), np.int64), lines[line_down]),
-        ]
-        tails = np.concatenate([t for t, _ in edges])
-        heads = np.concatenate([h for _, h in edges])
-        graph = csr_matrix((np.ones(len(tails), np.int8), (tails, heads)), shape=(self.size, self.size))
-        return connected_components(graph, directed=True, connection="strong")[1]
-
-    def _open(self, arcs: np.ndarray, line_down: np.ndarray) -> np.ndarray:
-        """Per line, whether one of its arcs among `arcs` may rise on a cycle of the graph of `arcs`."""
-        comp = self._components(arcs, line_down)
-        rising = arcs & self.rises & (comp[self.node_v] == comp[self.line_v])
-        can = np.zeros(len(self.line_up), bool)
-        can[self.arc_line[rising]] = True
-        return can
+        line_lo[with_row], line_hi[with_row] = _row_bounds(s, np.array([m.line_row[p] for p in with_row.tolist()]))
+        units = np.bincount(m.arc_line, weights=self.flow, minlength=n_lines)
+        self.lines: Edges = (self.first_line + np.arange(n_lines), np.zeros(n_lines, np.int64), units, line_lo, line_hi)
 
     def unserved(self, lines: list[int]) -> list[int]:
-        can = self._open(np.ones(len(self.rises), bool), self.line_down)
+        """The lines among `lines` that no feasible circulation of one of the two relaxations serves: the graph of
+        the node and line rows, where each arc keeps its own edge, and the aggregated graph, which adds the lane
+        and protection rows but sums the arcs that share a stretch of path (a pool's stock and inbound nodes
+        among them)."""
+        arcs: Edges = (self.node_v, self.line_v, *self.arc_values)
+        can = self._rising_into(arcs, _components(self.size, [arcs, self.nodes, self.lines]))
+        tails, heads, arc, rows = self._paths()
+        size = self.size + 2 * len(rows[0])
+        edges, edge_of = np.unique(tails * size + heads, return_inverse=True)  # arcs sharing a stretch: one edge
+        flow, lo, hi = (np.bincount(edge_of, weights=w[arc], minlength=len(edges)) for w in self.arc_values)
+        summed: Edges = (edges // size, edges % size, flow, lo, hi)
+        can &= self._rising_into(summed, _components(size, [summed, self.nodes, self.lines, rows]))
         return [p for p in lines if not can[p]]
 
+    def _rising_into(self, arcs: Edges, comp: np.ndarray) -> np.ndarray:
+        """Per line, whether an edge into it may rise on a cycle (its two ends in one component)."""
+        tails, heads, flow, _, hi = arcs
+        line = heads - self.first_line
+        into = (line >= 0) & (line < self.n_lines) & (flow < hi - _SLACK) & (comp[tails] == comp[heads])
+        can = np.zeros(self.n_lines, bool)
+        can[line[into]] = True
+        return can
+
     def served(self, lines: list[int]) -> list[int]:
-        can = self._open(self.free, self.line_down_kept)
+        """The lines among `lines` that x plus one unit around a cycle past node and line rows only serves."""
+        s = self.s
+        free = self._outside_rows()
+        arcs: Edges = (self.node_v[free], self.line_v[free], self.flow[free], self.col_lo[free], self.col_hi[free])
+        kept = np.full(self.n_lines, -np.inf)
+        for p, col in s.m.kept.items():
+            kept[p] = np.rint(s.x[col])
+        tails, heads, units, lo, hi = self.lines
+        floor: Edges = (tails, heads, units, np.maximum(lo, kept), hi)  # a `gain` line keeps its kept units
+        can = self._rising_into(arcs, _components(self.size, [arcs, self.nodes, floor]))
         return [p for p in lines if can[p]]
 
+    def _outside_rows(self) -> np.ndarray:
+        """Per arc column, whether it is in no lane or protection row."""
+        _, _, arc, _ = self._paths()
+        inside = np.zeros(len(self.flow), bool)
+        inside[arc[: len(arc) - len(self.flow)]] = True  # every segment but each arc's last, into its line
+        return ~inside
 
-def _protected(s: BatchSolver) -> np.ndarray:
-    """Per arc column, whether it sits in a protection row: its node is one of a row's and its line's class ranks
-    at or after that row's (each row counts the lines of class rank >= its rank)."""
-    rc, m = s.rc, s.m
-    if not rc.protections:
-        return np.zeros(len(m.arcs), bool)
-    least = np.full(len(rc.nodes), np.iinfo(np.int64).max)  # per node, the least rank of a row over it
-    for prot in rc.protections:
-        nodes = np.asarray(prot.nodes, np.int64)
-        least[nodes] = np.minimum(least[nodes], prot.rank)
-    return m.line_rank[m.arc_line] >= least[rc.arc_node[m.arcs]]
+    def _paths(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, Edges]:
+        if self._segments is None:
+            self._segments = self._built_paths()
+        return self._segments
+
+    def _built_paths(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, Edges]:
+        """Each arc's path from its node to its line as segments (tails, heads, the arc of each), the arcs' last
+        segments last and in arc order; and the lane and protection rows as edges from their in vertex to their
+        out vertex."""
+        s = self.s
+        m, rc = s.m, s.rc
+        kinds, entities = m.row_tags
+        prot_rows, lane_rows = np.flatnonzero(kinds == PROTECTION), np.flatnonzero(kinds == LANE)
+        n_prot = len(prot_rows)
+        v_in = self.size + 2 * np.arange(n_prot + len(lane_rows))
+        prev = self.node_v.copy()
+        tails: list[np.ndarray] = []
+        heads: list[np.ndarray] = []
+        arcs: list[np.ndarray] = []
+
+        def step(idx: np.ndarray, row: np.ndarray) -> None:
+            tails.append(prev[idx])
+            heads.append(v_in[row])
+            arcs.append(idx)
+            prev[idx] = v_in[row] + 1
+
+        if n_prot:  # a pool's rows by rank: the arcs of classes >= each row's rank pass it, in that order
+            prots = [rc.protections[e] for e in entities[prot_rows].tolist()]
+            pools: dict[tuple[int, ...], int] = {}
+            pool = np.array([pools.setdefault(p.nodes, len(pools)) for p in prots], np.int64)
+            rank = np.array([p.rank for p in prots], np.int64)
+            order = np.lexsort((rank, pool))
+            depth = np.zeros(len(pools), np.int64)
+            table = np.full((len(pools), len(prots)), -1, np.int64)
+            for r in order.tolist():
+                table[pool[r], depth[pool[r]]] = r
+                depth[pool[r]] += 1
+            node_pool = np.full(len(rc.nodes), -1, np.int64)
+            for nodes, p in pools.items():
+                node_pool[list(nodes)] = p
+            arc_pool = node_pool[rc.arc_node[m.arcs]]
+            arc_rank = m.line_rank[m.arc_line]
+            for j in range(int(depth.max())):
+                r = np.where(arc_pool >= 0, table[np.maximum(arc_pool, 0), j], -1)
+                idx = np.flatnonzero((r >= 0) & (arc_rank >= rank[np.maximum(r, 0)]))
+                step(idx, r[idx])
+        if len(lane_rows):
+            lane_at = np.full(len(rc.lanes) + 1, -1, np.int64)
+            lane_at[entities[lane_rows]] = n_prot + np.arange(len(lane_rows))
+            r = lane_at[rc.arc_lane[m.arcs]]
+            idx = np.flatnonzero(r >= 0)
+            step(idx, r[idx])
+        every = np.arange(len(self.flow))
+        tails.append(prev)
+        heads.append(self.line_v)
+        arcs.append(every)
+        tail, head, arc = np.concatenate(tails), np.concatenate(heads), np.concatenate(arcs)
+        into = np.searchsorted(v_in, head[: len(head) - len(every)])  # segments into a row's in vertex
+        activity = np.bincount(into, weights=self.flow[arc[: len(arc) - len(every)]], minlength=len(v_in))
+        lo, hi = _row_bounds(s, np.concatenate([prot_rows, lane_rows]))
+        return tail, head, arc, (v_in, v_in + 1, activity, lo, hi)
+
+
+def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position in `keys` (distinct) of each of `wanted` (each present)."""
+    order = np.argsort(keys)
+    return order[np.searchsorted(keys, wanted, sorter=order)]
+
+
+def _row_bounds(s: BatchSolver, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """These rows' bounds as they stand, in the order given (HiGHS takes an index set in increasing order)."""
+    lo, hi = np.zeros(len(rows)), np.zeros(len(rows))
+    if len(rows):
+        order = np.argsort(rows)
+        status, _, lo[order], hi[order], _ = s.m.h.getRows(len(rows), np.asarray(rows, np.int32)[order])
+        assert status == highspy.HighsStatus.kOk
+    return lo, hi
+
+
+def _components(size: int, edges: list[Edges]) -> np.ndarray:
+    """Strongly connected components of the residual graph of these edges: each one forward where its flow may
+    rise by a unit, backward where it may fall by one."""
+    tails, heads = [], []
+    for tail, head, flow, lo, hi in edges:
+        up, down = flow < hi - _SLACK, flow > lo + _SLACK
+        tail, head = np.broadcast_to(tail, flow.shape), np.broadcast_to(head, flow.shape)
+        tails += [tail[up], head[down]]
+        heads += [head[up], tail[down]]
+    t, h = np.concatenate(tails), np.concatenate(heads)
+    graph = csr_matrix((np.ones(len(t), np.int8), (t, h)), shape=(size, size))
+    return connected_components(graph, directed=True, connection="strong")[1]

@@ -15,7 +15,7 @@ import optimizers.reallocation.reach as reach_module
 from optimizers.reallocation import ReallocationProblem
 from optimizers.reallocation.build import build
 from optimizers.reallocation.lexicographic import BatchSolver
-from optimizers.reallocation.model import build_model
+from optimizers.reallocation.model import LANE, build_model
 from optimizers.reallocation.problem import RunOrder, Strategy
 from optimizers.reallocation.result import ReallocationRun
 from optimizers.solvers.highs import quiet_highs
@@ -136,3 +136,21 @@ def test_the_graph_moves_a_unit_to_an_unserved_line_only_past_no_dropped_row() -
     assert reach_module.settled(s, [1]) == ([], [])
     _set(s, {}, fixed=(s.cols_of(1)[0],))  # SO-2's arc fixed at 0: no answer on this face serves it
     assert reach_module.settled(s, [1]) == ([], [1])
+
+
+def test_the_aggregated_graph_lets_a_line_leave_a_full_lane() -> None:
+    """SO-1 holds WH-A's 5 units through the full 5-unit lane to WH-B, whose row a face has bounded below by 3;
+    SO-2 may only draw on WH-A directly. SO-2 gets up to 2 units once SO-1 gives them back, which lowers the lane's
+    row: a cycle through that row backward, which neither relaxation may miss. Held at 5, the row keeps them."""
+    s = _state(order("SO-1", "gold", 5), order("SO-2", "gold", 5), stock=5, lane_cap=5)
+    lane = s.rc.arc_lane[s.m.arcs] >= 0
+    (direct1, via1), (direct2, via2) = (sorted(s.cols_of(p), key=lambda c: lane[c]) for p in (0, 1))
+    assert not lane[direct1] and lane[via1]
+    _set(s, {via1: 5.0}, fixed=(direct1, via2))
+    lane_row = np.flatnonzero(s.m.row_tags[0] == LANE)
+    s.set_rows(lane_row, np.array([3.0]), np.array([5.0]))
+    assert reach_module.settled(s, [1]) == ([], [])
+    assert _most(s, 1) == pytest.approx(2.0)
+    s.set_rows(lane_row, np.array([5.0]), np.array([5.0]))
+    assert reach_module.settled(s, [1]) == ([], [1])
+    assert _most(s, 1) == pytest.approx(0.0)

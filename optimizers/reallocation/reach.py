@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from optimizers.reallocation.model import HELD, LANE, NODE, PROTECTION
 
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from optimizers.reallocation.lexicographic import BatchSolver
 
 _SLACK = 0.5  # every bound and the incumbent are integers: a residual is there when it is at least one unit
+_TOLERANCE = 1e-6  # a moved answer's columns and rows within their bounds up to this (integers, in the LP's noise)
+TRACED = 20  # lines a call traces a cycle for, each one breadth-first search of the graph and a check of its rows
 Edges = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # tails, heads, flows, lower, upper
 
 
@@ -112,7 +114,8 @@ class _Residual:
         return can
 
     def served(self, lines: list[int]) -> list[int]:
-        """The lines among `lines` that x plus one unit around a cycle past node and line rows only serves."""
+        """The lines among `lines` that x plus one unit around a cycle serves: a cycle past node and line rows
+        only, or, for at most `TRACED` of the rest, the shortest cycle through every arc, checked row by row."""
         s = self.s
         free = self._outside_rows()
         arcs: Edges = (self.node_v[free], self.line_v[free], self.flow[free], self.col_lo[free], self.col_hi[free])
@@ -122,7 +125,48 @@ class _Residual:
         tails, heads, units, lo, hi = self.lines
         floor: Edges = (tails, heads, units, np.maximum(lo, kept), hi)  # a `gain` line keeps its kept units
         can = self._rising_into(arcs, _components(self.size, [arcs, self.nodes, floor]))
+        rest = [p for p in lines if not can[p]][:TRACED]
+        if rest:
+            every: Edges = (self.node_v, self.line_v, *self.arc_values)
+            graph = _graph(self.size, [every, self.nodes, floor])
+            for p in rest:
+                can[p] = self._traced(graph, p, floor)
         return [p for p in lines if can[p]]
+
+    def _traced(self, graph: csr_matrix, p: int, floor: Edges) -> bool:
+        """Whether x plus one unit around the shortest residual cycle through one of line p's rising arcs keeps
+        every row of the model within its bounds (lane, protection, kept and held rows included)."""
+        line = self.first_line + p
+        _, pred = breadth_first_order(graph, line, directed=True, return_predecessors=True)
+        rising = self._preferred((self.line_v == line) & (self.flow < self.col_hi - _SLACK))
+        reached = rising[pred[self.node_v[rising]] >= 0]
+        if not len(reached):
+            return False
+        path = [int(self.node_v[reached[0]])]  # back from that arc's node to the line
+        while path[-1] != line:
+            path.append(int(pred[path[-1]]))
+        change = {int(reached[0]): 1.0}
+        for head, tail in zip(path[:-1], path[1:], strict=True):  # the cycle's edges tail -> head, line first
+            col = self._column(tail, head)
+            if col is not None:
+                change[col[0]] = change.get(col[0], 0.0) + col[1]
+        return _keeps_rows(self.s, change)
+
+    def _column(self, tail: int, head: int) -> tuple[int, float] | None:
+        """The arc column a residual edge between a node and a line moves, and by how much; None for an edge
+        to or from the super node (a row's activity, which the rows' check covers)."""
+        if tail == 0 or head == 0:
+            return None
+        if tail < self.first_line:  # node -> line: an arc rises
+            cols = self._preferred((self.node_v == tail) & (self.line_v == head) & (self.flow < self.col_hi - _SLACK))
+            return int(cols[0]), 1.0
+        cols = self._preferred((self.node_v == head) & (self.line_v == tail) & (self.flow > self.col_lo + _SLACK))
+        return int(cols[0]), -1.0
+
+    def _preferred(self, mask: np.ndarray) -> np.ndarray:
+        """The arc columns `mask` marks, those in no lane or protection row first (their rows cannot bind)."""
+        cols = np.flatnonzero(mask)
+        return cols[np.argsort(~self._outside_rows()[cols], kind="stable")]
 
     def _outside_rows(self) -> np.ndarray:
         """Per arc column, whether it is in no lane or protection row."""
@@ -210,9 +254,9 @@ def _row_bounds(s: BatchSolver, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return lo, hi
 
 
-def _components(size: int, edges: list[Edges]) -> np.ndarray:
-    """Strongly connected components of the residual graph of these edges: each one forward where its flow may
-    rise by a unit, backward where it may fall by one."""
+def _graph(size: int, edges: list[Edges]) -> csr_matrix:
+    """The residual graph of these edges: each one forward where its flow may rise by a unit, backward where it
+    may fall by one."""
     tails, heads = [], []
     for tail, head, flow, lo, hi in edges:
         up, down = flow < hi - _SLACK, flow > lo + _SLACK
@@ -220,5 +264,32 @@ def _components(size: int, edges: list[Edges]) -> np.ndarray:
         tails += [tail[up], head[down]]
         heads += [head[up], tail[down]]
     t, h = np.concatenate(tails), np.concatenate(heads)
-    graph = csr_matrix((np.ones(len(t), np.int8), (t, h)), shape=(size, size))
-    return connected_components(graph, directed=True, connection="strong")[1]
+    return csr_matrix((np.ones(len(t), np.int8), (t, h)), shape=(size, size))
+
+
+def _components(size: int, edges: list[Edges]) -> np.ndarray:
+    """Strongly connected components of the residual graph of these edges."""
+    return connected_components(_graph(size, edges), directed=True, connection="strong")[1]
+
+
+def _keeps_rows(s: BatchSolver, change: dict[int, float]) -> bool:
+    """Whether the incumbent with these columns changed keeps every column and row of the model within its
+    bounds as they stand."""
+    h = s.m.h
+    cols = np.array(sorted(change), np.int32)
+    delta = np.array([change[c] for c in cols.tolist()])
+    _, _, _, lo, hi, _ = h.getCols(len(cols), cols)
+    moved = s.x[cols] + delta
+    if np.any(moved < np.asarray(lo) - _TOLERANCE) or np.any(moved > np.asarray(hi) + _TOLERANCE):
+        return False
+    _, start, index, value = h.getColsEntries(len(cols), cols)
+    counts = np.diff(np.append(start, len(index)))
+    rows, at = np.unique(index, return_inverse=True)
+    shift = np.bincount(at, weights=value * np.repeat(delta, counts), minlength=len(rows))
+    _, r_start, r_index, r_value = h.getRowsEntries(len(rows), rows.astype(np.int32))
+    r_counts = np.diff(np.append(r_start, len(r_index)))
+    activity = np.bincount(np.repeat(np.arange(len(rows)), r_counts), weights=r_value * s.x[r_index],
+                           minlength=len(rows))  # fmt: skip
+    row_lo, row_hi = _row_bounds(s, rows)
+    after = activity + shift
+    return bool(np.all(after >= row_lo - _TOLERANCE) and np.all(after <= row_hi + _TOLERANCE))

@@ -141,7 +141,8 @@ def test_the_graph_moves_a_unit_to_an_unserved_line_only_past_no_dropped_row() -
 def test_the_aggregated_graph_lets_a_line_leave_a_full_lane() -> None:
     """SO-1 holds WH-A's 5 units through the full 5-unit lane to WH-B, whose row a face has bounded below by 3;
     SO-2 may only draw on WH-A directly. SO-2 gets up to 2 units once SO-1 gives them back, which lowers the lane's
-    row: a cycle through that row backward, which neither relaxation may miss. Held at 5, the row keeps them."""
+    row: a cycle through that row backward, which neither relaxation may miss and which the traced cycle finds.
+    Held at 5, the row keeps them: the traced cycle breaks it, and the aggregated graph shows SO-2 unserved."""
     s = _state(order("SO-1", "gold", 5), order("SO-2", "gold", 5), stock=5, lane_cap=5)
     lane = s.rc.arc_lane[s.m.arcs] >= 0
     (direct1, via1), (direct2, via2) = (sorted(s.cols_of(p), key=lambda c: lane[c]) for p in (0, 1))
@@ -149,7 +150,7 @@ def test_the_aggregated_graph_lets_a_line_leave_a_full_lane() -> None:
     _set(s, {via1: 5.0}, fixed=(direct1, via2))
     lane_row = np.flatnonzero(s.m.row_tags[0] == LANE)
     s.set_rows(lane_row, np.array([3.0]), np.array([5.0]))
-    assert reach_module.settled(s, [1]) == ([], [])
+    assert reach_module.settled(s, [1]) == ([1], [])  # the traced cycle, its rows checked
     assert _most(s, 1) == pytest.approx(2.0)
     s.set_rows(lane_row, np.array([5.0]), np.array([5.0]))
     assert reach_module.settled(s, [1]) == ([], [1])

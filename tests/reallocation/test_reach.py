@@ -155,3 +155,19 @@ def test_the_aggregated_graph_lets_a_line_leave_a_full_lane() -> None:
     s.set_rows(lane_row, np.array([5.0]), np.array([5.0]))
     assert reach_module.settled(s, [1]) == ([], [1])
     assert _most(s, 1) == pytest.approx(0.0)
+
+
+def test_a_traced_cycle_is_kept_only_when_every_row_keeps_its_bounds() -> None:
+    """The check behind a traced cycle: SO-1 moving a unit off the lane to SO-2 keeps every row while the lane's
+    row may fall to 3, and breaks it once the row is held at 5; a column past its bound breaks it too."""
+    s = _state(order("SO-1", "gold", 5), order("SO-2", "gold", 5), stock=5, lane_cap=5)
+    lane = s.rc.arc_lane[s.m.arcs] >= 0
+    (direct1, via1), (direct2, via2) = (sorted(s.cols_of(p), key=lambda c: lane[c]) for p in (0, 1))
+    _set(s, {via1: 5.0}, fixed=(direct1, via2))
+    lane_row = np.flatnonzero(s.m.row_tags[0] == LANE)
+    moved = {int(direct2): 1.0, int(via1): -1.0}
+    s.set_rows(lane_row, np.array([3.0]), np.array([5.0]))
+    assert reach_module._keeps_rows(s, moved)
+    assert not reach_module._keeps_rows(s, {int(via2): 1.0, int(via1): -1.0})  # via2 is fixed at 0
+    s.set_rows(lane_row, np.array([5.0]), np.array([5.0]))
+    assert not reach_module._keeps_rows(s, moved)

@@ -60,10 +60,8 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
             break
         e = s.add_cols(ELIGIBLE, [int(s.m.lines[p]) for p in unknown], 1.0)
         s.add_sum_rows(ELIGIBLE_ROW, unknown, e, [-1.0] * len(unknown))
-        name, rounds = f"{level.name}#eligible{rounds}", rounds + 1
-        s.start_from(name, following=True)
+        rounds += 1
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))
-        s.record(name)
         got = _served(s, unknown, s.x)
         s.drop_scratch()
         if not got:

@@ -9,19 +9,24 @@ line -> super node, with x one circulation in it. Another feasible circulation d
 of its residual graph (an edge forward where its flow may rise by a unit, backward where it may fall by one;
 bounds and x are integers), each following the difference's signs.
 
-- **Not eligible.** Aggregate the capacitated lanes and the nested protection rows into the graph as well: an arc
-  runs from its node through the protection rows over it (a pool's rows nest by class rank, so they chain: the
-  draw of classes >= t passes the row of t, then that of the next class), then through its lane's row when the
-  lane has a capacity, to its line; a row is an edge in, through, out of two vertices, bounded by the row's
-  bounds, and the arcs sharing a stretch of path are summed into one edge with their bounds summed. Every answer
-  keeping the earlier levels maps onto a feasible circulation of that graph with the same units per line (the
-  kept and held rows are dropped, so it is a relaxation). If one gives line l a unit that x does not, a residual
-  cycle runs forward along an edge into l, whose ends are then in one strongly connected component. A line none
-  of whose rising edges has its ends in one component gets nothing in any answer.
+- **Not eligible.** Drop every other row (lanes, protections, kept units, levels held by rows): the graph is a
+  relaxation of the face. If some answer gives line l a unit that x does not, a residual cycle runs forward along
+  an edge into l, whose ends are then in one strongly connected component; a line none of whose rising edges has
+  its ends in one component gets nothing in any answer. A second relaxation adds the capacitated lanes and the
+  nested protection rows: an arc runs from its node through the protection rows over it (a pool's rows nest by
+  class rank, so they chain: the draw of classes >= t passes the row of t, then that of the next class), then
+  through its lane's row when the lane has a capacity, to its line; a row is an edge between two vertices of its
+  own, bounded by the row's bounds, and the arcs sharing a stretch of path are summed into one edge with their
+  bounds summed. Every answer maps onto a feasible circulation of it with the same units per line. Summing loses
+  which of a pool's nodes an arc leaves (a unit may reach a line by an arc a face fixed at 0), so neither
+  relaxation contains the other: a line either shows unserved is unserved.
 - **Eligible.** Take out the arcs that sit in a lane or protection row, and let a `gain` line's units fall only
   down to its kept units: no cycle of what is left touches a row but node and line rows. When no level is held
   by a row, x plus one unit around such a cycle is an integral answer on the face, so a line with a rising arc
-  whose ends are in one component of that graph is served by an answer that keeps every level.
+  whose ends are in one component of that graph is served by an answer that keeps every level. For up to
+  `TRACED` lines that graph leaves, the shortest residual cycle through every arc is traced (breadth-first from
+  the line) and taken when x plus one unit around it keeps every column and row of the model within its bounds
+  as they stand (lane, protection, kept and held rows included).
 
 Lines neither settles go to the LP as before. A batch with binaries is not tested (its levels are held by rows).
 The one-unit exchange (`optimizers.reallocation.exchange`) follows some cycles through a capacitated lane, which
@@ -73,6 +78,7 @@ class _Residual:
         self.flow, self.col_lo, self.col_hi = np.rint(s.x[:n]), np.asarray(col_lo), np.asarray(col_hi)
         self.arc_values = (self.flow, self.col_lo, self.col_hi)
         self._segments: tuple[np.ndarray, np.ndarray, np.ndarray, Edges] | None = None
+        self._outside: np.ndarray | None = None
         kinds, entities = m.row_tags
         node_rows = np.flatnonzero(kinds == NODE)
         at = _positions(entities[node_rows], rc.arc_node[m.arcs])
@@ -130,10 +136,10 @@ class _Residual:
             every: Edges = (self.node_v, self.line_v, *self.arc_values)
             graph = _graph(self.size, [every, self.nodes, floor])
             for p in rest:
-                can[p] = self._traced(graph, p, floor)
+                can[p] = self._traced(graph, p)
         return [p for p in lines if can[p]]
 
-    def _traced(self, graph: csr_matrix, p: int, floor: Edges) -> bool:
+    def _traced(self, graph: csr_matrix, p: int) -> bool:
         """Whether x plus one unit around the shortest residual cycle through one of line p's rising arcs keeps
         every row of the model within its bounds (lane, protection, kept and held rows included)."""
         line = self.first_line + p
@@ -170,10 +176,12 @@ class _Residual:
 
     def _outside_rows(self) -> np.ndarray:
         """Per arc column, whether it is in no lane or protection row."""
-        _, _, arc, _ = self._paths()
-        inside = np.zeros(len(self.flow), bool)
-        inside[arc[: len(arc) - len(self.flow)]] = True  # every segment but each arc's last, into its line
-        return ~inside
+        if self._outside is None:
+            _, _, arc, _ = self._paths()
+            inside = np.zeros(len(self.flow), bool)
+            inside[arc[: len(arc) - len(self.flow)]] = True  # every segment but each arc's last, into its line
+            self._outside = ~inside
+        return self._outside
 
     def _paths(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, Edges]:
         if self._segments is None:

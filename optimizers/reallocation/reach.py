@@ -58,12 +58,24 @@ def settled(s: BatchSolver, lines: list[int]) -> tuple[list[int], list[int]]:
     serves, and those none does, as far as the residual graphs show; ([], []) for a batch with binaries."""
     if not lines or s.stopped or s.m.integer[len(s.m.arcs) :].any():
         return [], []
-    graph = _Residual(s)
-    dead = set(graph.unserved(lines))
-    rest = [p for p in lines if p not in dead]
-    if not rest or any(kind == HELD for kind, _ in s.extra_rows):
-        return [], sorted(dead)
-    return graph.served(rest), sorted(dead)
+    try:
+        graph = _Residual(s)
+        dead = set(graph.unserved(lines))
+        rest = [p for p in lines if p not in dead]
+        if not rest or any(kind == HELD for kind, _ in s.extra_rows):
+            return [], sorted(dead)
+        return graph.served(rest), sorted(dead)
+    except _Unread:
+        return [], []  # the LP rounds settle them, as without the graphs
+
+
+class _Unread(Exception):
+    """HiGHS refused to give the model's bounds or entries: nothing is settled from what it did not give."""
+
+
+def _read(status: highspy.HighsStatus) -> None:
+    if status != highspy.HighsStatus.kOk:
+        raise _Unread(status)
 
 
 class _Residual:
@@ -74,7 +86,8 @@ class _Residual:
         self.s = s
         m, rc, h = s.m, s.rc, s.m.h
         n = len(m.arcs)
-        _, _, _, col_lo, col_hi, _ = h.getCols(n, np.arange(n, dtype=np.int32))
+        status, _, _, col_lo, col_hi, _ = h.getCols(n, np.arange(n, dtype=np.int32))
+        _read(status)
         self.flow, self.col_lo, self.col_hi = np.rint(s.x[:n]), np.asarray(col_lo), np.asarray(col_hi)
         self.arc_values = (self.flow, self.col_lo, self.col_hi)
         self._segments: tuple[np.ndarray, np.ndarray, np.ndarray, Edges] | None = None
@@ -258,7 +271,7 @@ def _row_bounds(s: BatchSolver, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if len(rows):
         order = np.argsort(rows)
         status, _, lo[order], hi[order], _ = s.m.h.getRows(len(rows), np.asarray(rows, np.int32)[order])
-        assert status == highspy.HighsStatus.kOk
+        _read(status)
     return lo, hi
 
 
@@ -286,15 +299,18 @@ def _keeps_rows(s: BatchSolver, change: dict[int, float]) -> bool:
     h = s.m.h
     cols = np.array(sorted(change), np.int32)
     delta = np.array([change[c] for c in cols.tolist()])
-    _, _, _, lo, hi, _ = h.getCols(len(cols), cols)
+    status, _, _, lo, hi, _ = h.getCols(len(cols), cols)
+    _read(status)
     moved = s.x[cols] + delta
     if np.any(moved < np.asarray(lo) - _TOLERANCE) or np.any(moved > np.asarray(hi) + _TOLERANCE):
         return False
-    _, start, index, value = h.getColsEntries(len(cols), cols)
+    status, start, index, value = h.getColsEntries(len(cols), cols)
+    _read(status)
     counts = np.diff(np.append(start, len(index)))
     rows, at = np.unique(index, return_inverse=True)
     shift = np.bincount(at, weights=value * np.repeat(delta, counts), minlength=len(rows))
-    _, r_start, r_index, r_value = h.getRowsEntries(len(rows), rows.astype(np.int32))
+    status, r_start, r_index, r_value = h.getRowsEntries(len(rows), rows.astype(np.int32))
+    _read(status)
     r_counts = np.diff(np.append(r_start, len(r_index)))
     activity = np.bincount(np.repeat(np.arange(len(rows)), r_counts), weights=r_value * s.x[r_index],
                            minlength=len(rows))  # fmt: skip

@@ -171,3 +171,25 @@ def test_a_traced_cycle_is_kept_only_when_every_row_keeps_its_bounds() -> None:
     assert not reach_module._keeps_rows(s, {int(via2): 1.0, int(via1): -1.0})  # via2 is fixed at 0
     s.set_rows(lane_row, np.array([5.0]), np.array([5.0]))
     assert not reach_module._keeps_rows(s, moved)
+
+
+def test_row_bounds_are_read_in_the_order_asked() -> None:
+    """HiGHS reads an index set in increasing order only (another order gives an error and zeros): the graphs ask
+    for the lane and protection rows, which the model holds the other way round."""
+    s = _state(order("SO-1", "gold", 5), stock=5, lane_cap=4)
+    lane_row = int(np.flatnonzero(s.m.row_tags[0] == LANE)[0])
+    line_row = s.m.line_row[0]
+    assert line_row < lane_row
+    lo, hi = reach_module._row_bounds(s, np.array([lane_row, line_row]))
+    assert hi.tolist() == [4.0, 5.0]
+
+
+def test_nothing_is_settled_from_bounds_highs_did_not_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _state(order("SO-1", "gold", 5), order("SO-2", "gold", 5), stock=5)
+    _set(s, {s.cols_of(0)[0]: 5.0})
+
+    def refused(*args: object) -> None:
+        raise reach_module._Unread("refused")
+
+    monkeypatch.setattr(reach_module, "_row_bounds", refused)
+    assert reach_module.settled(s, [1]) == ([], [])

@@ -33,6 +33,7 @@ from optimizers.reallocation.result import LineExplanation, Reason, RunLineResul
 from optimizers.reallocation.warm import Bases
 from scenarios.batches.model import Scenario, Settings
 from scenarios.batches.modifiers import apply
+from scenarios.batches.reading import BaseRead, read_base, read_scenario
 from scenarios.batches.results import ALLOC, ON_TIME
 
 Outcome = dict[str, Any]
@@ -135,13 +136,16 @@ def solve_scenario(
 def _solved(base: dict[str, Any], scenario: Scenario, settings: Settings, ports: Any, start: FromBaseline | None,
             keep: Bases | None) -> Outcome:  # fmt: skip
     from decision_service.codec.encode_run import kpis_body, plain
-    from decision_service.runs.service import read_run, solve_run
+    from decision_service.runs.service import solve_run
     from optimizers.reallocation import validate
 
     began = time.perf_counter()
     try:
         data = apply(with_limit(base, settings), scenario.modifiers)
-        problem, versions = read_run(data, ports)
+        reading = _base_read(base)
+        problem, versions = read_scenario(data, ports, reading)
+        if reading is None and not scenario.modifiers:  # the baseline's reading serves every other scenario's
+            _remember(base, BaseRead.of(data, problem, versions))
         decided = solve_run(problem, versions, run_id=f"scenario:{scenario.name}", started=time.perf_counter(),
                             warm=None if start is None else start.bases, keep=keep,
                             explain=None if start is None else start.needs_why)  # fmt: skip
@@ -163,6 +167,27 @@ def _solved(base: dict[str, Any], scenario: Scenario, settings: Settings, ports:
                   for ln in o.lines},
         "wall_ms": (time.perf_counter() - began) * 1000, "solver_ms": solver["solver_ms"],
     }  # fmt: skip
+
+
+# The base's reading in this process (`scenarios.batches.reading`), for the base object it was made of: one at a
+# time, so that a server running batches one after another keeps only the last one's.
+_READ: tuple[Any, BaseRead] | None = None
+
+
+def _base_read(base: dict[str, Any]) -> BaseRead | None:
+    held = _READ
+    return held[1] if held is not None and held[0] is base else None
+
+
+def _remember(base: dict[str, Any], reading: BaseRead) -> None:
+    global _READ
+    _READ = (base, reading)
+
+
+def _forget(base: dict[str, Any]) -> None:
+    global _READ
+    if _base_read(base) is not None:
+        _READ = None
 
 
 @contextmanager
@@ -212,6 +237,10 @@ _WORKER: dict[str, Any] = {}
 
 def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory) -> None:
     _WORKER.update(base=base, settings=settings, ports=ports_factory(), bases_file=None, start=None)
+    try:  # the base's reading, for the orders each scenario leaves alone; while the baseline runs elsewhere
+        _remember(base, read_base(with_limit(base, settings), _WORKER["ports"]))
+    except Exception:  # noqa: BLE001 - a base that cannot be read fails each scenario with its error, as before
+        pass
 
 
 def _pooled(scenario: Scenario, bases_file: str | None) -> Outcome:
@@ -230,7 +259,15 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
     (measured on the bench's 2,000-line batch: two pool processes starting beside the baseline doubled its time,
     0.7 to 1.5 s, and that is the batch's critical path), and every other scenario starts from what it gives
     (`FromBaseline`), which reaches each pool process once, through a file, as the base does through the pool's
-    initializer."""
+    initializer. The base's reading this process keeps (`_remember`) goes when the batch is done."""
+    try:
+        yield from _local(base, jobs, settings, workers, ports_factory)
+    finally:
+        _forget(base)
+
+
+def _local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, workers: int,
+           ports_factory: PortsFactory) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
     rest, start = dict(jobs), None
     ports = ports_factory()
     if workers <= 1:

@@ -48,7 +48,6 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
     alloc = s.allocated()
     known = [p for p in lines if alloc[p] >= 1]
     unknown = _open([p for p in lines if alloc[p] < 1], s)
-    rounds = 0
     while unknown:
         shown = set(exchangeable(s, level, unknown))  # no solve needed for these
         served, unserved = reach.settled(s, [p for p in unknown if p not in shown])  # nor for these
@@ -60,7 +59,6 @@ def eligible(s: BatchSolver, level: Level, budget: Budget) -> tuple[list[int], b
             break
         e = s.add_cols(ELIGIBLE, [int(s.m.lines[p]) for p in unknown], 1.0)
         s.add_sum_rows(ELIGIBLE_ROW, unknown, e, [-1.0] * len(unknown))
-        rounds += 1
         proven, _ = s.optimise(e, np.ones(len(e)), True, budget, partial(_serves, s, list(unknown)))
         got = _served(s, unknown, s.x)
         s.drop_scratch()

@@ -12,16 +12,19 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation import warm as warm_module
+from optimizers.reallocation.build import build
 from optimizers.reallocation.lexicographic import DUAL_LEVELS, BatchSolver
+from optimizers.reallocation.model import build_model
 from optimizers.reallocation.warm import Bases
 from scenarios.orderbook import order_book
-from tests.reallocation.helpers import solved
+from tests.reallocation.helpers import network, order, problem, solved
 
 
 def _values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
@@ -260,3 +263,22 @@ def test_a_batch_with_binaries_is_neither_recorded_nor_started() -> None:
     assert any(binaries), "the book should have a batch with binaries"
     assert not any(ok for (_, ok), has in zip(calls, binaries, strict=True) if has)
     assert _values(warm) == _values(solved(problem, verify_share=0.0))
+
+
+def test_rows_demoted_from_a_start_take_the_status_of_their_own_bounds() -> None:
+    """`_balance` demotes the latest rows' slacks, latest first. Their bounds must be read in increasing order
+    (HiGHS reads another order as an error and zeros): a held row c.x >= v, bounded below only, goes to its lower
+    bound, and the rows before it that are bounded above to their upper."""
+    rc = build(problem(network(10), order("SO-1", "gold", 5), order("SO-2", "silver", 5)))
+    s = BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))
+    s._hold_row((s.cols_of(0), np.ones(len(s.cols_of(0))), True, 3))
+    n_rows = s.m.h.getNumRow()
+    col = np.full(s.m.h.getNumCol(), warm_module.BASIC, np.int8)
+    row = np.full(n_rows, warm_module.BASIC, np.int8)
+    warm_module._balance(s, col, row, np.zeros(n_rows, bool))
+    demoted = np.flatnonzero(row != warm_module.BASIC)
+    _, _, lo, hi, _ = s.m.h.getRows(n_rows, np.arange(n_rows, dtype=np.int32))
+    assert len(demoted) >= 2 and demoted[-1] == n_rows - 1 and np.isinf(hi[-1])
+    want = np.where(np.isfinite(hi), warm_module.UPPER, np.where(np.isfinite(lo), warm_module.LOWER, warm_module.ZERO))
+    assert row[demoted].tolist() == want[demoted].tolist()
+    assert warm_module.LOWER in row[demoted] and warm_module.UPPER in row[demoted]

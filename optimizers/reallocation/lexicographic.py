@@ -500,18 +500,28 @@ class BatchSolver:
         return np.arange(first, first + n)
 
     def col_bounds(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """These columns' bounds as they stand (an earlier level's face may have fixed some)."""
-        cols = np.ascontiguousarray(cols, np.int32)
-        _, _, _, lo, hi, _ = self.m.h.getCols(len(cols), cols)
-        return np.asarray(lo, float), np.asarray(hi, float)
+        """These columns' bounds as they stand (an earlier level's face may have fixed some), in the order given."""
+        cols = np.asarray(cols, np.int32)
+        lo, hi = np.zeros(len(cols)), np.zeros(len(cols))
+        if len(cols):
+            order = np.argsort(cols, kind="stable")  # HiGHS reads an index set in increasing order only
+            status, _, _, lo[order], hi[order], _ = self.m.h.getCols(len(cols), cols[order])
+            checked(status)
+        return lo, hi
+
+    def row_bounds(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """These rows' bounds as they stand, in the order given."""
+        rows = np.asarray(rows, np.int32)
+        lo, hi = np.zeros(len(rows)), np.zeros(len(rows))
+        if len(rows):
+            order = np.argsort(rows, kind="stable")
+            status, _, lo[order], hi[order], _ = self.m.h.getRows(len(rows), rows[order])
+            checked(status)
+        return lo, hi
 
     def line_bounds(self, lines: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The bounds of these lines' rows (positions of lines that are not ship-complete) as they stand."""
-        if not lines:
-            return np.zeros(0), np.zeros(0)
-        rows = np.array([self.m.line_row[p] for p in lines], np.int32)
-        _, _, lo, hi, _ = self.m.h.getRows(len(rows), rows)
-        return np.asarray(lo, float), np.asarray(hi, float)
+        return self.row_bounds(np.array([self.m.line_row[p] for p in lines], np.int32))
 
     def cols_of(self, p: int) -> np.ndarray:
         """The arc columns of the batch's line at position p (arcs are sorted by line)."""
@@ -588,6 +598,17 @@ class BatchSolver:
         self.stopped = True
         budget.time_up()
         return False
+
+
+class HighsRefused(RuntimeError):
+    """HiGHS answered a read of the model with an error (given an index set out of increasing order it returns
+    an error and zeros): nothing may be concluded from what it gave."""
+
+
+def checked(status: highspy.HighsStatus) -> None:
+    """Raise `HighsRefused` unless HiGHS answered a read of the model with kOk."""
+    if status != highspy.HighsStatus.kOk:
+        raise HighsRefused(status)
 
 
 def _holds(held: Held, x: np.ndarray) -> bool:

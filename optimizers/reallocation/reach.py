@@ -37,11 +37,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
+from optimizers.reallocation.lexicographic import HighsRefused, checked
 from optimizers.reallocation.model import HELD, LANE, NODE, PROTECTION
 
 if TYPE_CHECKING:
@@ -65,17 +65,8 @@ def settled(s: BatchSolver, lines: list[int]) -> tuple[list[int], list[int]]:
         if not rest or any(kind == HELD for kind, _ in s.extra_rows):
             return [], sorted(dead)
         return graph.served(rest), sorted(dead)
-    except _Unread:
-        return [], []  # the LP rounds settle them, as without the graphs
-
-
-class _Unread(Exception):
-    """HiGHS refused to give the model's bounds or entries: nothing is settled from what it did not give."""
-
-
-def _read(status: highspy.HighsStatus) -> None:
-    if status != highspy.HighsStatus.kOk:
-        raise _Unread(status)
+    except HighsRefused:
+        return [], []  # nothing is settled from what HiGHS did not give: the LP rounds settle them
 
 
 class _Residual:
@@ -84,11 +75,10 @@ class _Residual:
 
     def __init__(self, s: BatchSolver) -> None:
         self.s = s
-        m, rc, h = s.m, s.rc, s.m.h
+        m, rc = s.m, s.rc
         n = len(m.arcs)
-        status, _, _, col_lo, col_hi, _ = h.getCols(n, np.arange(n, dtype=np.int32))
-        _read(status)
-        self.flow, self.col_lo, self.col_hi = np.rint(s.x[:n]), np.asarray(col_lo), np.asarray(col_hi)
+        col_lo, col_hi = s.col_bounds(np.arange(n))
+        self.flow, self.col_lo, self.col_hi = np.rint(s.x[:n]), col_lo, col_hi
         self.arc_values = (self.flow, self.col_lo, self.col_hi)
         self._segments: tuple[np.ndarray, np.ndarray, np.ndarray, Edges] | None = None
         self._outside: np.ndarray | None = None
@@ -99,12 +89,12 @@ class _Residual:
         self.node_v, self.line_v = 1 + at, 1 + n_nodes + m.arc_line
         self.first_line, self.n_lines = 1 + n_nodes, n_lines
         self.size = 1 + n_nodes + n_lines
-        lo, hi = _row_bounds(s, node_rows)
+        lo, hi = s.row_bounds(node_rows)
         activity = np.bincount(at, weights=self.flow, minlength=n_nodes)
         self.nodes: Edges = (np.zeros(n_nodes, np.int64), 1 + np.arange(n_nodes), activity, lo, hi)
         line_lo, line_hi = np.zeros(n_lines), np.zeros(n_lines)  # a line without a row (ship-complete) is shut
         with_row = np.array(sorted(m.line_row), np.int64)
-        line_lo[with_row], line_hi[with_row] = _row_bounds(s, np.array([m.line_row[p] for p in with_row.tolist()]))
+        line_lo[with_row], line_hi[with_row] = s.line_bounds(with_row.tolist())
         units = np.bincount(m.arc_line, weights=self.flow, minlength=n_lines)
         self.lines: Edges = (self.first_line + np.arange(n_lines), np.zeros(n_lines, np.int64), units, line_lo, line_hi)
 
@@ -255,7 +245,7 @@ class _Residual:
         tail, head, arc = np.concatenate(tails), np.concatenate(heads), np.concatenate(arcs)
         into = np.searchsorted(v_in, head[: len(head) - len(every)])  # segments into a row's in vertex
         activity = np.bincount(into, weights=self.flow[arc[: len(arc) - len(every)]], minlength=len(v_in))
-        lo, hi = _row_bounds(s, np.concatenate([prot_rows, lane_rows]))
+        lo, hi = s.row_bounds(np.concatenate([prot_rows, lane_rows]))
         return tail, head, arc, (v_in, v_in + 1, activity, lo, hi)
 
 
@@ -263,16 +253,6 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """The position in `keys` (distinct) of each of `wanted` (each present)."""
     order = np.argsort(keys)
     return order[np.searchsorted(keys, wanted, sorter=order)]
-
-
-def _row_bounds(s: BatchSolver, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """These rows' bounds as they stand, in the order given (HiGHS takes an index set in increasing order)."""
-    lo, hi = np.zeros(len(rows)), np.zeros(len(rows))
-    if len(rows):
-        order = np.argsort(rows)
-        status, _, lo[order], hi[order], _ = s.m.h.getRows(len(rows), np.asarray(rows, np.int32)[order])
-        _read(status)
-    return lo, hi
 
 
 def _graph(size: int, edges: list[Edges]) -> csr_matrix:
@@ -299,21 +279,20 @@ def _keeps_rows(s: BatchSolver, change: dict[int, float]) -> bool:
     h = s.m.h
     cols = np.array(sorted(change), np.int32)
     delta = np.array([change[c] for c in cols.tolist()])
-    status, _, _, lo, hi, _ = h.getCols(len(cols), cols)
-    _read(status)
+    lo, hi = s.col_bounds(cols)
     moved = s.x[cols] + delta
-    if np.any(moved < np.asarray(lo) - _TOLERANCE) or np.any(moved > np.asarray(hi) + _TOLERANCE):
+    if np.any(moved < lo - _TOLERANCE) or np.any(moved > hi + _TOLERANCE):
         return False
     status, start, index, value = h.getColsEntries(len(cols), cols)
-    _read(status)
+    checked(status)
     counts = np.diff(np.append(start, len(index)))
     rows, at = np.unique(index, return_inverse=True)
     shift = np.bincount(at, weights=value * np.repeat(delta, counts), minlength=len(rows))
     status, r_start, r_index, r_value = h.getRowsEntries(len(rows), rows.astype(np.int32))
-    _read(status)
+    checked(status)
     r_counts = np.diff(np.append(r_start, len(r_index)))
     activity = np.bincount(np.repeat(np.arange(len(rows)), r_counts), weights=r_value * s.x[r_index],
                            minlength=len(rows))  # fmt: skip
-    row_lo, row_hi = _row_bounds(s, rows)
+    row_lo, row_hi = s.row_bounds(rows)
     after = activity + shift
     return bool(np.all(after >= row_lo - _TOLERANCE) and np.all(after <= row_hi + _TOLERANCE))

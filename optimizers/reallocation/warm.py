@@ -224,10 +224,9 @@ def _balance(solver: BatchSolver, col: np.ndarray, row: np.ndarray, unknown_rows
         return
     basic_rows = np.flatnonzero(row == BASIC)
     order = np.concatenate([basic_rows[unknown_rows[basic_rows]], basic_rows[~unknown_rows[basic_rows]][::-1]])
-    demote = np.sort(order[:excess]).astype(np.int32)  # HiGHS reads an index set in increasing order only
+    demote = order[:excess]
     if len(demote):
-        _, _, lo, hi, _ = solver.m.h.getRows(len(demote), demote)
-        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        lo, hi = solver.row_bounds(demote)
         row[demote] = np.where(np.isfinite(hi), UPPER, np.where(np.isfinite(lo), LOWER, ZERO))
     excess -= len(demote)
     if excess > 0:

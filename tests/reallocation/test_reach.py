@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import optimizers.reallocation.reach as reach_module
 from optimizers.reallocation import ReallocationProblem
 from optimizers.reallocation.build import build
-from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.lexicographic import BatchSolver, HighsRefused
 from optimizers.reallocation.model import LANE, build_model
 from optimizers.reallocation.problem import RunOrder, Strategy
 from optimizers.reallocation.result import ReallocationRun
@@ -175,13 +175,15 @@ def test_a_traced_cycle_is_kept_only_when_every_row_keeps_its_bounds() -> None:
 
 def test_row_bounds_are_read_in_the_order_asked() -> None:
     """HiGHS reads an index set in increasing order only (another order gives an error and zeros): the graphs ask
-    for the lane and protection rows, which the model holds the other way round."""
+    for the lane and protection rows, which the model holds the other way round; columns too, in any order."""
     s = _state(order("SO-1", "gold", 5), stock=5, lane_cap=4)
     lane_row = int(np.flatnonzero(s.m.row_tags[0] == LANE)[0])
     line_row = s.m.line_row[0]
     assert line_row < lane_row
-    lo, hi = reach_module._row_bounds(s, np.array([lane_row, line_row]))
+    lo, hi = s.row_bounds(np.array([lane_row, line_row]))
     assert hi.tolist() == [4.0, 5.0]
+    cols = np.arange(s.m.h.getNumCol())
+    assert s.col_bounds(cols[::-1])[1].tolist() == s.col_bounds(cols)[1][::-1].tolist()
 
 
 def test_nothing_is_settled_from_bounds_highs_did_not_give(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,7 +191,7 @@ def test_nothing_is_settled_from_bounds_highs_did_not_give(monkeypatch: pytest.M
     _set(s, {s.cols_of(0)[0]: 5.0})
 
     def refused(*args: object) -> None:
-        raise reach_module._Unread("refused")
+        raise HighsRefused("refused")
 
-    monkeypatch.setattr(reach_module, "_row_bounds", refused)
+    monkeypatch.setattr(BatchSolver, "row_bounds", refused)
     assert reach_module.settled(s, [1]) == ([], [])

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
+
 from optimizers.problem import Customer, Item, Location, Protection, ShippingRoute, StockPosition, TransferLane
 from optimizers.reallocation import ReallocationProblem, ReallocationRun, run
+from optimizers.reallocation.build import build
+from optimizers.reallocation.lexicographic import BatchSolver
+from optimizers.reallocation.model import build_model
 from optimizers.reallocation.problem import Network, RunLine, RunOrder, RunPolicy, Segment, Strategy
 from optimizers.reallocation.proof.validation import validate
 
@@ -54,3 +59,9 @@ def allocated(answer: ReallocationRun) -> dict[str, int]:
 
 def level(answer: ReallocationRun, name: str) -> float:
     return next(o.value for o in answer.objective if o.level == name)
+
+
+def batch_solver(p: ReallocationProblem) -> BatchSolver:
+    """One batch of every line of the run, nothing held yet: for tests that set a solver's state by hand."""
+    rc = build(p)
+    return BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))

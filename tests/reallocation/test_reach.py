@@ -13,14 +13,13 @@ from hypothesis import strategies as st
 
 import optimizers.reallocation.reach as reach_module
 from optimizers.reallocation import ReallocationProblem
-from optimizers.reallocation.build import build
 from optimizers.reallocation.lexicographic import BatchSolver, HighsRefused
-from optimizers.reallocation.model import LANE, build_model
+from optimizers.reallocation.model import LANE
 from optimizers.reallocation.problem import RunOrder, Strategy
 from optimizers.reallocation.result import ReallocationRun
 from optimizers.solvers.highs import quiet_highs
 from scenarios.orderbook import order_book
-from tests.reallocation.helpers import allocated, network, order, problem, segment, solved
+from tests.reallocation.helpers import allocated, batch_solver, network, order, problem, segment, solved
 from tests.reallocation.strategies import order_books
 
 _settled = reach_module.settled
@@ -109,9 +108,8 @@ def test_a_gain_line_at_its_confirmed_units_serves_no_other_line() -> None:
 
 def _state(*orders: RunOrder, stock: int, lane_cap: int | None = None, gain: tuple[str, ...] = ()) -> BatchSolver:
     """One batch of every line of the book with nothing held yet, for the graph on a state set by hand."""
-    p = problem(network(stock, lane_cap=lane_cap), *orders, segments=(segment(Strategy.GAIN, *gain),) if gain else ())
-    rc = build(p)
-    return BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))
+    segments = (segment(Strategy.GAIN, *gain),) if gain else ()
+    return batch_solver(problem(network(stock, lane_cap=lane_cap), *orders, segments=segments))
 
 
 def _set(s: BatchSolver, flows: dict[int, float], fixed: tuple[int, ...] = ()) -> None:

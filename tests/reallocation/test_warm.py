@@ -19,12 +19,10 @@ from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ReallocationRun
 from optimizers.reallocation import warm as warm_module
-from optimizers.reallocation.build import build
 from optimizers.reallocation.lexicographic import DUAL_LEVELS, BatchSolver
-from optimizers.reallocation.model import build_model
 from optimizers.reallocation.warm import Bases
 from scenarios.orderbook import order_book
-from tests.reallocation.helpers import network, order, problem, solved
+from tests.reallocation.helpers import batch_solver, network, order, problem, solved
 
 
 def _values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
@@ -269,8 +267,7 @@ def test_rows_demoted_from_a_start_take_the_status_of_their_own_bounds() -> None
     """`_balance` demotes the latest rows' slacks, latest first. Their bounds must be read in increasing order
     (HiGHS reads another order as an error and zeros): a held row c.x >= v, bounded below only, goes to its lower
     bound, and the rows before it that are bounded above to their upper."""
-    rc = build(problem(network(10), order("SO-1", "gold", 5), order("SO-2", "silver", 5)))
-    s = BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))
+    s = batch_solver(problem(network(10), order("SO-1", "gold", 5), order("SO-2", "silver", 5)))
     s._hold_row((s.cols_of(0), np.ones(len(s.cols_of(0))), True, 3))
     n_rows = s.m.h.getNumRow()
     col = np.full(s.m.h.getNumCol(), warm_module.BASIC, np.int8)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 _MAX, _MIN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
 _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
-_DUAL, _PRIMAL = 1, 4  # HiGHS's simplex_strategy values
+_CHOOSE, _DUAL, _PRIMAL = 0, 1, 4  # HiGHS's simplex_strategy values (choose: dual when primal infeasible)
 INTEGRAL = 1e-6  # an LP value this close to an integer is that integer (HiGHS's feasibility tolerance is 1e-7)
 NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual feasibility tolerance is 1e-7)
 # Levels whose LP dual simplex solves faster from the last basis than primal: margin (every arc costed) took
@@ -54,7 +54,13 @@ ON_TRACK = 50
 # (fair share turned off). Measured on the plain 20,000-line book (2026-12-05, alternating, whole scenario): a
 # location closed for 2 days (3.2% of the columns unknown) 7.12 -> 6.05 s, for 10 and 18 days 7.1 -> 6.4 s on
 # average; fair share off 6.8 -> 6.2 s. Where the record knows every column (a delay, a demand change, prices,
-# costs) dual simplex from it was 0.3-0.5 s slower a scenario.
+# costs) dual simplex from it was 0.3-0.5 s slower a scenario. Any other level started from a record goes to
+# HiGHS's own choice (`_CHOOSE`): dual simplex when the start is primal infeasible, primal when it is feasible. A
+# record whose run was on another LP in its bounds only (a stock change: its levels' reduced costs are the
+# scenario's) is primal infeasible and dual feasible, and primal simplex wandered from it: the plain 20,000-line
+# book's stock scenario took 1,708 primal iterations at `tier.none.on_time_units`, 1 with dual, and 1,240 ms in
+# HiGHS against 611. The bench's 8 scenarios, alternately (2026-12-05): 16.4 -> 14.2 s in HiGHS, 30.5 -> 28.5 s
+# in all, every objective the same.
 PATCHED = 0.01
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
@@ -149,8 +155,8 @@ class BatchSolver:
             objective = self._merged_objective(cols, vals) or objective
         started = self.start_from(level.name)
         patched = started and (self.warm_levels_differ or self.start_lacks >= PATCHED)
-        primal = level.name not in DUAL_LEVELS and not patched
-        proven, face = self.optimise(*objective, maximise, budget, primal=primal)
+        strategy = _DUAL if patched else _CHOOSE if started else _DUAL if level.name in DUAL_LEVELS else _PRIMAL
+        proven, face = self.optimise(*objective, maximise, budget, strategy=strategy)
         self.record(level.name)
         self.on_track = started and self.m.h.getInfo().simplex_iteration_count <= ON_TRACK
         value = int(round(float(vals @ self.x[cols])))
@@ -276,7 +282,7 @@ class BatchSolver:
         maximise: bool,
         budget: Budget,
         enough: Callable[[np.ndarray], bool] | None = None,
-        primal: bool = True,
+        strategy: int = _PRIMAL,
     ) -> tuple[bool, Face | None]:
         """Optimise vals.x[cols]: (proven over the integers, the LP's optimal face when the incumbent lies on it,
         so that the next levels may be confined to it; None when the level must be held by its row). With
@@ -284,7 +290,7 @@ class BatchSolver:
         the batch not stopped): a caller that only needs some good answer skips the integer program."""
         if self.stopped or budget.time_up():
             return self._stop(budget), None
-        self.objective(cols, vals, maximise, primal)
+        self.objective(cols, vals, maximise, strategy)
         while True:
             if self.timed(budget) != highspy.HighsModelStatus.kOptimal:
                 return self._stop(budget), None
@@ -359,7 +365,7 @@ class BatchSolver:
             value[idx] = np.where(opened, 1.0, 0.0)
             value[best] = 1.0
             mine[idx] = value[idx]
-        self.simplex(primal=False)  # bounds change, the objective stays
+        self.simplex(_DUAL)  # bounds change, the objective stays
         try:
             for fixed in (value, mine):
                 self.m.h.changeColsBounds(len(binary), binary, fixed, fixed)
@@ -374,7 +380,7 @@ class BatchSolver:
             return None
         finally:
             self.m.h.changeColsBounds(len(binary), binary, lo, hi)
-            self.simplex(primal=True)
+            self.simplex(_PRIMAL)
 
     def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
         """Integral data: the integer optimum is at most floor(LP optimum) (at least ceil when minimising)."""
@@ -382,7 +388,7 @@ class BatchSolver:
         have = float(np.asarray(vals, float) @ self.x[cols])
         return have >= np.floor(bound + 1e-6) - 1e-9 if maximise else have <= np.ceil(bound - 1e-6) + 1e-9
 
-    def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, primal: bool = True) -> None:
+    def objective(self, cols: np.ndarray, vals: np.ndarray, maximise: bool, strategy: int = _PRIMAL) -> None:
         """A new objective; the next solve starts from the last basis, which stays primal feasible, so primal
         simplex takes it from there (measured on a 10,000-line book: a quarter of dual simplex's iterations,
         about a fifth less time), except for `DUAL_LEVELS`. A feasibility check (no objective) changes bounds
@@ -393,10 +399,10 @@ class BatchSolver:
         self._costed = cols.astype(np.int32)
         h.changeColsCost(len(cols), self._costed, np.asarray(vals, float))
         h.changeObjectiveSense(_MAX if maximise else _MIN)
-        self.simplex(primal=primal and len(cols) > 0)
+        self.simplex(strategy if len(cols) > 0 else _DUAL)
 
-    def simplex(self, primal: bool) -> None:
-        self.m.h.setOptionValue("simplex_strategy", _PRIMAL if primal else _DUAL)
+    def simplex(self, strategy: int) -> None:
+        self.m.h.setOptionValue("simplex_strategy", strategy)
 
     def integral(self, x: np.ndarray) -> bool:
         ints = self.m.integer

@@ -2,14 +2,15 @@
 
 Each scenario is `solve_scenario`: its modifiers applied to the base, then one run exactly as the API makes it
 (`decision_service.runs.service`: the pricing and credit tables on every order, then the core), checked by the
-solver-free validator. The base travels once per worker (the pool's initializer, Ray's object store), not once
-per scenario. Locally, `workers` counts this process: it and `workers - 1` pool processes each take the next
-scenario when free. With warm starts (the batch's default) the baseline runs first, here, while the pool's
+solver-free validator. The base travels once per worker (a file the pool's initializer reads, Ray's object
+store), not once per scenario. Locally, `workers` counts this process: it and `workers - 1` pool processes each
+take the next scenario when free. With warm starts (the batch's default) the baseline runs first, here, while the pool's
 processes start, and records its optimal bases (`optimizers.reallocation.warm`); every other scenario starts its
 levels from them, and explains only the lines whose reasons the comparison with the baseline reads
 (`FromBaseline`), which reach each worker once too. Outcomes are keyed by the scenario's index, and every
 scenario starts from the same record, so a batch's results never depend on which worker answered first or how
-many there were.
+many there were. A pool process that stops (killed, out of memory) never leaves the batch waiting: this process
+takes what was not handed out, and what the pool had taken runs again alone (`_answer`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -227,15 +230,19 @@ def _ready() -> None:
 
 
 def _start(pool: ProcessPoolExecutor, processes: int) -> None:
-    for _ in range(processes):
-        pool.submit(_ready)
+    try:
+        for _ in range(processes):
+            pool.submit(_ready)
+    except RuntimeError:  # a process died starting (BrokenProcessPool): the scenarios run here (`_Shared`)
+        pass
 
 
 # -- the local process pool: each worker keeps the base and the ports it was started with --------------------------
 _WORKER: dict[str, Any] = {}
 
 
-def _init(base: dict[str, Any], settings: Settings, ports_factory: PortsFactory) -> None:
+def _init(base_file: str, settings: Settings, ports_factory: PortsFactory) -> None:
+    base = pickle.loads(Path(base_file).read_bytes())
     _WORKER.update(base=base, settings=settings, ports=ports_factory(), bases_file=None, start=None)
     try:  # the base's reading, for the orders each scenario leaves alone; while the baseline runs elsewhere
         _remember(base, read_base(with_limit(base, settings), _WORKER["ports"]))
@@ -279,8 +286,9 @@ def _local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, 
         return
     context = multiprocessing.get_context("spawn")
     bases_file = None
+    base_file = _written(base)
     with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init,
-                             initargs=(base, settings, ports_factory)) as pool:  # fmt: skip
+                             initargs=(base_file, settings, ports_factory)) as pool:  # fmt: skip
         try:
             if _records(jobs, settings):
                 # Starting a process blocks until it has read the base, after its own start-up (0.4 s for a
@@ -289,15 +297,27 @@ def _local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, 
                 starting.start()
                 outcome, start = _baseline(base, rest, settings, ports)
                 starting.join()
-                with tempfile.NamedTemporaryFile("wb", suffix=".bases", delete=False) as out:
-                    out.write(pickle.dumps(start, protocol=pickle.HIGHEST_PROTOCOL))
-                    bases_file = out.name
+                bases_file = _written(start)
                 yield 0, outcome
             here = _Shared(pool, workers - 1, rest, bases_file)
-            yield from here.run(lambda scenario: solve_scenario(base, scenario, settings, ports, start))
+            yield from here.run(lambda scenario: solve_scenario(base, scenario, settings, ports, start),
+                                partial(_alone, base_file=base_file, bases_file=bases_file, settings=settings,
+                                        ports_factory=ports_factory))  # fmt: skip
         finally:
-            if bases_file is not None:
-                Path(bases_file).unlink(missing_ok=True)
+            for path in (base_file, bases_file):
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+
+
+def _written(value: Any) -> str:
+    """A temporary file holding `value` pickled, for the pool's processes to read. The base goes to them this way
+    and not as the initializer's arguments: those are written into each new process's start-up pipe, and CPython
+    (3.11) keeps the pipe's read end open in this process until the write is done, so a process that died
+    starting (killed, out of memory) left the write of a base larger than the pipe's buffer waiting forever, and
+    the batch with it."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".pickle", delete=False) as out:
+        out.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return out.name
 
 
 class _Shared:
@@ -307,12 +327,13 @@ class _Shared:
 
     def __init__(self, pool: ProcessPoolExecutor, helpers: int, jobs: dict[int, Scenario],
                  bases_file: str | None) -> None:  # fmt: skip
-        self.pool, self.bases_file = pool, bases_file
+        self.pool, self.bases_file, self.jobs = pool, bases_file, jobs
         self.todo = deque(jobs.items())
         self.lock = threading.Lock()
         self.finished: queue.Queue[tuple[int, Future[Outcome]]] = queue.Queue()
         self.submitted = 0  # counted under the lock with the scenario taken, so the count is never behind
         self.closed = False
+        self.broken = False  # the pool refused a scenario (a process died): this process takes the rest
         # The first submissions may start the pool's processes, which blocks (`run_local`): not this thread.
         threading.Thread(target=self._submit_first, args=(helpers,), daemon=True).start()
 
@@ -322,7 +343,7 @@ class _Shared:
 
     def _take(self, pooled: bool) -> tuple[int, Scenario] | None:
         with self.lock:
-            if not self.todo or self.closed:
+            if not self.todo or self.closed or (pooled and self.broken):
                 return None
             self.submitted += pooled
             return self.todo.popleft()
@@ -334,10 +355,11 @@ class _Shared:
         index, scenario = item
         try:
             future = self.pool.submit(_pooled, scenario, self.bases_file)
-        except RuntimeError as exc:  # the pool is shut down or broken: the caller hears of it with this scenario
-            failed: Future[Outcome] = Future()
-            failed.set_exception(exc)
-            self.finished.put((index, failed))
+        except RuntimeError:  # the pool is shut down or broken (a process died): this process takes it
+            with self.lock:
+                self.todo.appendleft(item)
+                self.submitted -= 1
+                self.broken = True
             return
         future.add_done_callback(lambda done: self._finished(index, done))
 
@@ -348,8 +370,11 @@ class _Shared:
         if not future.cancelled() and future.exception() is None:
             self._submit_next()
 
-    def run(self, here: Callable[[Scenario], Outcome]) -> Generator[tuple[int, Outcome], None, None]:
-        """Outcomes as they finish, `here` answering whatever this process takes."""
+    def run(
+        self, here: Callable[[Scenario], Outcome], again: Callable[[Scenario], Outcome] | None = None
+    ) -> Generator[tuple[int, Outcome], None, None]:
+        """Outcomes as they finish, `here` answering whatever this process takes, and `again` any scenario whose pool
+        process stopped (`_answer`)."""
         received = 0
         try:
             while (item := self._take(pooled=False)) is not None:
@@ -360,14 +385,47 @@ class _Shared:
                     except queue.Empty:
                         break
                     received += 1
-                    yield index, future.result()
+                    yield index, _answer(future, self.jobs[index], again)
             while received < self.submitted:
                 index, future = self.finished.get()
                 received += 1
-                yield index, future.result()
+                yield index, _answer(future, self.jobs[index], again)
         finally:
             with self.lock:
                 self.closed = True
+
+
+def _answer(future: Future[Outcome], scenario: Scenario | None = None,
+            again: Callable[[Scenario], Outcome] | None = None) -> Outcome:  # fmt: skip
+    """A pool process's outcome. When a process stops (killed, out of memory), the pool breaks: every scenario it
+    had taken fails with `BrokenProcessPool`, and this process runs those not yet handed out. Which scenario, if
+    any, stopped it is not known, so each it had taken is run `again` in a process of its own (`_alone`), and is
+    reported failed with why, as a scenario's own failure is, only when it stops that one too: never here, where
+    what stopped a process could stop the whole batch."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        if again is not None and scenario is not None:
+            return again(scenario)
+        return {"ok": False, "wall_ms": 0.0,
+                "error": "BrokenProcessPool: the worker process running this scenario stopped (killed, or out of "
+                         "memory), and again when it was run alone"}  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "wall_ms": 0.0}
+
+
+def _alone(scenario: Scenario, base_file: str, bases_file: str | None, settings: Settings,
+           ports_factory: PortsFactory) -> Outcome:  # fmt: skip
+    """A scenario run in a new pool process of its own, started as the batch's were; failed when it stops it."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_init,
+                             initargs=(base_file, settings, ports_factory)) as pool:  # fmt: skip
+        try:
+            future = pool.submit(_pooled, scenario, bases_file)
+        except RuntimeError as exc:  # it stopped starting
+            future = Future()
+            future.set_exception(BrokenProcessPool(str(exc)))
+        return _answer(future)
 
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------

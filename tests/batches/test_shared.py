@@ -1,13 +1,15 @@
 """The local executor's sharing of scenarios between the calling process and its pool (`execute._Shared`): every
-scenario is answered exactly once, both sides work, and a pool process never waits for the caller to finish a
-scenario of its own before it gets its next one. A thread pool stands in for the process pool (the sharing is
-the same; `test_runs` runs a real batch on two workers)."""
+scenario is answered exactly once, both sides work, a pool process never waits for the caller to finish a
+scenario of its own before it gets its next one, and a pool that breaks leaves the rest to the caller. A thread
+pool stands in for the process pool (the sharing is the same; `test_runs` runs a real batch on two workers, and
+`test_worker_stops` kills real pool processes)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import pytest
@@ -80,27 +82,33 @@ class _Breaking(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_a_pool_that_breaks_is_reported_to_the_caller_instead_of_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pool_that_breaks_leaves_the_rest_to_the_caller_instead_of_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
     def pooled(scenario: Scenario, bases_file: str | None) -> dict[str, Any]:
         time.sleep(0.01)
-        return {"name": scenario.name}
+        return {"name": scenario.name, "by": "pool"}
 
     monkeypatch.setattr(execute, "_pooled", pooled)
-    caught: list[BaseException] = []
+    answered: list[tuple[int, dict[str, Any]]] = []
 
     def here(scenario: Scenario) -> dict[str, Any]:
         time.sleep(0.05)
-        return {"name": scenario.name}
+        return {"name": scenario.name, "by": "here"}
 
     def listen() -> None:
         with _Breaking() as pool:
-            try:
-                list(execute._Shared(pool, 1, _jobs(10), None).run(here))  # type: ignore[arg-type]
-            except RuntimeError as exc:
-                caught.append(exc)
+            answered.extend(execute._Shared(pool, 1, _jobs(10), None).run(here))  # type: ignore[arg-type]
 
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
     listener.join(10)
     assert not listener.is_alive(), "the caller is still waiting for a scenario the broken pool never took"
-    assert caught and "broke" in str(caught[0])
+    assert sorted(index for index, _ in answered) == list(range(1, 11))  # the one the pool refused ran here
+    assert all(outcome["name"] == f"s{index:02d}" for index, outcome in answered)
+    assert [o["by"] for _, o in answered].count("pool") == 2  # the pool broke at its third
+
+
+def test_a_scenario_whose_pool_process_stopped_is_reported_failed() -> None:
+    stopped: Future[dict[str, Any]] = Future()
+    stopped.set_exception(BrokenProcessPool("a process in the process pool was terminated abruptly"))
+    outcome = execute._answer(stopped)
+    assert outcome["ok"] is False and "worker process running this scenario stopped" in outcome["error"]

@@ -137,8 +137,8 @@ def test_a_run_that_follows_the_record_starts_the_fill_ratios_solves_from_it_and
     assert _values(warm) == _values(solved(scenario, verify_share=0.0))
 
 
-def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:
-    problem = plain(5, 120, 24, 5)
+def _counted(patch: pytest.MonkeyPatch) -> list[int]:
+    """HiGHS's simplex iterations over every LP solve from here on (the fill ratio's included), in its one item."""
     iterations = [0]
     real = BatchSolver.timed
 
@@ -148,9 +148,15 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
             iterations[0] += self.m.h.getInfo().simplex_iteration_count
         return status
 
+    patch.setattr(BatchSolver, "timed", timed)
+    return iterations
+
+
+def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:
+    problem = plain(5, 120, 24, 5)
     keep = Bases()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(BatchSolver, "timed", timed)
+        iterations = _counted(patch)
         first = solved(problem, keep=keep, verify_share=0.0)
         cold, iterations[0] = iterations[0], 0
         calls = _started(patch)
@@ -167,17 +173,8 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
 def _warm_iterations(problem: ReallocationProblem, keep: Bases, strategy: int) -> tuple[int, ReallocationRun]:
     """HiGHS's iterations over a run's levels (the fill ratio's solves included) started from `keep`, with every
     level a record starts solved by `strategy` instead of HiGHS's choice; and the run."""
-    iterations = [0]
-    real = BatchSolver.timed
-
-    def timed(self: BatchSolver, budget, h=None):  # type: ignore[no-untyped-def]
-        status = real(self, budget, h)
-        if h is None:
-            iterations[0] += self.m.h.getInfo().simplex_iteration_count
-        return status
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(BatchSolver, "timed", timed)
+        iterations = _counted(patch)
         patch.setattr(lexicographic, "_CHOOSE", strategy)
         run = solved(problem, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
     return iterations[0], run

@@ -464,7 +464,17 @@ def run_ray(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings,
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
         for ref in done:
-            yield pending.pop(ref), ray.get(ref)
+            yield pending.pop(ref), _from_ray(ray, ref)
+
+
+def _from_ray(ray: Any, ref: Any) -> Outcome:
+    """A Ray task's outcome. A scenario whose worker stopped (killed, out of memory) past Ray's own retries, each in
+    a new worker, is reported failed with why, as a scenario's own failure is, and the batch goes on."""
+    try:
+        return ray.get(ref)  # type: ignore[no-any-return]
+    except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
+        return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                "wall_ms": 0.0}  # fmt: skip
 
 
 EXECUTORS = ("local", "ray")

@@ -157,7 +157,7 @@ def _solved(base: dict[str, Any], scenario: Scenario, settings: Settings, ports:
         field = getattr(exc, "field", None)
         detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or str(exc)
         error = f"{type(exc).__name__}: {field}: {detail}" if field else f"{type(exc).__name__}: {detail}"
-        return {"ok": False, "error": error, "wall_ms": (time.perf_counter() - began) * 1000}
+        return _failed(error, (time.perf_counter() - began) * 1000)
     prices = {(o["id"], ln["line"]): ln["unit_price"] for o in data["orders"] for ln in o["lines"]}
     solver = plain(run.solver)
     return {
@@ -170,6 +170,11 @@ def _solved(base: dict[str, Any], scenario: Scenario, settings: Settings, ports:
                   for ln in o.lines},
         "wall_ms": (time.perf_counter() - began) * 1000, "solver_ms": solver["solver_ms"],
     }  # fmt: skip
+
+
+def _failed(error: str, wall_ms: float = 0.0) -> Outcome:
+    """A scenario's outcome when it failed: `error` says why."""
+    return {"ok": False, "error": error, "wall_ms": wall_ms}
 
 
 # The base's reading in this process (`scenarios.batches.reading`), for the base object it was made of: one at a
@@ -265,8 +270,8 @@ def run_local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Setting
     With `settings.warm_start`, the baseline runs first here while the pool's processes start on the other cores
     (measured on the bench's 2,000-line batch: two pool processes starting beside the baseline doubled its time,
     0.7 to 1.5 s, and that is the batch's critical path), and every other scenario starts from what it gives
-    (`FromBaseline`), which reaches each pool process once, through a file, as the base does through the pool's
-    initializer. The base's reading this process keeps (`_remember`) goes when the batch is done."""
+    (`FromBaseline`), which reaches each pool process once, through a file, as the base does (`_written`). The
+    base's reading this process keeps (`_remember`) goes when the batch is done."""
     try:
         yield from _local(base, jobs, settings, workers, ports_factory)
     finally:
@@ -284,11 +289,9 @@ def _local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, 
         for index, scenario in rest.items():
             yield index, solve_scenario(base, scenario, settings, ports, start)
         return
-    context = multiprocessing.get_context("spawn")
     bases_file = None
     base_file = _written(base)
-    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init,
-                             initargs=(base_file, settings, ports_factory)) as pool:  # fmt: skip
+    with _pool(workers - 1, base_file, settings, ports_factory) as pool:
         try:
             if _records(jobs, settings):
                 # Starting a process blocks until it has read the base, after its own start-up (0.4 s for a
@@ -307,6 +310,13 @@ def _local(base: dict[str, Any], jobs: dict[int, Scenario], settings: Settings, 
             for path in (base_file, bases_file):
                 if path is not None:
                     Path(path).unlink(missing_ok=True)
+
+
+def _pool(processes: int, base_file: str, settings: Settings, ports_factory: PortsFactory) -> ProcessPoolExecutor:
+    """A pool of fresh processes (spawned, not forked: the caller may be a threaded server), each started by
+    `_init` with the base in `base_file`."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
+                               initargs=(base_file, settings, ports_factory))  # fmt: skip
 
 
 def _written(value: Any) -> str:
@@ -407,25 +417,23 @@ def _answer(future: Future[Outcome], scenario: Scenario | None = None,
     except BrokenProcessPool:
         if again is not None and scenario is not None:
             return again(scenario)
-        return {"ok": False, "wall_ms": 0.0,
-                "error": "BrokenProcessPool: the worker process running this scenario stopped (killed, or out of "
-                         "memory), and again when it was run alone"}  # fmt: skip
+        return _failed(_STOPPED)
     except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "wall_ms": 0.0}
+        return _failed(f"{type(exc).__name__}: {exc}")
+
+
+_STOPPED = ("BrokenProcessPool: the worker process running this scenario stopped (killed, or out of memory), and "
+            "again when it was run alone")  # fmt: skip
 
 
 def _alone(scenario: Scenario, base_file: str, bases_file: str | None, settings: Settings,
            ports_factory: PortsFactory) -> Outcome:  # fmt: skip
     """A scenario run in a new pool process of its own, started as the batch's were; failed when it stops it."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_init,
-                             initargs=(base_file, settings, ports_factory)) as pool:  # fmt: skip
+    with _pool(1, base_file, settings, ports_factory) as pool:
         try:
-            future = pool.submit(_pooled, scenario, bases_file)
-        except RuntimeError as exc:  # it stopped starting
-            future = Future()
-            future.set_exception(BrokenProcessPool(str(exc)))
-        return _answer(future)
+            return _answer(pool.submit(_pooled, scenario, bases_file))
+        except RuntimeError:  # it stopped starting (BrokenProcessPool)
+            return _failed(_STOPPED)
 
 
 # -- Ray: the same function on a cluster (or a local Ray instance) ------------------------------------------------
@@ -473,8 +481,7 @@ def _from_ray(ray: Any, ref: Any) -> Outcome:
     try:
         return ray.get(ref)  # type: ignore[no-any-return]
     except Exception as exc:  # noqa: BLE001 - a scenario that fails is reported, the batch goes on
-        return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-                "wall_ms": 0.0}  # fmt: skip
+        return _failed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
 EXECUTORS = ("local", "ray")

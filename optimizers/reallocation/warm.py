@@ -35,6 +35,16 @@ if TYPE_CHECKING:
     from optimizers.reallocation.lexicographic import BatchSolver
 
 LOWER, BASIC, UPPER, ZERO = 0, 1, 2, 3  # HiGHS's basis statuses
+# FRESH: a start clears HiGHS's solver state before it sets the recorded basis. Set on a solver that had solved
+# the run's earlier levels, the same basis on the same LP took more dual simplex iterations than on a new
+# instance: the plain 20,000-line book's `tier.none.on_time_units` from the record, demand +2% in a region, 21,534
+# iterations and 1,278 ms against 13,030 and 561 ms (delay and price alike), and its `fill.units` too. Over every
+# level started from the record in the bench's 8 scenarios, each also solved on a new instance from the same
+# basis beside the run (2026-12-05): 24.2 s in HiGHS as the run solved them, 21.5 s on new instances; no level
+# was slower on its new instance beyond the drift. The baseline's own levels, which go on from the last basis,
+# took the same time either way. The bench's 8 scenarios, twice alternately with the code before (reference loop
+# 34-38 ms, a slow spell): HiGHS 31.0 / 28.9 s -> 28.6 / 27.1 s, every objective the same. Clearing costs well
+# under a millisecond; the basis it drops is replaced anyway, or set again when HiGHS refuses the record.
 # By value (kLower, kBasic, kUpper, kZero, kNonbasic), as an object array: statuses are looked up by indexing it
 # with a whole basis at once (a list comprehension over 130,000 statuses took 2.5 ms a start).
 _STATUS = np.array(list(highspy.HighsBasisStatus.__members__.values()), dtype=object)
@@ -112,7 +122,13 @@ class Bases:
         basis.col_status = _STATUS[col].tolist()
         basis.row_status = _STATUS[row].tolist()
         basis.valid = True
-        return bool(solver.m.h.setBasis(basis) == highspy.HighsStatus.kOk)
+        h = solver.m.h
+        own = h.getBasis()
+        h.clearSolver()  # see `FRESH`
+        if h.setBasis(basis) == highspy.HighsStatus.kOk:
+            return True
+        h.setBasis(own)
+        return False
 
     def _ids(self, solver: BatchSolver, *, grow: bool) -> tuple[np.ndarray, np.ndarray]:
         """The ids of the batch's columns and rows as the model stands: those the model was built with are looked

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pickle
 import random
+import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import highspy
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +22,11 @@ from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ReallocationRun, lexicographic
 from optimizers.reallocation import warm as warm_module
+from optimizers.reallocation.levels import Level
 from optimizers.reallocation.lexicographic import _CHOOSE, _DUAL, _PRIMAL, BatchSolver
+from optimizers.reallocation.problem import Strategy
 from optimizers.reallocation.warm import Bases
+from optimizers.solvers.budget import Budget
 from scenarios.orderbook import order_book
 from tests.reallocation.helpers import batch_solver, network, order, problem, solved
 
@@ -244,6 +249,41 @@ def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monke
     assert calls and all(ok for name, ok in calls if "#" not in name)
     assert simplex and set(simplex.values()) == {_DUAL}, simplex  # a patched basis: dual simplex from it
     assert _values(warm) == _values(solved(problem, verify_share=0.0))
+
+
+class _Refusing:
+    """A HiGHS instance whose first `setBasis` is refused, as HiGHS refuses a basis it cannot take."""
+
+    def __init__(self, h: Any) -> None:
+        self.h, self.refused = h, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.h, name)
+
+    def setBasis(self, basis: Any) -> Any:  # noqa: N802 - HiGHS's name
+        if not self.refused:
+            self.refused = True
+            return highspy.HighsStatus.kError
+        return self.h.setBasis(basis)
+
+
+def test_a_start_highs_refuses_leaves_the_batch_on_its_own_basis() -> None:
+    """A start clears HiGHS's solver state before it sets the record (`warm.FRESH`): when HiGHS then refuses
+    the record, the batch's own basis is set again, so the level goes on from its last optimum, not from nothing."""
+    problem = plain(7, 120, 24, 5)
+    keep = Bases()
+    solved(problem, keep=keep, verify_share=0.0)
+    s = batch_solver(problem)
+    level = Level("win.on_time_units", "max", (Strategy.WIN,), on_time=True)
+    s.level(level, Budget(time.perf_counter() + 60))
+    own = s.m.h.getBasis()
+    own_cols, own_rows = list(own.col_status), list(own.row_status)
+    s.m.h = _Refusing(s.m.h)
+    assert "win.on_time_units" in keep.levels
+    assert not keep.start(s, "win.on_time_units")
+    assert s.m.h.refused
+    after = s.m.h.getBasis()
+    assert after.valid and list(after.col_status) == own_cols and list(after.row_status) == own_rows
 
 
 def test_a_record_that_knows_too_few_columns_is_not_used() -> None:

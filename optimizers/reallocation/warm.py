@@ -43,8 +43,12 @@ LOWER, BASIC, UPPER, ZERO = 0, 1, 2, 3  # HiGHS's basis statuses
 # basis beside the run (2026-12-05): 24.2 s in HiGHS as the run solved them, 21.5 s on new instances; no level
 # was slower on its new instance beyond the drift. The baseline's own levels, which go on from the last basis,
 # took the same time either way. The bench's 8 scenarios, twice alternately with the code before (reference loop
-# 34-38 ms, a slow spell): HiGHS 31.0 / 28.9 s -> 28.6 / 27.1 s, every objective the same. Clearing costs well
-# under a millisecond; the basis it drops is replaced anyway, or set again when HiGHS refuses the record.
+# 34-38 ms, a slow spell): HiGHS 31.0 / 28.9 s -> 28.6 / 27.1 s, every objective the same. Those figures are from
+# when unit levels went from the record to HiGHS's choice (mostly dual); since they go to primal simplex without
+# bound perturbation (`lexicographic.PRIMAL_BOUND_PERTURBATION`) the clear reads within the drift (the 8 scenarios,
+# twice alternately: HiGHS 17.3 / 16.9 s with it, 16.0 / 16.8 s without), and is kept: it makes a start's solve
+# the same whatever the instance solved before. Clearing costs well under a millisecond; the basis it drops is
+# replaced anyway, or set again when HiGHS refuses the record.
 # By value (kLower, kBasic, kUpper, kZero, kNonbasic), as an object array: statuses are looked up by indexing it
 # with a whole basis at once (a list comprehension over 130,000 statuses took 2.5 ms a start).
 _STATUS = np.array(list(highspy.HighsBasisStatus.__members__.values()), dtype=object)

@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ReallocationRun, lexicographic
 from optimizers.reallocation import warm as warm_module
-from optimizers.reallocation.levels import Level
+from optimizers.reallocation.levels import objective_levels
 from optimizers.reallocation.lexicographic import _CHOOSE, _DUAL, _PRIMAL, DUAL_LEVELS, BatchSolver
-from optimizers.reallocation.problem import Strategy
 from optimizers.reallocation.warm import Bases
 from optimizers.solvers.budget import Budget
 from scenarios.orderbook import order_book
@@ -296,13 +295,14 @@ def test_a_start_highs_refuses_leaves_the_batch_on_its_own_basis() -> None:
     keep = Bases()
     solved(problem, keep=keep, verify_share=0.0)
     s = batch_solver(problem)
-    level = Level("win.on_time_units", "max", (Strategy.WIN,), on_time=True)
+    level = objective_levels(problem, set())[0]
+    assert level.name == "win.on_time_units"
     s.level(level, Budget(time.perf_counter() + 60))
     own = s.m.h.getBasis()
     own_cols, own_rows = list(own.col_status), list(own.row_status)
     s.m.h = _Refusing(s.m.h)
-    assert "win.on_time_units" in keep.levels
-    assert not keep.start(s, "win.on_time_units")
+    assert level.name in keep.levels
+    assert not keep.start(s, level.name)
     assert s.m.h.refused
     after = s.m.h.getBasis()
     assert after.valid and list(after.col_status) == own_cols and list(after.row_status) == own_rows

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import highspy
 import numpy as np
 
+from optimizers.reallocation.bounds import Mirror
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.levels import Level, coefficients
 from optimizers.reallocation.model import HELD, INF, OVER, SCRATCH_COLS, SCRATCH_ROWS, STABILITY, UNDER, BatchModel
@@ -145,6 +146,7 @@ class BatchSolver:
         self._merged: tuple[str, np.ndarray, np.ndarray] | None = None
         self._settled: tuple[str, int] | None = None
         self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
+        self.bounds = Mirror(m.h)  # every change to the model's bounds, columns and rows goes through it
 
     def allocated(self) -> np.ndarray:
         """Units per line of the batch, from the incumbent."""
@@ -270,6 +272,7 @@ class BatchSolver:
         first = self.m.h.getNumCol()
         self.m.h.addVars(n, np.zeros(n), self.confirmed_lines.astype(float))
         self.m.h.addVars(n, np.zeros(n), np.full(n, INF))
+        self.bounds.added_cols(np.zeros(2 * n), np.concatenate([self.confirmed_lines.astype(float), np.full(n, INF)]))
         under, over = np.arange(first, first + n), np.arange(first + n, first + 2 * n)
         alloc = self.allocated()
         self.x = np.concatenate(
@@ -285,6 +288,7 @@ class BatchSolver:
         value[ends] = value[ends + 1] = -1.0
         row_starts = (self._starts[:-1] + 2 * np.arange(n)).astype(np.int32)
         self.m.h.addRows(n, np.zeros(n), np.zeros(n), len(index), row_starts, index, value)
+        self.bounds.added_rows(np.zeros(n), np.zeros(n))
         mine = self.m.lines.tolist()
         self.extra_cols += [(UNDER, li) for li in mine] + [(OVER, li) for li in mine]
         self.extra_rows += [(STABILITY, li) for li in mine]
@@ -384,7 +388,7 @@ class BatchSolver:
         self.simplex(_DUAL)  # bounds change, the objective stays
         try:
             for fixed in (value, mine):
-                self.m.h.changeColsBounds(len(binary), binary, fixed, fixed)
+                self.bounds.set_cols(binary, fixed, fixed)
                 status = self.timed(budget)
                 if status == highspy.HighsModelStatus.kOptimal:
                     y = np.array(self.m.h.getSolution().col_value)
@@ -395,7 +399,7 @@ class BatchSolver:
                     return None
             return None
         finally:
-            self.m.h.changeColsBounds(len(binary), binary, lo, hi)
+            self.bounds.set_cols(binary, lo, hi)
             self.simplex(_PRIMAL)
 
     def _bound_reached(self, vals: np.ndarray, cols: np.ndarray, maximise: bool) -> bool:
@@ -515,6 +519,7 @@ class BatchSolver:
         first = self.m.h.getNumCol()
         self._scratch_cols = min(self._scratch_cols, first)
         self.m.h.addVars(n, np.zeros(n), np.full(n, hi))
+        self.bounds.added_cols(np.zeros(n), np.full(n, hi))
         self.extra_cols += [(kind, e) for e in entities]
         self.extra_version += 1
         self.x = np.append(self.x, np.zeros(n))
@@ -523,23 +528,11 @@ class BatchSolver:
 
     def col_bounds(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """These columns' bounds as they stand (an earlier level's face may have fixed some), in the order given."""
-        cols = np.asarray(cols, np.int32)
-        lo, hi = np.zeros(len(cols)), np.zeros(len(cols))
-        if len(cols):
-            order = np.argsort(cols, kind="stable")  # HiGHS reads an index set in increasing order only
-            status, _, _, lo[order], hi[order], _ = self.m.h.getCols(len(cols), cols[order])
-            checked(status)
-        return lo, hi
+        return self.bounds.cols(np.asarray(cols, np.int64))
 
     def row_bounds(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """These rows' bounds as they stand, in the order given."""
-        rows = np.asarray(rows, np.int32)
-        lo, hi = np.zeros(len(rows)), np.zeros(len(rows))
-        if len(rows):
-            order = np.argsort(rows, kind="stable")
-            status, _, lo[order], hi[order], _ = self.m.h.getRows(len(rows), rows[order])
-            checked(status)
-        return lo, hi
+        return self.bounds.rows(np.asarray(rows, np.int64))
 
     def line_bounds(self, lines: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The bounds of these lines' rows (positions of lines that are not ship-complete) as they stand."""
@@ -568,6 +561,7 @@ class BatchSolver:
         self.m.h.addRows(
             n, np.zeros(n), np.full(n, INF), len(index), starts.astype(np.int32), index.astype(np.int32), value
         )
+        self.bounds.added_rows(np.zeros(n), np.full(n, INF))
 
     def drop_scratch(self) -> None:
         """Delete the columns and rows `add_cols` and `add_sum_rows` made: the fill ratio's t and eligibility
@@ -578,12 +572,14 @@ class BatchSolver:
         if self._scratch_rows:
             rows = np.concatenate(self._scratch_rows)
             h.deleteRows(len(rows), rows)
+            self.bounds.deleted_rows(rows)
             self._scratch_rows = []
             self.extra_rows = [tag for tag in self.extra_rows if tag[0] not in SCRATCH_ROWS]
         n = h.getNumCol()
         if self._scratch_cols < n:
             cols = np.arange(self._scratch_cols, n, dtype=np.int32)
             h.deleteCols(len(cols), cols)
+            self.bounds.deleted_cols(cols)
             self.extra_cols = [tag for tag in self.extra_cols if tag[0] not in SCRATCH_COLS]
             self.x, self.m.integer = self.x[: self._scratch_cols], self.m.integer[: self._scratch_cols]
             self._costed = self._costed[self._costed < self._scratch_cols]
@@ -594,25 +590,29 @@ class BatchSolver:
         """Confine the LP to the optimal face of the level just solved (complementary slackness): every optimal
         answer has the incumbent's value on each column with a nonzero reduced cost and on each row with a
         nonzero dual."""
-        h = self.m.h
         reduced, duals, activity = face
-        fix = np.flatnonzero(np.abs(reduced) > NONZERO).astype(np.int32)
-        if len(fix):
-            h.changeColsBounds(len(fix), fix, self.x[fix], self.x[fix])
-        tight = np.flatnonzero(np.abs(duals) > NONZERO).astype(np.int32)
-        if len(tight):
-            self.set_rows(tight, activity[tight], activity[tight])
+        fix = np.flatnonzero(np.abs(reduced) > NONZERO)
+        lo, hi = self.col_bounds(fix)
+        fix = fix[(lo != self.x[fix]) | (hi != self.x[fix])]  # most were fixed by the levels before
+        self.set_cols(fix, self.x[fix], self.x[fix])
+        tight = np.flatnonzero(np.abs(duals) > NONZERO)
+        lo, hi = self.row_bounds(tight)
+        tight = tight[(lo != activity[tight]) | (hi != activity[tight])]
+        self.set_rows(tight, activity[tight], activity[tight])
+
+    def set_cols(self, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        """These columns' bounds, in one call."""
+        self.bounds.set_cols(cols, lo, hi)
 
     def set_rows(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-        """These rows' bounds, in one call (highspy has `changeRowsBounds` on `_Highs`, not in its stub)."""
-        h: Any = self.m.h
-        lo, hi = np.ascontiguousarray(lo, float), np.ascontiguousarray(hi, float)
-        h.changeRowsBounds(len(rows), np.ascontiguousarray(rows, np.int32), lo, hi)
+        """These rows' bounds, in one call."""
+        self.bounds.set_rows(rows, lo, hi)
 
     def _hold_row(self, held: Held) -> None:
         cols, vals, maximise, value = held
         lo, hi = (value, INF) if maximise else (-INF, value)  # integral, or the LP gets half-integral vertices
         self.m.h.addRow(lo, hi, len(cols), cols.astype(np.int32), np.asarray(vals, float))
+        self.bounds.added_rows(np.array([lo], float), np.array([hi], float))
         self.extra_rows.append((HELD, sum(tag[0] == HELD for tag in self.extra_rows)))
         self.extra_version += 1
 
@@ -620,17 +620,6 @@ class BatchSolver:
         self.stopped = True
         budget.time_up()
         return False
-
-
-class HighsRefused(RuntimeError):
-    """HiGHS answered a read of the model with an error (given an index set out of increasing order it returns
-    an error and zeros): nothing may be concluded from what it gave."""
-
-
-def checked(status: highspy.HighsStatus) -> None:
-    """Raise `HighsRefused` unless HiGHS answered a read of the model with kOk."""
-    if status != highspy.HighsStatus.kOk:
-        raise HighsRefused(status)
 
 
 def _holds(held: Held, x: np.ndarray) -> bool:

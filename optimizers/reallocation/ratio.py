@@ -106,7 +106,7 @@ def max_min(s: BatchSolver, level: Level, lines: list[int], budget: Budget) -> t
         s.drop_scratch()
         return _ratio(s, lines, qty), False
     if binaries:  # one integer program beats one per candidate
-        s.m.h.changeColBounds(t_col, 0.0, 1.0)
+        s.set_cols(np.array([t_col]), np.zeros(1), np.ones(1))
         s.x[t_col] = float(_ratio(s, lines, qty))  # the incumbent's own minimum: a start as good as it has
         s.objective(np.array([t_col]), np.ones(1), True)
         proven = s.integer(budget, search=True)
@@ -208,7 +208,7 @@ def _lp_bound(s: BatchSolver, name: str, lines: list[int], qty: list[int], budge
     if optimal:
         s.record(name)
     bound = s.m.h.getInfo().objective_function_value
-    s.m.h.changeColBounds(t, 0.0, 0.0)  # the rows become sum x_l >= 0 until `drop_scratch` deletes them
+    s.set_cols(np.array([t]), np.zeros(1), np.zeros(1))  # the rows: sum x_l >= 0 until `drop_scratch` deletes them
     return (float(bound) if optimal else None), t
 
 

@@ -41,7 +41,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-from optimizers.reallocation.lexicographic import HighsRefused, checked
+from optimizers.reallocation.bounds import HighsRefused, checked
 from optimizers.reallocation.model import HELD, LANE, NODE, PROTECTION
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import optimizers.reallocation.reach as reach_module
 from optimizers.reallocation import ReallocationProblem
-from optimizers.reallocation.lexicographic import BatchSolver, HighsRefused
+from optimizers.reallocation.bounds import HighsRefused
+from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.model import LANE
 from optimizers.reallocation.problem import RunOrder, Strategy
 from optimizers.reallocation.result import ReallocationRun
@@ -117,8 +118,8 @@ def _set(s: BatchSolver, flows: dict[int, float], fixed: tuple[int, ...] = ()) -
     """The incumbent's columns set by hand; `fixed` columns held at their value, as a face fixes them."""
     for col, value in flows.items():
         s.x[col] = value
-    for col in fixed:
-        s.m.h.changeColBounds(col, s.x[col], s.x[col])
+    cols = np.array(fixed, np.int64)
+    s.set_cols(cols, s.x[cols], s.x[cols])
 
 
 def test_the_graph_moves_a_unit_to_an_unserved_line_only_past_no_dropped_row() -> None:

@@ -6,11 +6,12 @@ published lines, so a reported figure that does not follow from the fills is cau
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
+import numpy as np
+
 from optimizers.reallocation.problem import ReallocationProblem
-from optimizers.reallocation.result import Figures, Kpis, RunLineResult, RunOrderResult
+from optimizers.reallocation.result import Figures, Kpis, RunOrderResult
 
 AGING = (("0-7", 7), ("8-30", 30), ("31-90", 90), ("90+", None))
 
@@ -20,78 +21,87 @@ def _bucket(created: date, as_of: date) -> str:
     return next(name for name, top in AGING if top is None or days <= top)
 
 
-class _Acc:
-    """Running sums for one scope (the run, a tier or a segment)."""
+# Per line, what each scope sums (`_COLUMNS`), in this order.
+_COLUMNS = ("requested", "allocated", "on_time", "otif", "bo_units", "bo_lines", "margin", "leakage", "gained",
+            "lost", "u_gained", "u_lost")  # fmt: skip
 
-    def __init__(self) -> None:
-        self.n = defaultdict(float)  # type: defaultdict[str, float]
-        self.aging = {name: 0 for name, _ in AGING}
 
-    def add(self, line: RunLineResult, bucket: str, on_time: int, margin: float, leak: float) -> None:
-        """One line, with its aging bucket, on-time units, margin and leakage (worked out once for every scope)."""
-        n = self.n
-        n["lines"] += 1
-        n["requested"] += line.requested_qty
-        n["allocated"] += line.allocated_qty
-        n["on_time"] += on_time
-        n["otif"] += line.allocated_qty == line.requested_qty and on_time == line.allocated_qty
-        n["bo_units"] += line.backorder_qty
-        n["bo_lines"] += line.backorder_qty > 0
-        self.aging[bucket] += line.backorder_qty
-        n["margin"] += margin
-        n["leakage"] += leak
-        n["gained"] += line.change > 0
-        n["lost"] += line.change < 0
-        n["u_gained"] += max(line.change, 0)
-        n["u_lost"] += max(-line.change, 0)
-
-    def figures(self) -> Figures:
-        n = self.n
-        req = n["requested"]
-        return Figures(
-            int(req),
-            int(n["allocated"]),
-            n["allocated"] / req if req else 0.0,
-            n["on_time"] / req if req else 0.0,
-            n["otif"] / n["lines"] if n["lines"] else 0.0,
-            int(n["bo_units"]),
-            int(n["bo_lines"]),
-            dict(self.aging),
-            round(n["margin"], 4),
-            round(n["leakage"], 4),
-            int(n["gained"]),
-            int(n["lost"]),
-            int(n["u_gained"]),
-            int(n["u_lost"]),
-        )
+def _figures(n: dict[str, float], lines: int, aging: dict[str, int]) -> Figures:
+    req = n["requested"]
+    return Figures(
+        int(req),
+        int(n["allocated"]),
+        n["allocated"] / req if req else 0.0,
+        n["on_time"] / req if req else 0.0,
+        n["otif"] / lines if lines else 0.0,
+        int(n["bo_units"]),
+        int(n["bo_lines"]),
+        aging,
+        round(n["margin"], 4),
+        round(n["leakage"], 4),
+        int(n["gained"]),
+        int(n["lost"]),
+        int(n["u_gained"]),
+        int(n["u_lost"]),
+    )
 
 
 def kpis(problem: ReallocationProblem, orders: tuple[RunOrderResult, ...]) -> Kpis:
-    """The whole run's figures, and the same per tier class and per segment."""
+    """The whole run's figures, and the same per tier class and per segment.
+
+    Each line's figures are worked out once, then summed per scope by `np.bincount`, which adds in the lines'
+    order as a running sum would: every figure is the float the line-by-line sums gave (a plain 20,000-line run
+    took 0.39 s here before, three scopes a line, in a slow spell)."""
     net = problem.network
     cost = {i.id: i.unit_cost for i in net.items}
     cheapest: dict[str, float] = {}
     for s in net.shipping:
         cheapest[s.region] = min(cheapest.get(s.region, s.unit_cost), s.unit_cost)
     source = {o.id: o for o in problem.orders}
-    total = _Acc()
-    tiers: defaultdict[str, _Acc] = defaultdict(_Acc)
-    segments: defaultdict[str, _Acc] = defaultdict(_Acc)
+    buckets = {name: k for k, (name, _) in enumerate(AGING)}
+    tiers: dict[str, int] = {}
+    segments: dict[str, int] = {}
+    rows: list[tuple[float, ...]] = []
+    where: list[tuple[int, int, int]] = []  # per line: its aging bucket, tier and segment
     for res in orders:
         order = source[res.id]
         lines = {ln.line: ln for ln in order.lines}
-        bucket = _bucket(order.created, problem.as_of)
-        scopes = (total, tiers[res.tier], segments[res.segment])
+        bucket = buckets[_bucket(order.created, problem.as_of)]
+        tier = tiers.setdefault(res.tier, len(tiers))
+        segment = segments.setdefault(res.segment, len(segments))
+        shipping = cheapest.get(order.ship_to_region, 0.0)
         for line in res.lines:
-            price = lines[line.line].unit_price
-            base = price - cost.get(line.item, 0.0) - cheapest.get(order.ship_to_region, 0.0)
-            leak = sum(f.qty * (base - f.unit_margin) for f in line.fills)
-            on_time = sum(f.qty for f in line.fills if f.on_time)
-            margin = sum(f.qty * f.unit_margin for f in line.fills)
-            for acc in scopes:
-                acc.add(line, bucket, on_time, margin, leak)
+            base = lines[line.line].unit_price - cost.get(line.item, 0.0) - shipping
+            leak = margin = 0.0  # running sums in the fills' order, as `sum` adds
+            on_time = 0
+            for f in line.fills:
+                leak += f.qty * (base - f.unit_margin)
+                margin += f.qty * f.unit_margin
+                on_time += f.qty if f.on_time else 0
+            req, alloc, bo, change = line.requested_qty, line.allocated_qty, line.backorder_qty, line.change
+            rows.append((req, alloc, on_time, alloc == req and on_time == alloc, bo, bo > 0, margin, leak,
+                         change > 0, change < 0, max(change, 0), max(-change, 0)))  # fmt: skip
+            where.append((bucket, tier, segment))
+    values = np.array(rows, float).reshape(-1, len(_COLUMNS))
+    scopes = np.array(where, np.int64).reshape(-1, 3)
+    total = _scoped(values, scopes[:, 0], np.zeros(len(values), np.int64), 1)[0]
+    by_tier = _scoped(values, scopes[:, 0], scopes[:, 1], len(tiers))
+    by_segment = _scoped(values, scopes[:, 0], scopes[:, 2], len(segments))
     return Kpis(
-        total.figures(),
-        {k: v.figures() for k, v in sorted(tiers.items())},
-        {k: v.figures() for k, v in sorted(segments.items())},
+        total,
+        {name: by_tier[k] for name, k in sorted(tiers.items())},
+        {name: by_segment[k] for name, k in sorted(segments.items())},
     )
+
+
+def _scoped(values: np.ndarray, bucket: np.ndarray, scope: np.ndarray, n: int) -> list[Figures]:
+    """Each scope's figures: the lines' values summed in their order (`np.bincount` adds as a loop does)."""
+    sums = {name: np.bincount(scope, weights=values[:, k], minlength=n) for k, name in enumerate(_COLUMNS)}
+    lines = np.bincount(scope, minlength=n)
+    aging = np.zeros((n, len(AGING)), np.int64)
+    np.add.at(aging, (scope, bucket), values[:, 4].astype(np.int64))
+    return [
+        _figures({name: float(v[k]) for name, v in sums.items()}, int(lines[k]),
+                 {name: int(aging[k, b]) for b, (name, _) in enumerate(AGING)})
+        for k in range(n)
+    ]  # fmt: skip

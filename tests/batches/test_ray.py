@@ -71,4 +71,4 @@ def test_a_scenario_that_stops_its_ray_worker_is_reported_failed_and_the_rest_co
     out = dict(run_ray(base, dict(enumerate(batch.all_scenarios())), batch.settings, 2, boom_stops_its_worker))
     assert sorted(out) == [0, 1, 2, 3]
     assert not out[2]["ok"] and "WorkerCrashedError" in out[2]["error"], out[2]
-    assert all(out[k]["ok"] and out[k]["status"] == "OPTIMAL" for k in (0, 1, 3))
+    assert all(out[k]["ok"] and out[k]["status"] == "OPTIMAL" for k in (0, 1, 3)), {k: out[k].get("error") for k in out}

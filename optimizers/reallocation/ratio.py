@@ -94,11 +94,22 @@ def _open(lines: list[int], s: BatchSolver) -> list[int]:
 
 
 def max_min(s: BatchSolver, level: Level, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
-    """The batch's best minimum fill ratio over `lines` (positions), and whether it is proven."""
+    """The batch's best minimum fill ratio over `lines` (positions), and whether it is proven; a proven one is
+    recorded for the scenarios that start from this run (`Bases.keep_ratio`)."""
+    best, proven = _max_min(s, level, lines, budget)
+    if proven and s.keep is not None and not s.stopped:
+        s.keep.keep_ratio(s, level.name, best)
+    return best, proven
+
+
+def _max_min(s: BatchSolver, level: Level, lines: list[int], budget: Budget) -> tuple[Fraction, bool]:
     qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
     binaries = bool(s.m.integer[len(s.m.arcs) :].any())
+    refuted: Fraction | None = None  # a candidate known infeasible: the optimum is below it
     if not binaries:
         settled = _above_incumbent(s, lines, qty, budget)
+        if settled is None:
+            settled, refuted = _recorded_first(s, level, lines, qty, budget)
         if settled is not None:
             return settled
     bound, t_col = _lp_bound(s, f"{level.name}#bound", lines, qty, budget)
@@ -115,7 +126,7 @@ def max_min(s: BatchSolver, level: Level, lines: list[int], budget: Budget) -> t
     s.drop_scratch()
     saved = s.line_bounds(lines)  # an earlier level's face may have fixed some of them
     low = _ratio(s, lines, qty)  # the incumbent's: feasible
-    above = _candidates(qty, low, bound + 1e-9)
+    above = [c for c in _candidates(qty, low, bound + 1e-9) if refuted is None or c < refuted]
     best = s.x.copy()
     while above:  # feasibility is monotone in t: bisect the candidates above the best found
         mid = len(above) // 2
@@ -152,6 +163,38 @@ def _above_incumbent(s: BatchSolver, lines: list[int], qty: list[int], budget: B
         return low, True
     s.m.h.setBasis(basis)  # the bound's LP goes on from the last level's optimum, not from this check's vertex
     return None
+
+
+def _recorded_first(
+    s: BatchSolver, level: Level, lines: list[int], qty: list[int], budget: Budget
+) -> tuple[tuple[Fraction, bool] | None, Fraction | None]:
+    """Searched from the best minimum that the run this one starts from proved for the batch (`Bases.ratio`):
+    a scenario's change most often leaves it the optimum. When it is above the incumbent's minimum it is tried
+    first: infeasible, the search goes on below it (None, it); feasible, its answer becomes the incumbent. Then,
+    the incumbent reaching the record, the least candidate above the incumbent's minimum is tried: infeasible,
+    that minimum is the optimum (proven, two feasibility checks instead of the bound's LP and a bisection);
+    feasible, the search goes on from its answer (None, None). Only the order of the checks depends on the
+    record, never what is proven. None, None without a record."""
+    hint = s.warm.ratio(s, level.name) if s.warm is not None else None
+    if hint is None:
+        return None, None
+    saved, basis = s.line_bounds(lines), s.m.h.getBasis()
+    found: bool | None = True
+    if hint > _ratio(s, lines, qty):
+        found = _feasible(s, lines, qty, hint, budget, saved)
+    if found:
+        low = _ratio(s, lines, qty)
+        least = _least_above(qty, low)
+        found = True if least is None else _feasible(s, lines, qty, least, budget, saved)
+        if least is None or found is False:
+            _restore(s, lines, saved)
+            return (low, True), None
+        hint = None  # the least candidate above was feasible too: the search goes on from its answer
+    _restore(s, lines, saved)
+    if found is None:
+        return (_ratio(s, lines, qty), False), None  # the time ran out
+    s.m.h.setBasis(basis)  # the bound's LP goes on from the last level's optimum, not from a check's vertex
+    return None, hint
 
 
 def _least_above(qty: list[int], low: Fraction) -> Fraction | None:

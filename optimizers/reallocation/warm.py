@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Hashable
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import highspy
@@ -73,6 +74,9 @@ class Bases:
         self.row_ids: dict[int, int] = {}
         self.levels: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> status per col id, per row id
         self.plan: tuple[str, ...] = ()  # the recorded run's levels, in order
+        # Per fill-ratio level and batch (named by its first line), the best minimum the recorded run proved: the
+        # first candidate a run over the same base tries (`optimizers.reallocation.ratio`).
+        self.ratios: dict[tuple[str, Hashable], Fraction] = {}
         # The entity ids of the run last mapped (its candidates by a weak reference, so that a finished run's are
         # not kept alive), shared by its batches; not pickled.
         self._run: tuple[weakref.ref[RunCandidates], bool, dict[str, np.ndarray]] | None = None
@@ -103,6 +107,14 @@ class Bases:
         col_status[col_at[col_at >= 0]] = col_values[col_at >= 0]
         row_status[row_at[row_at >= 0]] = row_values[row_at >= 0]
         self.levels[level] = (col_status, row_status)
+
+    def keep_ratio(self, solver: BatchSolver, level: str, t: Fraction) -> None:
+        """Record the batch's proven best minimum for the fill-ratio level `level`."""
+        self.ratios[(level, _batch_key(solver))] = t
+
+    def ratio(self, solver: BatchSolver, level: str) -> Fraction | None:
+        """The recorded run's best minimum for `level` in the batch with the same first line, if any."""
+        return self.ratios.get((level, _batch_key(solver)))
 
     def start(self, solver: BatchSolver, level: str) -> bool:
         """Give the batch the recorded basis of `level`, mapped onto its columns and rows; False (the batch keeps
@@ -222,6 +234,15 @@ def _codes(
             value |= p.astype(np.int64) << shift
         out[at[known]] = value[known]
     return out
+
+
+def _batch_key(solver: BatchSolver) -> Hashable:
+    """A batch by its first line (order id, line number): a scenario's batch with the same first line is most
+    often the same batch."""
+    if not len(solver.m.lines):
+        return None
+    ref = solver.rc.lines[int(solver.m.lines[0])]
+    return (ref.order.id, ref.line.line)
 
 
 def _binaries(solver: BatchSolver) -> bool:

@@ -282,7 +282,7 @@ def _feasible(
     if status in _INFEASIBLE:
         return False
     if status == highspy.HighsModelStatus.kOptimal:
-        x = np.array(s.m.h.getSolution().col_value)
+        x = np.array(s.m.h.getSolution().col_value, np.float64)
         if s.integral(x) and all(_kept(h, x) for h in s.held):
             s.x = x
             return True
@@ -290,7 +290,7 @@ def _feasible(
         if status in _INFEASIBLE:
             return False
         if status == highspy.HighsModelStatus.kOptimal:
-            x = np.array(mip.getSolution().col_value)
+            x = np.array(mip.getSolution().col_value, np.float64)
             s.integral(x)
             s.x = x
             return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 
@@ -16,25 +17,31 @@ Selector = Callable[[str, RunLineResult], bool]
 
 
 def fills_of(rc: RunCandidates, flow: np.ndarray) -> list[list[RunFill]]:
-    """Per line (canonical order), its fills in arc order."""
+    """Per line (canonical order), its fills in arc order. The arcs' columns are read for the arcs with flow at
+    once (`tolist`), not an element at a time."""
     entity = {loc.id: loc.entity for loc in rc.problem.network.locations}
     out: list[list[RunFill]] = [[] for _ in rc.lines]
-    for a in np.flatnonzero(flow > 0).tolist():
-        ref = rc.lines[int(rc.arc_line[a])]
-        node = rc.nodes[int(rc.arc_node[a])]
-        lane = int(rc.arc_lane[a])
-        out[int(rc.arc_line[a])].append(
+    arcs = np.flatnonzero(flow > 0)
+    days: dict[int, date] = {}
+    for li, n, lane, origin, qty, day, on_time, margin in zip(
+        *(column[arcs].tolist() for column in (rc.arc_line, rc.arc_node, rc.arc_lane, rc.arc_origin, flow)),
+        rc.arc_days[arcs].tolist(), rc.arc_on_time[arcs].tolist(), rc.arc_margin[arcs].tolist(), strict=True,
+    ):  # fmt: skip
+        ref, node = rc.lines[li], rc.nodes[n]
+        if day not in days:
+            days[day] = rc.day(day)
+        out[li].append(
             RunFill(
                 node.item,
                 node.location,
-                rc.locations[int(rc.arc_origin[a])],
+                rc.locations[origin],
                 None if lane < 0 else (rc.lanes[lane][0], rc.lanes[lane][1]),
-                int(flow[a]),
+                int(qty),
                 node.source,
                 node.available_date,
-                rc.day(int(rc.arc_days[a])),
-                bool(rc.arc_on_time[a]),
-                int(rc.arc_margin[a]) / MARGIN_SCALE,
+                days[day],
+                bool(on_time),
+                int(margin) / MARGIN_SCALE,
                 node.item != ref.line.item,
                 entity.get(node.location) != ref.order.entity,
             )

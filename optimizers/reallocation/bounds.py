@@ -5,9 +5,9 @@ book's largest batch (120,000 columns) took 23 ms a read, in a slow spell, and t
 them twice a class (2026-12-05). Kept here, a read is an index into an array, and confining a level to its
 optimal face changes only the columns whose bounds it moves (most were fixed by the levels before).
 
-`BatchSolver` makes every change to its model's bounds, columns and rows through `Mirror`, and it takes
-HiGHS's bounds once, at its first read: until then a change need not be copied. `matches` compares the two, so
-that tests check the copy on every solve.
+`BatchSolver` changes its model's bounds only through `Mirror` and tells it of every column and row it adds or
+deletes; `Mirror` takes HiGHS's bounds once, at its first read, and until then has nothing to copy. `matches`
+compares the two, so that tests check the copy on every solve.
 """
 
 from __future__ import annotations

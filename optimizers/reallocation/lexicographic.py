@@ -146,7 +146,7 @@ class BatchSolver:
         self._merged: tuple[str, np.ndarray, np.ndarray] | None = None
         self._settled: tuple[str, int] | None = None
         self._starts = np.searchsorted(m.arc_line, np.arange(len(m.lines) + 1))
-        self.bounds = Mirror(m.h)  # every change to the model's bounds, columns and rows goes through it
+        self.bounds = Mirror(m.h)  # every bounds change goes through it; it is told of every column and row added
 
     def allocated(self) -> np.ndarray:
         """Units per line of the batch, from the incumbent."""

@@ -35,12 +35,13 @@ class Explainer:
         self.on_node: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.on_lane: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.origins: dict[str, set[int]] = defaultdict(set)
-        for a in np.flatnonzero(flow > 0).tolist():
-            li, q = int(rc.arc_line[a]), int(flow[a])
-            self.on_node[int(rc.arc_node[a])][li] += q
-            if rc.arc_lane[a] >= 0:
-                self.on_lane[int(rc.arc_lane[a])][li] += q
-            self.origins[rc.lines[li].order.id].add(int(rc.arc_origin[a]))
+        drawn = np.flatnonzero(flow > 0)  # the arcs' columns read for these arcs at once, not an element at a time
+        columns = (rc.arc_line, flow, rc.arc_node, rc.arc_lane, rc.arc_origin)
+        for li, q, node, lane, origin in zip(*(column[drawn].tolist() for column in columns), strict=True):
+            self.on_node[node][li] += q
+            if lane >= 0:
+                self.on_lane[lane][li] += q
+            self.origins[rc.lines[li].order.id].add(origin)
         self.first_arc = np.searchsorted(rc.arc_line, np.arange(len(rc.lines) + 1))
         self.rank = [priority(ref.cls) for ref in rc.lines]
         self.node_drawn = np.bincount(rc.arc_node, weights=flow, minlength=len(rc.nodes))

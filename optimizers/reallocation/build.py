@@ -128,7 +128,7 @@ def _line_items(problem: ReallocationProblem, lines: tuple[LineRef, ...], nodes:
     return _Pairs(a[0], a[1], a[2], a[3], a[4], per_line[0], per_line[1], per_line[2])
 
 
-def _repeat(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def children(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For parents with `counts` children each: every child's parent and its position among its siblings."""
     parent = np.repeat(np.arange(len(counts)), counts)
     offset = np.arange(len(parent)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -195,11 +195,11 @@ def _expand(
                 for c, v in zip(route, row, strict=True):
                     c.append(v)
     lane, origin, days, cost = (np.array(c, np.int64) for c in route)
-    pair, offset = _repeat(pairs.nodes)
+    pair, offset = children(pairs.nodes)
     node = positive[pairs.first[pair] + offset]
     line = pairs.line[pair]
     key = node_loc[node] * max(1, len(by_region)) + pairs.region[line]
-    parent, offset = _repeat(count[key])
+    parent, offset = children(count[key])
     at = start[key][parent] + offset
     node, line, pair = node[parent], line[parent], pair[parent]
     if prune:

@@ -27,6 +27,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from optimizers.reallocation.bounds import checked
+from optimizers.reallocation.build import children
 from optimizers.reallocation.candidates import RunCandidates
 from optimizers.reallocation.problem import Strategy
 from optimizers.solvers.highs import quiet_highs
@@ -216,10 +217,9 @@ def _supply_rows(rc: RunCandidates, arcs: np.ndarray, rows: _Rows) -> None:
     prot_nodes = [np.asarray(prot.nodes, np.int64) for prot in rc.protections]
     pair_prot = np.repeat(np.arange(len(rc.protections)), [len(n) for n in prot_nodes])  # (protection, node)
     pair_node = np.concatenate(prot_nodes)
-    counts = starts[pair_node + 1] - starts[pair_node]
-    entry_prot = np.repeat(pair_prot, counts)  # each (protection, arc) entry, pair by pair
-    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    cols = by_node[np.repeat(starts[pair_node], counts) + offsets]
+    pair, offset = children(starts[pair_node + 1] - starts[pair_node])  # each (protection, arc) entry, pair by pair
+    entry_prot = pair_prot[pair]
+    cols = by_node[starts[pair_node][pair] + offset]
     prot_rank = np.array([prot.rank for prot in rc.protections], np.int64)
     keep = rank[cols] >= prot_rank[entry_prot]
     entry_prot, cols = entry_prot[keep], cols[keep]

@@ -171,30 +171,27 @@ def _recorded_first(
     """Searched from the best minimum that the run this one starts from proved for the batch (`Bases.ratio`):
     a scenario's change most often leaves it the optimum. When it is above the incumbent's minimum it is tried
     first: infeasible, the search goes on below it (None, it); feasible, its answer becomes the incumbent. Then,
-    the incumbent reaching the record, the least candidate above the incumbent's minimum is tried: infeasible,
+    the incumbent reaching the record, `_above_incumbent` tries the least candidate above its minimum: infeasible,
     that minimum is the optimum (proven, two feasibility checks instead of the bound's LP and a bisection);
     feasible, the search goes on from its answer (None, None). Only the order of the checks depends on the
     record, never what is proven. None, None without a record."""
     hint = s.warm.ratio(s, level.name) if s.warm is not None else None
     if hint is None:
         return None, None
-    saved, basis = s.line_bounds(lines), s.m.h.getBasis()
-    found: bool | None = True
+    basis = s.m.h.getBasis()
     if hint > _ratio(s, lines, qty):
+        saved = s.line_bounds(lines)
         found = _feasible(s, lines, qty, hint, budget, saved)
-    if found:
-        low = _ratio(s, lines, qty)
-        least = _least_above(qty, low)
-        found = True if least is None else _feasible(s, lines, qty, least, budget, saved)
-        if least is None or found is False:
-            _restore(s, lines, saved)
-            return (low, True), None
-        hint = None  # the least candidate above was feasible too: the search goes on from its answer
-    _restore(s, lines, saved)
-    if found is None:
-        return (_ratio(s, lines, qty), False), None  # the time ran out
-    s.m.h.setBasis(basis)  # the bound's LP goes on from the last level's optimum, not from a check's vertex
-    return None, hint
+        _restore(s, lines, saved)
+        if found is None:
+            return (_ratio(s, lines, qty), False), None  # the time ran out
+        if not found:
+            s.m.h.setBasis(basis)  # the bound's LP goes on from the last level's optimum, not from a check's vertex
+            return None, hint
+    settled = _above_incumbent(s, lines, qty, budget)
+    if settled is None:
+        s.m.h.setBasis(basis)
+    return settled, None
 
 
 def _least_above(qty: list[int], low: Fraction) -> Fraction | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -13,6 +14,7 @@ from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.model import build_model
 from optimizers.reallocation.problem import Network, RunLine, RunOrder, RunPolicy, Segment, Strategy
 from optimizers.reallocation.proof.validation import validate
+from scenarios.orderbook import order_book
 
 AS_OF = date(2026, 11, 23)
 TIERS = ("strategic", "gold", "silver", "standard")
@@ -65,3 +67,30 @@ def batch_solver(p: ReallocationProblem) -> BatchSolver:
     """One batch of every line of the run, nothing held yet: for tests that set a solver's state by hand."""
     rc = build(p)
     return BatchSolver(rc, build_model(rc, np.arange(len(rc.lines)), {}))
+
+
+def values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
+    """Every objective level: its name, value and whether it was proven."""
+    return [(o.level, o.value, o.proven) for o in answer.objective]
+
+
+def plain(seed: int, lines: int, items: int, locations: int) -> ReallocationProblem:
+    """A generated book without ship-complete lines or shipment limits: its batches have no binaries."""
+    return order_book(seed, lines, items, locations, ship_complete=0.0, limited=0.0)
+
+
+def less_stock(base: ReallocationProblem) -> ReallocationProblem:
+    """The book with 3 units fewer on its largest stock row."""
+    net = base.network
+    most = max(range(len(net.stock)), key=lambda k: net.stock[k].qty)
+    stock = tuple(s._replace(qty=s.qty - 3) if k == most else s for k, s in enumerate(net.stock))
+    return replace(base, network=replace(net, stock=stock))
+
+
+def more_demand(base: ReallocationProblem) -> ReallocationProblem:
+    """The book with 2 more units on every line of every third order."""
+    orders = tuple(
+        replace(o, lines=tuple(ln._replace(qty=ln.qty + 2) for ln in o.lines)) if k % 3 == 0 else o
+        for k, o in enumerate(base.orders)
+    )
+    return replace(base, orders=orders)

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from optimizers.reallocation import ReallocationProblem, ratio
 from optimizers.reallocation.warm import Bases
-from tests.reallocation.helpers import solved
-from tests.reallocation.test_warm import _less_stock, _more_demand, _values, plain
+from tests.reallocation.helpers import less_stock, more_demand, plain, solved, values
 
 
 def _searches(patch: pytest.MonkeyPatch) -> dict[str, int]:
@@ -55,17 +54,17 @@ def test_the_recorded_input_settles_every_fill_ratio_from_its_recorded_best_with
     with pytest.MonkeyPatch.context() as patch:
         settled = _searches(patch)
         warm = solved(problem, warm=keep, verify_share=0.0)
-    assert _values(warm) == _values(cold) and all(proven for _, _, proven in _values(warm))
+    assert values(warm) == values(cold) and all(proven for _, _, proven in values(warm))
     assert searched["bound"] > 0 and settled["bound"] == 0, (searched, settled)
     assert settled["checks"] < searched["checks"], (searched, settled)
 
 
-@pytest.mark.parametrize(("seed", "change"), [(6, _less_stock), (7, _less_stock), (6, _more_demand)])
+@pytest.mark.parametrize(("seed", "change"), [(6, less_stock), (7, less_stock), (6, more_demand)])
 def test_a_changed_book_searched_from_the_record_proves_what_a_run_without_it_proves(seed: int, change: Any) -> None:
     base = plain(seed, 400, 60, 5)
     keep = _recorded(base)
     scenario = change(base)
-    assert _values(solved(scenario, warm=keep, verify_share=0.0)) == _values(solved(scenario, verify_share=0.0))
+    assert values(solved(scenario, warm=keep, verify_share=0.0)) == values(solved(scenario, verify_share=0.0))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -75,4 +74,4 @@ def test_any_recorded_best_minimum_proves_the_same_values(seed: int, lines: int,
     problem = plain(seed, lines, max(8, lines // 6), 4)
     keep = _recorded(problem)
     keep.ratios = {key: told[k % len(told)] for k, key in enumerate(sorted(keep.ratios, key=repr))}
-    assert _values(solved(problem, warm=keep, verify_share=0.0)) == _values(solved(problem, verify_share=0.0))
+    assert values(solved(problem, warm=keep, verify_share=0.0)) == values(solved(problem, verify_share=0.0))

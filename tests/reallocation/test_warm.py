@@ -28,11 +28,17 @@ from optimizers.reallocation.lexicographic import _CHOOSE, _DUAL, _PRIMAL, DUAL_
 from optimizers.reallocation.warm import Bases
 from optimizers.solvers.budget import Budget
 from scenarios.orderbook import order_book
-from tests.reallocation.helpers import batch_solver, network, order, problem, solved
-
-
-def _values(answer: ReallocationRun) -> list[tuple[str, float, bool]]:
-    return [(o.level, o.value, o.proven) for o in answer.objective]
+from tests.reallocation.helpers import (
+    batch_solver,
+    less_stock,
+    more_demand,
+    network,
+    order,
+    plain,
+    problem,
+    solved,
+    values,
+)
 
 
 def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
@@ -54,11 +60,6 @@ def modified(problem: ReallocationProblem, seed: int) -> ReallocationProblem:
     rnd.shuffle(orders)
     policy = replace(problem.policy, fair_share=not problem.policy.fair_share) if rnd.random() < 0.2 else problem.policy
     return replace(problem, network=replace(net, stock=stock, inbound=inbound), orders=tuple(orders), policy=policy)
-
-
-def plain(seed: int, lines: int, items: int, locations: int) -> ReallocationProblem:
-    """A generated book without ship-complete lines or shipment limits: its batches have no binaries."""
-    return order_book(seed, lines, items, locations, ship_complete=0.0, limited=0.0)
 
 
 def _started(patch: pytest.MonkeyPatch, binaries: list[bool] | None = None) -> list[tuple[str, bool]]:
@@ -118,7 +119,7 @@ def test_a_run_started_from_another_runs_bases_proves_the_same_values(
     scenario = modified(base, change)
     cold = solved(scenario, verify_share=0.0)
     warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
-    assert _values(warm) == _values(cold)
+    assert values(warm) == values(cold)
     assert warm.input_hash == cold.input_hash
 
 
@@ -145,7 +146,7 @@ def test_a_run_that_follows_the_record_starts_the_fill_ratios_solves_from_it_and
     solved(base, keep=keep, verify_share=0.0)
     scenario = repriced(base, change)
     warm = solved(scenario, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
-    assert _values(warm) == _values(solved(scenario, verify_share=0.0))
+    assert values(warm) == values(solved(scenario, verify_share=0.0))
 
 
 def _counted(patch: pytest.MonkeyPatch) -> list[int]:
@@ -173,7 +174,7 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
         calls = _started(patch)
         simplex = _simplex(patch)
         again = solved(problem, warm=keep, verify_share=0.0)
-    assert _values(again) == _values(first)
+    assert values(again) == values(first)
     assert calls and all(ok for _, ok in calls)  # every linear level of every batch
     _assert_strategies(simplex, _CHOOSE)  # the record knows this LP: HiGHS's choice for the dual levels
     # Every recorded LP but the fill ratios' bounds: the record's best minimum settles each ratio without it
@@ -193,22 +194,7 @@ def _warm_iterations(problem: ReallocationProblem, keep: Bases, perturbation: fl
     return iterations[0], run
 
 
-def _less_stock(base: ReallocationProblem) -> ReallocationProblem:
-    net = base.network
-    most = max(range(len(net.stock)), key=lambda k: net.stock[k].qty)
-    stock = tuple(s._replace(qty=s.qty - 3) if k == most else s for k, s in enumerate(net.stock))
-    return replace(base, network=replace(net, stock=stock))
-
-
-def _more_demand(base: ReallocationProblem) -> ReallocationProblem:
-    orders = tuple(
-        replace(o, lines=tuple(ln._replace(qty=ln.qty + 2) for ln in o.lines)) if k % 3 == 0 else o
-        for k, o in enumerate(base.orders)
-    )
-    return replace(base, orders=orders)
-
-
-@pytest.mark.parametrize(("seed", "change"), [(6, _less_stock), (7, _less_stock), (6, _more_demand)])
+@pytest.mark.parametrize(("seed", "change"), [(6, less_stock), (7, less_stock), (6, more_demand)])
 def test_a_record_made_on_other_data_is_left_by_primal_simplex_faster_without_bound_perturbation(
     seed: int, change: Any
 ) -> None:
@@ -222,7 +208,7 @@ def test_a_record_made_on_other_data_is_left_by_primal_simplex_faster_without_bo
     without, run = _warm_iterations(scenario, keep, 0.0)
     with_it, other = _warm_iterations(scenario, keep, 1.0)
     assert without < 0.75 * with_it, (without, with_it)
-    assert _values(run) == _values(other) == _values(solved(scenario, verify_share=0.0))
+    assert values(run) == values(other) == values(solved(scenario, verify_share=0.0))
 
 
 def test_the_fill_ratios_solves_start_from_the_record_only_while_the_run_follows_it() -> None:
@@ -256,7 +242,7 @@ def test_keys_find_the_same_columns_when_lists_are_reordered_and_an_order_is_gon
         calls = _started(patch)
         warm = solved(fewer, warm=keep, verify_share=0.0)
     assert calls and all(ok for name, ok in calls if "#" not in name)  # a ratio's round the record lacks is not
-    assert _values(warm) == _values(solved(fewer, verify_share=0.0))
+    assert values(warm) == values(solved(fewer, verify_share=0.0))
 
 
 def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,7 +259,7 @@ def test_a_record_missing_columns_and_rows_still_gives_a_basis_highs_takes(monke
     warm = solved(problem, warm=keep, verify_share=0.0)
     assert calls and all(ok for name, ok in calls if "#" not in name)
     _assert_strategies(simplex, _DUAL)  # a patched basis: dual simplex from it for the dual levels
-    assert _values(warm) == _values(solved(problem, verify_share=0.0))
+    assert values(warm) == values(solved(problem, verify_share=0.0))
 
 
 class _Refusing:
@@ -335,7 +321,7 @@ def test_a_run_without_the_fill_ratios_starts_the_levels_it_shares_from_the_reco
     assert calls and all(ok for _, ok in calls)
     _assert_strategies(simplex, _DUAL)  # the record was made under other levels: dual for the dual levels
     assert not any(level.endswith("min_fill_ratio") or "#" in level for level, _ in calls)
-    assert _values(warm) == _values(solved(unfair, verify_share=0.0))
+    assert values(warm) == values(solved(unfair, verify_share=0.0))
 
 
 def test_a_run_with_its_tiers_in_another_order_is_not_started_from_the_record() -> None:
@@ -347,7 +333,7 @@ def test_a_run_with_its_tiers_in_another_order_is_not_started_from_the_record() 
         calls = _started(patch)
         warm = solved(turned, warm=keep, verify_share=0.0)
     assert calls == []
-    assert _values(warm) == _values(solved(turned, verify_share=0.0))
+    assert values(warm) == values(solved(turned, verify_share=0.0))
 
 
 def test_a_batch_with_binaries_is_neither_recorded_nor_started() -> None:
@@ -360,7 +346,7 @@ def test_a_batch_with_binaries_is_neither_recorded_nor_started() -> None:
         warm = solved(problem, warm=keep, verify_share=0.0)
     assert any(binaries), "the book should have a batch with binaries"
     assert not any(ok for (_, ok), has in zip(calls, binaries, strict=True) if has)
-    assert _values(warm) == _values(solved(problem, verify_share=0.0))
+    assert values(warm) == values(solved(problem, verify_share=0.0))
 
 
 def test_rows_demoted_from_a_start_take_the_status_of_their_own_bounds() -> None:

@@ -61,6 +61,7 @@ UNKNOWN = -1
 # 4.51, 4.07, 4.57, 3.88, 5.36 and 4.76 s of HiGHS warm against 5.18, 5.57, 5.60, 5.17, 5.38 and 5.00 cold; every
 # other modifier leaves none unknown.
 MOST_UNKNOWN = 0.1
+BATCH_LOOKUP = 64
 
 
 class Bases:
@@ -77,6 +78,7 @@ class Bases:
         # Per fill-ratio level and batch (named by its first line), the best minimum the recorded run proved: the
         # first candidate a run over the same base tries (`optimizers.reallocation.ratio`).
         self.ratios: dict[tuple[str, Hashable], Fraction] = {}
+        self.batch_of: dict[Hashable, Hashable] = {}  # each recorded line's batch key (`_recorded`)
         # The entity ids of the run last mapped (its candidates by a weak reference, so that a finished run's are
         # not kept alive), shared by its batches; not pickled.
         self._run: tuple[weakref.ref[RunCandidates], bool, dict[str, np.ndarray]] | None = None
@@ -110,11 +112,29 @@ class Bases:
 
     def keep_ratio(self, solver: BatchSolver, level: str, t: Fraction) -> None:
         """Record the batch's proven best minimum for the fill-ratio level `level`."""
-        self.ratios[(level, _batch_key(solver))] = t
+        self.ratios[(level, self._recording(solver))] = t
 
     def ratio(self, solver: BatchSolver, level: str) -> Fraction | None:
         """The recorded run's best minimum for `level` in the batch with the same first line, if any."""
-        return self.ratios.get((level, _batch_key(solver)))
+        return self.ratios.get((level, self._recorded(solver)))
+
+    def _recording(self, solver: BatchSolver) -> Hashable:
+        """The batch's key in this record (its first line), its lines noted as the batch's on first use."""
+        key = _batch_key(solver)
+        if (self, "batch") not in solver.warm_cache:
+            solver.warm_cache[(self, "batch")] = key
+            self.batch_of.update(dict.fromkeys(_line_keys(solver, solver.m.lines.tolist()), key))
+        return key
+
+    def _recorded(self, solver: BatchSolver) -> Hashable:
+        """The recorded batch another run's batch stands for: the one its first line the record knows was in.
+        (Not its own first line's: a scenario that drops a line from candidates, say a cost change that leaves
+        it no margin, starts the batch at its next line.) Its first `BATCH_LOOKUP` lines are looked at."""
+        if (self, "batch") not in solver.warm_cache:
+            lines = solver.m.lines[:BATCH_LOOKUP].tolist()
+            found = (self.batch_of.get(key) for key in _line_keys(solver, lines))
+            solver.warm_cache[(self, "batch")] = next((key for key in found if key is not None), None)
+        return solver.warm_cache[(self, "batch")]
 
     def start(self, solver: BatchSolver, level: str) -> bool:
         """Give the batch the recorded basis of `level`, mapped onto its columns and rows; False (the batch keeps
@@ -237,12 +257,15 @@ def _codes(
 
 
 def _batch_key(solver: BatchSolver) -> Hashable:
-    """A batch by its first line (order id, line number): a scenario's batch with the same first line is most
-    often the same batch."""
+    """A recorded batch by its first line (order id, line number)."""
     if not len(solver.m.lines):
         return None
-    ref = solver.rc.lines[int(solver.m.lines[0])]
-    return (ref.order.id, ref.line.line)
+    return _line_keys(solver, [int(solver.m.lines[0])])[0]
+
+
+def _line_keys(solver: BatchSolver, lines: list[int]) -> list[Hashable]:
+    refs = solver.rc.lines
+    return [(refs[li].order.id, refs[li].line.line) for li in lines]
 
 
 def _binaries(solver: BatchSolver) -> bool:

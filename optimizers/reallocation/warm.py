@@ -78,6 +78,10 @@ class Bases:
         # Per fill-ratio level and batch (named by its first line), the best minimum the recorded run proved: the
         # first candidate a run over the same base tries (`optimizers.reallocation.ratio`).
         self.ratios: dict[tuple[str, Hashable], Fraction] = {}
+        # Per linear level and batch, the simplex iterations the recorded run took to reach that level's optimum
+        # from the last level's, where it did not start from a record itself: what going on from the run's own
+        # basis costs, to weigh against a record a scenario has drifted from (`BatchSolver.level`).
+        self.chained: dict[tuple[str, Hashable], int] = {}
         self.batch_of: dict[Hashable, Hashable] = {}  # each recorded line's batch key (`_recorded`)
         # The entity ids of the run last mapped (its candidates by a weak reference, so that a finished run's are
         # not kept alive), shared by its batches; not pickled.
@@ -113,6 +117,15 @@ class Bases:
     def keep_ratio(self, solver: BatchSolver, level: str, t: Fraction) -> None:
         """Record the batch's proven best minimum for the fill-ratio level `level`."""
         self.ratios[(level, self._recording(solver))] = t
+
+    def keep_chained(self, solver: BatchSolver, level: str, iterations: int) -> None:
+        """Record that the batch reached `level`'s optimum from the last level's in `iterations` iterations."""
+        self.chained[(level, self._recording(solver))] = iterations
+
+    def chained_cost(self, solver: BatchSolver, level: str) -> int | None:
+        """The recorded run's iterations from its last level's optimum to `level`'s in the batch with the same
+        first line, if it went on that way."""
+        return self.chained.get((level, self._recorded(solver)))
 
     def ratio(self, solver: BatchSolver, level: str) -> Fraction | None:
         """The recorded run's best minimum for `level` in the batch with the same first line, if any."""

@@ -365,3 +365,15 @@ def test_rows_demoted_from_a_start_take_the_status_of_their_own_bounds() -> None
     want = np.where(np.isfinite(hi), warm_module.UPPER, np.where(np.isfinite(lo), warm_module.LOWER, warm_module.ZERO))
     assert row[demoted].tolist() == want[demoted].tolist()
     assert warm_module.LOWER in row[demoted] and warm_module.UPPER in row[demoted]
+
+
+def test_codes_are_found_in_the_sorted_tables_as_in_the_dicts() -> None:
+    keep = Bases()
+    solved(plain(5, 120, 24, 5), keep=keep, verify_share=0.0)
+    rng = np.random.default_rng(0)
+    for which, table in ((warm_module.COLUMN_CODES, keep.col_ids), (warm_module.ROW_CODES, keep.row_ids)):
+        known = np.fromiter(table, np.int64, len(table))
+        codes = np.concatenate([known, known + 1, known - 1, [-1, 0, np.iinfo(np.int64).max]])
+        rng.shuffle(codes)
+        assert np.array_equal(keep._known(which, codes), warm_module._ids(table, codes, grow=False))
+    assert np.array_equal(Bases()._known(warm_module.COLUMN_CODES, codes), np.full(len(codes), warm_module.UNKNOWN))

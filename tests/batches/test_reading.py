@@ -84,8 +84,9 @@ def test_a_scenario_reads_as_read_run_reads_it(base: dict[str, Any], k: int) -> 
 def test_the_orders_a_delay_leaves_alone_are_not_read_again(
     base: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Not vacuous: the base's reading holds held orders and rejected lines, and a delay reads no order again;
-    a demand change in one region reads only that region's orders."""
+    """Not vacuous: the base's reading holds held orders and rejected lines, and a delay reads no order again,
+    nor does a policy change of fair share and horizon; a demand change in one region reads only that region's
+    orders."""
     ports = default_ports()
     reading = read_base(base, ports)
     assert any(o.held for o in reading.problem.orders)
@@ -104,6 +105,9 @@ def test_the_orders_a_delay_leaves_alone_are_not_read_again(
     read_scenario(demand, ports, reading)
     region = base["orders"][0]["ship_to_region"]
     assert asked == [sum(o["ship_to_region"] == region for o in demand["orders"])]
+    asked.clear()
+    read_scenario(_modified(base, _kinds(base)[9]), ports, reading)  # fair share off, another horizon
+    assert asked == [0]
 
 
 @pytest.mark.parametrize(

@@ -126,12 +126,12 @@ class Bases:
         self.chained[(level, self._recording(solver))] = iterations
 
     def chained_cost(self, solver: BatchSolver, level: str) -> int | None:
-        """The recorded run's iterations from its last level's optimum to `level`'s in the batch with the same
-        first line, if it went on that way."""
+        """The recorded run's iterations from its last level's optimum to `level`'s in the batch's recorded batch
+        (`_recorded`), if it went on that way."""
         return self.chained.get((level, self._recorded(solver)))
 
     def ratio(self, solver: BatchSolver, level: str) -> Fraction | None:
-        """The recorded run's best minimum for `level` in the batch with the same first line, if any."""
+        """The recorded run's best minimum for `level` in the batch's recorded batch (`_recorded`), if any."""
         return self.ratios.get((level, self._recorded(solver)))
 
     def _recording(self, solver: BatchSolver) -> Hashable:

@@ -99,7 +99,7 @@ def _scoped(values: np.ndarray, bucket: np.ndarray, scope: np.ndarray, n: int) -
     sums = {name: np.bincount(scope, weights=values[:, k], minlength=n) for k, name in enumerate(_COLUMNS)}
     lines = np.bincount(scope, minlength=n)
     aging = np.zeros((n, len(AGING)), np.int64)
-    np.add.at(aging, (scope, bucket), values[:, 4].astype(np.int64))
+    np.add.at(aging, (scope, bucket), values[:, _COLUMNS.index("bo_units")].astype(np.int64))
     return [
         _figures({name: float(v[k]) for name, v in sums.items()}, int(lines[k]),
                  {name: int(aging[k, b]) for b, (name, _) in enumerate(AGING)})

@@ -67,3 +67,36 @@ def test_trying_the_least_candidate_first_gives_the_values_of_the_bound_and_bise
         (o.level, o.value, o.proven) for o in bisected.objective
     ]
     assert outcomes and not all(outcomes)  # settled somewhere without the bound
+
+
+def test_trying_the_largest_candidate_first_gives_the_values_of_the_bisection() -> None:
+    """With the check above the incumbent off, every class with room goes to the bound and the candidates under
+    it: the largest tried first (`TOP_FIRST`) proves the values plain bisection proves, and over these books that
+    first try is both confirmed and refuted."""
+    firsts: list[bool | None] = []  # per search, whether its first candidate tried was feasible
+    candidates, feasible = ratio._candidates, ratio._feasible
+
+    def searched(*args):  # type: ignore[no-untyped-def]
+        firsts.append(None)
+        return candidates(*args)
+
+    def tried(*args):  # type: ignore[no-untyped-def]
+        found = feasible(*args)
+        if firsts and firsts[-1] is None:
+            firsts[-1] = found
+        return found
+
+    for seed in (1, 2, 5, 7):
+        problem = order_book(seed, 400, 80, 5, ship_complete=0.0, limited=0.0)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ratio, "_above_incumbent", lambda *args: None)
+            patch.setattr(ratio, "TOP_FIRST", False)
+            bisected = solved(problem, verify_share=0.0)
+            patch.setattr(ratio, "TOP_FIRST", True)
+            patch.setattr(ratio, "_candidates", searched)
+            patch.setattr(ratio, "_feasible", tried)
+            top_first = solved(problem, verify_share=0.0)
+        assert [(o.level, o.value, o.proven) for o in top_first.objective] == [
+            (o.level, o.value, o.proven) for o in bisected.objective
+        ]
+    assert {True, False} <= set(firsts)

@@ -48,7 +48,7 @@ class RunLine(NamedTuple):
     rejection: str | None = None  # set by the caller when the pricing table rejects the line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # `hashing` keeps its text while it lives
 class RunOrder:
     id: str
     customer: str

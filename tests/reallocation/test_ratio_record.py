@@ -75,3 +75,38 @@ def test_any_recorded_best_minimum_proves_the_same_values(seed: int, lines: int,
     keep = _recorded(problem)
     keep.ratios = {key: told[k % len(told)] for k, key in enumerate(sorted(keep.ratios, key=repr))}
     assert values(solved(problem, warm=keep, verify_share=0.0)) == values(solved(problem, verify_share=0.0))
+
+
+def test_a_record_above_the_least_candidate_is_tried_before_it_and_proves_the_same_values() -> None:
+    """Recorded best minima kept, or raised above anything feasible: where the record is above the least
+    candidate over the incumbent's minimum, it is checked first (`ratio._checked_first`). Over these books the
+    record is both confirmed and refuted there, and every level proves what a run without the record proves."""
+    firsts: list[list[Any]] = []  # per class searched: [the record when above the least candidate, its check]
+    checked_first, feasible = ratio._checked_first, ratio._feasible
+
+    def watched(s: Any, level: Any, lines: list[int], qty: list[int], budget: Any) -> Any:
+        hint = s.warm.ratio(s, level.name)
+        least = ratio._least_above(qty, ratio._ratio(s, lines, qty))
+        firsts.append([hint if hint is not None and least is not None and hint > least else None, None])
+        return checked_first(s, level, lines, qty, budget)
+
+    def tried(s: Any, lines: list[int], qty: list[int], t: Fraction, *args: Any) -> Any:
+        found = feasible(s, lines, qty, t, *args)
+        if firsts and firsts[-1][0] is not None and firsts[-1][1] is None:
+            assert t == firsts[-1][0]  # the record is the first candidate checked
+            firsts[-1][1] = found
+        return found
+
+    for seed, raised in ((6, False), (7, False), (6, True), (8, True)):
+        base = plain(seed, 400, 60, 5)
+        keep = _recorded(base)
+        scenario = less_stock(base)
+        if raised:
+            keep.ratios = dict.fromkeys(keep.ratios, Fraction(99, 100))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ratio, "_checked_first", watched)
+            patch.setattr(ratio, "_feasible", tried)
+            warm = values(solved(scenario, warm=keep, verify_share=0.0))
+        assert warm == values(solved(scenario, verify_share=0.0))
+    outcomes = {found for hint, found in firsts if hint is not None}
+    assert {True, False} <= outcomes

@@ -51,7 +51,7 @@ def _why(now: list[Any] | None, was: list[Any] | None) -> list[str]:
 
 
 # A line's facts where it is not in a run (new orders, or gone by a demand change)
-_ABSENT = [0, 0, 0, 0, 0.0, None, False, "", 0.0]
+_ABSENT: list[Any] = [0, 0, 0, 0, 0.0, None, False, "", 0.0]
 
 
 def _line_change(key: str, now: list[Any] | None, was: list[Any] | None) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def changes(now: dict[str, list[Any]], was: dict[str, list[Any]], top: int) -> d
                 b[ALLOC], b[ON_TIME], b[REQ], b[PRICE], b[REJECTION], b[HELD]):  # fmt: skip
             continue
         orders.setdefault(key.rsplit("#", 1)[0], []).append(key)
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for order, keys in orders.items():
         pairs = [(was.get(key) or _ABSENT, now.get(key) or _ABSENT) for key in keys]
         ranked.append({"order": order, "units_moved": sum(abs(b[ALLOC] - a[ALLOC]) for a, b in pairs),
@@ -102,6 +102,21 @@ def scenario_entry(scenario: Scenario, outcome: dict[str, Any], baseline: dict[s
                  rules_versions=outcome["rules_versions"], objective=outcome["objective"], kpis=outcome["kpis"],
                  validation={"checked": errors is not None, "errors": errors or []})  # fmt: skip
     if baseline is not None and baseline["ok"]:
-        entry["deltas"] = kpi_deltas(outcome["kpis"], baseline["kpis"])
-        entry["changes"] = changes(outcome["lines"], baseline["lines"], top)
+        found = outcome.get("compared") or comparison(outcome, baseline, top)
+        entry.update(deltas=found["deltas"], changes=found["changes"])
     return entry
+
+
+def comparison(outcome: dict[str, Any], baseline: dict[str, Any], top: int) -> dict[str, Any]:
+    """A scenario's KPI deltas and changed lines against the baseline's."""
+    return {
+        "deltas": kpi_deltas(outcome["kpis"], baseline["kpis"]),
+        "changes": changes(outcome["lines"], baseline["lines"], top),
+    }
+
+
+def compared(outcome: dict[str, Any], baseline: dict[str, Any], top: int) -> dict[str, Any]:
+    """The outcome with its comparison with the baseline (`comparison`) in place of its lines' facts: what a
+    worker hands back (`execute.FromBaseline`); `scenario_entry` takes it as made."""
+    rest = {key: value for key, value in outcome.items() if key != "lines"}
+    return {**rest, "compared": comparison(outcome, baseline, top)}

@@ -5,6 +5,7 @@ definitions; and the least candidate tried before the LP bound gives the values 
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 
 import pytest
@@ -12,9 +13,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from optimizers.reallocation import ratio
+from optimizers.reallocation.levels import objective_levels
 from optimizers.reallocation.ratio import _candidates, _ceil_times, _least_above
+from optimizers.solvers.budget import Budget
 from scenarios.orderbook import order_book
-from tests.reallocation.helpers import solved
+from tests.reallocation.helpers import batch_solver, plain, solved
 
 quantities = st.lists(st.integers(1, 400), min_size=1, max_size=12)
 ratios = st.fractions(min_value=0, max_value=1, max_denominator=400)
@@ -100,3 +103,27 @@ def test_trying_the_largest_candidate_first_gives_the_values_of_the_bisection() 
             (o.level, o.value, o.proven) for o in bisected.objective
         ]
     assert {True, False} <= set(firsts)
+
+
+def test_a_refuted_candidate_gives_back_the_basis_before_its_check() -> None:
+    """After the first level, the least candidate above the incumbent's minimum, on books where the simplex runs
+    before it finds it infeasible: the check leaves HiGHS on the basis it had (the level's optimum), not on the
+    infeasible LP's, which the next level's primal simplex would start from."""
+    refuted = 0
+    for seed in range(1, 9):
+        problem = plain(seed, 200, 40, 3)
+        s = batch_solver(problem)
+        budget = Budget(time.perf_counter() + 60)
+        s.level(objective_levels(problem, {ref.cls.rank for ref in s.rc.lines})[0], budget)
+        lines = [p for p in range(len(s.m.lines)) if s.rc.lines[int(s.m.lines[p])].cap > 0]
+        qty = [s.rc.lines[int(s.m.lines[p])].line.qty for p in lines]
+        least = _least_above(qty, ratio._ratio(s, lines, qty))
+        optimum, x, iterations = s.m.h.getBasis(), s.x.copy(), s.iterations
+        assert least is not None
+        if ratio._feasible(s, lines, qty, least, budget, s.line_bounds(lines)) or s.iterations == iterations:
+            continue
+        now = s.m.h.getBasis()
+        assert list(now.col_status) == list(optimum.col_status) and list(now.row_status) == list(optimum.row_status)
+        assert (s.x == x).all()  # the incumbent is the level's optimum still
+        refuted += 1
+    assert refuted

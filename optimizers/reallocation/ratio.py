@@ -210,8 +210,7 @@ def _recorded_first(
         _restore(s, lines, saved)
         if found is None:
             return (_ratio(s, lines, qty), False), None  # the time ran out
-        if not found:
-            s.m.h.setBasis(basis)  # the bound's LP goes on from the last level's optimum, not from a check's vertex
+        if not found:  # `_feasible` gave the basis before the check back: the bound's LP goes on from there
             return (None if checked else _above_incumbent(s, lines, qty, budget)), hint
     settled = _above_incumbent(s, lines, qty, budget)
     if settled is None:

@@ -137,8 +137,8 @@ class Bases:
     def _recording(self, solver: BatchSolver) -> Hashable:
         """The batch's key in this record (its first line), its lines noted as the batch's on first use."""
         key = _batch_key(solver)
-        if (self, "batch") not in solver.warm_cache:
-            solver.warm_cache[(self, "batch")] = key
+        if (self, "recording") not in solver.warm_cache:
+            solver.warm_cache[(self, "recording")] = key
             self.batch_of.update(dict.fromkeys(_line_keys(solver, solver.m.lines.tolist()), key))
         return key
 
@@ -146,11 +146,11 @@ class Bases:
         """The recorded batch another run's batch stands for: the one its first line the record knows was in.
         (Not its own first line's: a scenario that drops a line from candidates, say a cost change that leaves
         it no margin, starts the batch at its next line.) Its first `BATCH_LOOKUP` lines are looked at."""
-        if (self, "batch") not in solver.warm_cache:
+        if (self, "recorded") not in solver.warm_cache:
             lines = solver.m.lines[:BATCH_LOOKUP].tolist()
             found = (self.batch_of.get(key) for key in _line_keys(solver, lines))
-            solver.warm_cache[(self, "batch")] = next((key for key in found if key is not None), None)
-        return solver.warm_cache[(self, "batch")]
+            solver.warm_cache[(self, "recorded")] = next((key for key in found if key is not None), None)
+        return solver.warm_cache[(self, "recorded")]
 
     def start(self, solver: BatchSolver, level: str) -> bool:
         """Give the batch the recorded basis of `level`, mapped onto its columns and rows; False (the batch keeps

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
+import pytest
 
 from optimizers.problem import Customer, Item, Location, Protection, ShippingRoute, StockPosition, TransferLane
 from optimizers.reallocation import ReallocationProblem, ReallocationRun, run
@@ -94,3 +96,21 @@ def more_demand(base: ReallocationProblem) -> ReallocationProblem:
         for k, o in enumerate(base.orders)
     )
     return replace(base, orders=orders)
+
+
+def made_solvers(patch: pytest.MonkeyPatch) -> list[BatchSolver]:
+    """Every batch solver made from here on in `patch`'s context: each counts its simplex iterations
+    (`BatchSolver.iterations`)."""
+    solvers: list[BatchSolver] = []
+    init = BatchSolver.__init__
+
+    def made(self: BatchSolver, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        solvers.append(self)
+
+    patch.setattr(BatchSolver, "__init__", made)
+    return solvers
+
+
+def iterations(solvers: list[BatchSolver]) -> int:
+    return sum(s.iterations for s in solvers)

@@ -19,7 +19,7 @@ from optimizers.reallocation import ReallocationProblem, lexicographic
 from optimizers.reallocation import warm as warm_module
 from optimizers.reallocation.lexicographic import BatchSolver
 from optimizers.reallocation.warm import Bases
-from tests.reallocation.helpers import plain, solved, values
+from tests.reallocation.helpers import iterations, made_solvers, plain, solved, values
 
 
 def _late(base: ReallocationProblem, days: int) -> ReallocationProblem:
@@ -51,16 +51,9 @@ def _run(problem: ReallocationProblem, keep: Bases, *, never: bool = False) -> t
             patch.setattr(lexicographic, "DRIFTED", math.inf)
             patch.setattr(lexicographic, "DRIFTED_DUAL", math.inf)
         patch.setattr(Bases, "start", start)
-        solvers: list[BatchSolver] = []
-        init = BatchSolver.__init__
-
-        def made(self: BatchSolver, *args: Any, **kwargs: Any) -> None:
-            init(self, *args, **kwargs)
-            solvers.append(self)
-
-        patch.setattr(BatchSolver, "__init__", made)
+        solvers = made_solvers(patch)
         run = solved(problem, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
-    return sum(s.iterations for s in solvers), started, run
+    return iterations(solvers), started, run
 
 
 @pytest.mark.parametrize(("seed", "days"), [(6, 20), (7, 10)])

@@ -30,7 +30,9 @@ from optimizers.solvers.budget import Budget
 from scenarios.orderbook import order_book
 from tests.reallocation.helpers import (
     batch_solver,
+    iterations,
     less_stock,
+    made_solvers,
     more_demand,
     network,
     order,
@@ -149,28 +151,14 @@ def test_a_run_that_follows_the_record_starts_the_fill_ratios_solves_from_it_and
     assert values(warm) == values(solved(scenario, verify_share=0.0))
 
 
-def _counted(patch: pytest.MonkeyPatch) -> list[int]:
-    """HiGHS's simplex iterations over every LP solve from here on (the fill ratio's included), in its one item."""
-    iterations = [0]
-    real = BatchSolver.timed
-
-    def timed(self: BatchSolver, budget, h=None):  # type: ignore[no-untyped-def]
-        status = real(self, budget, h)
-        if h is None:
-            iterations[0] += self.m.h.getInfo().simplex_iteration_count
-        return status
-
-    patch.setattr(BatchSolver, "timed", timed)
-    return iterations
-
-
 def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iterations() -> None:
     problem = plain(5, 120, 24, 5)
     keep = Bases()
     with pytest.MonkeyPatch.context() as patch:
-        iterations = _counted(patch)
+        solvers = made_solvers(patch)  # each counts its simplex iterations, the fill ratio's solves included
         first = solved(problem, keep=keep, verify_share=0.0)
-        cold, iterations[0] = iterations[0], 0
+        cold = iterations(solvers)
+        solvers.clear()
         calls = _started(patch)
         simplex = _simplex(patch)
         again = solved(problem, warm=keep, verify_share=0.0)
@@ -180,7 +168,7 @@ def test_the_recorded_input_started_from_its_own_bases_needs_far_fewer_iteration
     # Every recorded LP but the fill ratios' bounds: the record's best minimum settles each ratio without it
     # (`ratio._recorded_first`; `test_ratio_record`).
     assert keep.ratios and {level for level, _ in calls} == {name for name in keep.levels if "#bound" not in name}
-    assert iterations[0] < cold / 2, (iterations[0], cold)
+    assert iterations(solvers) < cold / 2, (iterations(solvers), cold)
 
 
 def _warm_iterations(problem: ReallocationProblem, keep: Bases, perturbation: float) -> tuple[int, ReallocationRun]:
@@ -188,10 +176,10 @@ def _warm_iterations(problem: ReallocationProblem, keep: Bases, perturbation: fl
     primal simplex's bound perturbation at `perturbation` (`lexicographic.PRIMAL_BOUND_PERTURBATION`); and the
     run."""
     with pytest.MonkeyPatch.context() as patch:
-        iterations = _counted(patch)
+        solvers = made_solvers(patch)
         patch.setattr(lexicographic, "PRIMAL_BOUND_PERTURBATION", perturbation)
         run = solved(problem, warm=pickle.loads(pickle.dumps(keep)), verify_share=0.0)
-    return iterations[0], run
+    return iterations(solvers), run
 
 
 @pytest.mark.parametrize(("seed", "change"), [(6, less_stock), (7, less_stock), (6, more_demand)])
